@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian 12 packages octave-cka needs to build, test and plot.
+# Works as root or through sudo; installs only what is missing.
+set -e
+PKGS="octave liboctave-dev gnuplot-nox libopenblas-dev liblapack-dev \
+autoconf automake make gcc pkg-config libutf8proc-dev"
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "install-deps: all Debian packages present"
+  exit 0
+fi
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+echo "install-deps: installing$missing"
+$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
