@@ -1,0 +1,565 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {[@var{fig}, @var{ax}] =} plot_cka_heatmap (@var{M})
+## @deftypefnx {cka} {[@var{fig}, @var{ax}] =} plot_cka_heatmap (@var{R})
+## @deftypefnx {cka} {[@var{fig}, @var{ax}] =} plot_cka_heatmap (@dots{}, @var{Name}, @var{Value}, @dots{})
+## Draw a CKA matrix as a heatmap, layer 0 at the top left.
+##
+## @var{M} is an L1-by-L2 matrix: row @var{i} is layer @var{i}-1 of the
+## first model (y axis), column @var{j} layer @var{j}-1 of the second model
+## (x axis).  Given a @code{cka_compare} result @var{R}, the matrix, the layer
+## names and the model names come from it (options given explicitly win).
+##
+## Options (case-insensitive; pytorch-cka's snake_case names such as
+## @qcode{"mask_upper"} or @qcode{"annot_fmt"} work too):
+##
+## @table @asis
+## @item @qcode{"Layers1"}, @qcode{"Layers2"} (cellstr)
+## Tick labels of the y axis (rows) and x axis (columns).  Default: the names
+## from @var{R}, else the layer indices 0, 1, @dots{}.  The x labels are
+## rotated by 45 degrees; when cells are too small for every label, only every
+## k-th label is shown so that labels never overlap.
+##
+## @item @qcode{"Model1Name"}, @qcode{"Model2Name"} (default @qcode{"Model 1"}, @qcode{"Model 2"})
+## The axis labels read @qcode{"<Model1Name> Layers"} (y) and
+## @qcode{"<Model2Name> Layers"} (x).
+##
+## @item @qcode{"Title"} (default @qcode{"CKA: <Model1Name> vs <Model2Name>"})
+## @qcode{""} draws no title.
+##
+## @item @qcode{"Cmap"} (default @qcode{"magma"})
+## @qcode{"magma"}, @qcode{"inferno"}, @qcode{"plasma"}, @qcode{"viridis"}
+## (matplotlib's published data), any Octave colormap name (@qcode{"hot"},
+## @qcode{"gray"}, @dots{}), a name with @qcode{"_r"} appended for the
+## reversed map, or an N-by-3 RGB matrix.
+##
+## @item @qcode{"VMin"}, @qcode{"VMax"} (default: the smallest and largest shown value)
+## The values mapped to the ends of the colormap.
+##
+## @item @qcode{"Annot"} (default @code{false})
+## Write the value into every shown cell, in black or white, whichever
+## contrasts more with the cell's colour.
+##
+## @item @qcode{"AnnotFmt"} (default @qcode{".2f"})
+## Python format spec (@qcode{".2f"}, @qcode{".1%"}, @qcode{".3g"}) or printf
+## format with one numeric conversion (@qcode{"%.2f"}).
+##
+## @item @qcode{"AnnotFontSize"} (default 6)
+## Shrunk automatically where the text would not fit its cell; if that needs
+## less than 4 points, no annotation is drawn (warning
+## @code{cka:plot:annotTooSmall}): enlarge @qcode{"FigSize"}.  Each
+## annotation is a text object, and the gnuplot toolkit handles a few
+## thousand of them slowly (about a minute for 50-by-50).
+##
+## @item @qcode{"MaskUpper"} (default @code{false})
+## For a square matrix, leave the cells above the diagonal blank (background
+## colour, not a colormap colour) and unannotated.
+##
+## @item @qcode{"LayerNameDepth"} (default: whole names)
+## Keep only the last k dot-separated parts of each layer name, e.g. 2 turns
+## @qcode{"encoder.layer.3.output"} into @qcode{"3.output"}.
+##
+## @item @qcode{"Colorbar"} (default @code{true})
+## A colorbar labelled @qcode{"CKA Similarity"} at the right.
+##
+## @item @qcode{"FigSize"} (default: pytorch-cka's
+## @code{[max(6, 0.4*L2 + 2), max(5, 0.4*L1 + 1)]})
+## Figure size in inches; the figure (and a PNG written by @qcode{"File"})
+## has 100 pixels per inch.
+##
+## @item @qcode{"Ax"}
+## Draw into these axes (their @qcode{"outerposition"} is the space used by
+## the heatmap, its labels and colorbar) instead of a new figure.
+##
+## @item @qcode{"TickFontSize"} (8), @qcode{"LabelFontSize"} (12), @qcode{"TitleFontSize"} (14)
+## Font sizes in points.
+##
+## @item @qcode{"File"}
+## Also write the figure to this file; the format comes from the extension:
+## @file{.png}, @file{.svg} or @file{.pdf}.
+##
+## @item @qcode{"Visible"} (default @qcode{"auto"})
+## @code{true}/@code{false}; @qcode{"auto"} shows a new figure only when no
+## @qcode{"File"} is given and a window can be opened, so that headless batch
+## scripts work with the gnuplot toolkit.
+## @end table
+##
+## The cells are a true-colour image (masked and NaN cells in the axes'
+## background colour); the axes' colormap and @qcode{"clim"} are set to match,
+## so the colorbar is right.  Handles are returned for further changes: the
+## x tick labels are text objects with tag @qcode{"cka_xticklabel"}, the
+## annotations text objects with tag @qcode{"cka_annot"}, the colorbar has
+## tag @qcode{"cka_colorbar"}.
+##
+## @example
+## @group
+## M = [1 0.8 0.5; 0.8 1 0.7; 0.5 0.7 1];
+## [fig, ax] = plot_cka_heatmap (M, "Annot", true, "MaskUpper", true, ...
+##                               "Model1Name", "BERT", "Model2Name", "BERT", ...
+##                               "File", "bert_self.png");
+## @end group
+## @end example
+##
+## @seealso{plot_cka_comparison, plot_cka_trend, cka_compare}
+## @end deftypefn
+
+function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
+  if (nargin < 1)
+    print_usage ();
+  endif
+  fname = "plot_cka_heatmap";
+  defaults = struct ("Layers1", [], "Layers2", [], "Model1Name", [],
+                     "Model2Name", [], "Title", [], "Cmap", "magma",
+                     "VMin", [], "VMax", [], "Annot", false,
+                     "AnnotFmt", ".2f", "AnnotFontSize", 6,
+                     "MaskUpper", false, "LayerNameDepth", [],
+                     "Colorbar", true, "FigSize", [], "Ax", [],
+                     "TickFontSize", 8, "LabelFontSize", 12,
+                     "TitleFontSize", 14, "File", "", "Visible", "auto");
+  [opts, given] = parse_options (fname, defaults, varargin);
+
+  res = cka_result_fields (M_or_R, fname);
+  M = res.cka;
+  if (! (isnumeric (M) || islogical (M)) || ndims (M) != 2 || isempty (M)
+      || ! isreal (M))
+    error ("cka:plot:badInput",
+           "%s: the CKA matrix must be a non-empty real 2-D matrix", fname);
+  endif
+  M = double (M);
+  [n1, n2] = size (M);
+
+  ## Names: explicit options, then the result struct, then pytorch's defaults.
+  m1 = pick_str (opts.Model1Name, res.model1_name, "Model 1", "Model1Name", fname);
+  m2 = pick_str (opts.Model2Name, res.model2_name, "Model 2", "Model2Name", fname);
+  layers1 = pick_layers (opts.Layers1, res.layers1, n1, "Layers1", fname);
+  layers2 = pick_layers (opts.Layers2, res.layers2, n2, "Layers2", fname);
+  depth = opts.LayerNameDepth;
+  if (! isempty (depth))
+    if (! (isscalar (depth) && isreal (depth) && depth >= 1 && depth == fix (depth)))
+      error ("cka:input:badOption",
+             "%s: LayerNameDepth must be a positive integer", fname);
+    endif
+    layers1 = shorten_names (layers1, depth);
+    layers2 = shorten_names (layers2, depth);
+  endif
+  if (isempty (opts.Title))
+    if (given.Title)
+      ttl = "";                       # Title "" given: no title
+    else
+      ttl = sprintf ("CKA: %s vs %s", m1, m2);
+    endif
+  elseif (ischar (opts.Title))
+    ttl = opts.Title;
+  else
+    error ("cka:input:badOption", "%s: Title must be a string", fname);
+  endif
+
+  map = cka_colormap (opts.Cmap, fname);
+  annot = check_flag (opts.Annot, "Annot", fname);
+  mask_upper = check_flag (opts.MaskUpper, "MaskUpper", fname);
+  show_cb = check_flag (opts.Colorbar, "Colorbar", fname);
+  fmt = annot_format (opts.AnnotFmt, fname);
+  fs_tick = check_fontsize (opts.TickFontSize, "TickFontSize", fname);
+  fs_label = check_fontsize (opts.LabelFontSize, "LabelFontSize", fname);
+  fs_title = check_fontsize (opts.TitleFontSize, "TitleFontSize", fname);
+  fs_annot = check_fontsize (opts.AnnotFontSize, "AnnotFontSize", fname);
+
+  ## Masking as in pytorch-cka: only for square matrices.
+  shown = isfinite (M);
+  if (mask_upper && n1 == n2)
+    shown &= ! triu (true (n1), 1);
+  endif
+  [vmin, vmax] = color_limits (M(shown), opts.VMin, opts.VMax, fname);
+
+  figsize = opts.FigSize;
+  if (isempty (figsize))
+    figsize = [max(6, n2 * 0.4 + 2), max(5, n1 * 0.4 + 1)];
+  endif
+  [fig, ax, created] = cka_plot_figure (opts.Ax, figsize, fname);
+
+  ## ---- layout, in pixels of the figure ------------------------------------
+  if (created)
+    region = [0, 0, 1, 1];
+  else
+    region = get (ax, "outerposition");
+    cla (ax);
+  endif
+  figpx = fig_pixels (fig);
+  reg = region .* [figpx, figpx];                # [x y w h] in pixels
+  ## names longer than about 30% of the width are cut from the left
+  maxc = max (6, floor (0.3 * reg(3) / (CHAR_W * fs_tick)));
+  layers1 = cut_names (layers1, maxc);
+  layers2 = cut_names (layers2, floor (maxc / sind (45)));
+  lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label, fs_title,
+                        ! isempty (ttl), show_cb, n1, n2);
+
+  ## ---- cells -----------------------------------------------------------
+  bg = get (ax, "color");
+  if (! isnumeric (bg))
+    bg = get (fig, "color");
+    if (! isnumeric (bg))
+      bg = [1 1 1];
+    endif
+  endif
+  rgb = values_to_rgb (M, map, vmin, vmax);      # n1 x n2 x 3
+  for c = 1:3
+    ch = rgb(:,:,c);
+    ch(! shown) = bg(c);
+    rgb(:,:,c) = ch;
+  endfor
+  him = image (ax, "xdata", [1, n2], "ydata", [1, n1], "cdata", rgb);
+  set (him, "tag", "cka_cells");
+  set (ax, "units", "normalized", "position", lay.axpos ./ [figpx, figpx],
+       "xlim", [0.5, n2 + 0.5], "ylim", [0.5, n1 + 0.5], "ydir", "reverse",
+       "layer", "top", "box", "off", "tickdir", "out",
+       "fontsize", fs_tick, "ticklabelinterpreter", "none",
+       "clim", [vmin, vmax], "colormap", map);
+
+  ## A frame drawn as a line: with "box" on the toolkits mirror the outward
+  ## ticks onto the title and the colorbar.
+  line (ax, [0.5, n2 + 0.5, n2 + 0.5, 0.5, 0.5], [0.5, 0.5, n1 + 0.5, n1 + 0.5, 0.5],
+        "color", [0 0 0], "linewidth", 0.5, "clipping", "off", "tag", "cka_frame");
+
+  ## ---- tick labels ------------------------------------------------------
+  yk = 1:lay.ystep:n1;
+  set (ax, "ytick", yk, "yticklabel", layers1(yk));
+  xk = 1:lay.xstep:n2;
+  set (ax, "xtick", xk, "xticklabel", {});
+  ## x labels as text objects: the gnuplot toolkit ignores
+  ## xticklabelrotation.  Rotated ones are anchored at their right end.
+  dy = lay.xlab_gap_px * n1 / lay.axpos(4);
+  hg = hggroup (ax, "tag", "cka_xticklabels");
+  for j = xk
+    text (j, n1 + 0.5 + dy, layers2{j}, "parent", hg, "rotation", lay.xrot,
+          "horizontalalignment", ifelse (lay.xrot, "right", "center"),
+          "verticalalignment", "top",
+          "fontsize", fs_tick, "interpreter", "none", "tag", "cka_xticklabel",
+          "clipping", "off");
+  endfor
+
+  ## ---- axis labels and title -----------------------------------------------
+  ## Placed as text in data units at the computed margins, since the toolkits
+  ## disagree on where automatic labels go next to custom tick labels.
+  px2dx = n2 / lay.axpos(3);
+  px2dy = n1 / lay.axpos(4);
+  ylabel (ax, "");
+  xlabel (ax, "");
+  text (ax, 0.5 - lay.ylabel_off_px * px2dx, (n1 + 1) / 2, [m1 " Layers"],
+        "rotation", 90, "horizontalalignment", "center",
+        "verticalalignment", "bottom", "fontsize", fs_label,
+        "interpreter", "none", "tag", "cka_ylabel", "clipping", "off");
+  text (ax, (n2 + 1) / 2, n1 + 0.5 + lay.xlabel_off_px * px2dy, [m2 " Layers"],
+        "horizontalalignment", "center", "verticalalignment", "top",
+        "fontsize", fs_label, "interpreter", "none", "tag", "cka_xlabel",
+        "clipping", "off");
+  if (! isempty (ttl))
+    text (ax, (n2 + 1) / 2, 0.5 - lay.title_off_px * px2dy, ttl,
+          "horizontalalignment", "center", "verticalalignment", "bottom",
+          "fontsize", fs_title, "interpreter", "none", "tag", "cka_title",
+          "clipping", "off");
+  endif
+
+  ## ---- annotations ----------------------------------------------------
+  if (annot)
+    cellw = lay.axpos(3) / n2;
+    cellh = lay.axpos(4) / n1;
+    vals = M;
+    strs = cell (n1, n2);
+    strs(shown) = arrayfun (@(v) format_value (fmt, v), vals(shown),
+                            "uniformoutput", false);
+    maxlen = max ([cellfun(@numel, strs(shown)); 1]);
+    ## shrink the font where the longest string would not fit a cell
+    fit = min (cellw * 0.92 / (maxlen * CHAR_W), cellh * 0.9 / LINE_H);
+    fsa = min (fs_annot, floor (fit * 2) / 2);
+    if (fsa < 4)
+      warning ("cka:plot:annotTooSmall",
+               "%s: cells are too small for legible annotations (%.1f pt); none drawn: enlarge FigSize",
+               fname, fit);
+    else
+      lum = luminance (rgb);
+      ## one hggroup per row: text objects created directly in a crowded
+      ## axes get slower with every sibling
+      for i = 1:n1
+        hg = hggroup (ax, "tag", "cka_annot_row");
+        for j = find (shown(i,:))
+          if (lum(i,j) > 0.179)   # contrast with black beats contrast with white
+            col = [0 0 0];
+          else
+            col = [1 1 1];
+          endif
+          text (j, i, strs{i,j}, "parent", hg, "horizontalalignment", "center",
+                "verticalalignment", "middle", "fontsize", fsa, "color", col,
+                "interpreter", "none", "tag", "cka_annot");
+        endfor
+      endfor
+    endif
+  endif
+
+  ## ---- colorbar ---------------------------------------------------------
+  if (show_cb)
+    axpos = get (ax, "position");
+    cb = colorbar (ax, "eastoutside");
+    set (ax, "position", axpos);        # colorbar shrinks its axes; undo
+    set (cb, "units", "normalized", "position", lay.cbpos ./ [figpx, figpx],
+         "fontsize", max (fs_label - 2, 1), "tag", "cka_colorbar",
+         "ylim", [vmin, vmax]);
+    cbl = ylabel (cb, "CKA Similarity");
+    set (cbl, "fontsize", max (fs_label - 2, 1));
+  endif
+
+  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  if (nargout == 0)
+    clear fig ax;
+  endif
+endfunction
+
+## Approximate text metrics of the toolkits, in pixels per point of font size
+## (measured with gnuplot's cairo terminals, which render close to 100 dpi).
+function w = CHAR_W ()
+  w = 0.80;        # average advance of a character
+endfunction
+
+function h = LINE_H ()
+  h = 1.45;        # height of a line of text
+endfunction
+
+function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
+                               fs_title, has_title, show_cb, n1, n2)
+  pad = 6;
+  tick_len = 4;
+  ## longest tick labels (the caller already cut overlong ones)
+  ly = max ([cellfun(@numel, layers1), 1]);
+  lx = max ([cellfun(@numel, layers2), 1]);
+  ytick_w = ly * CHAR_W * fs_tick;
+  xtick_len = lx * CHAR_W * fs_tick;              # along the text
+  lay.xrot = 45 * (lx > 3);                       # short labels stay level
+  if (lay.xrot)
+    xtick_h = (xtick_len + LINE_H * fs_tick / 2) * sind (45);
+  else
+    xtick_h = LINE_H * fs_tick;
+  endif
+  label_h = LINE_H * fs_label;
+  left = pad + label_h + 4 + ytick_w + tick_len + 4;
+  ## the first rotated x label reaches left of the first column
+  bottom = pad + label_h + 4 + xtick_h + tick_len + 4;
+  top = pad + (has_title) * (LINE_H * fs_title + 4);
+  if (! has_title)
+    top = max (top, LINE_H * fs_tick);
+  endif
+  right = pad + LINE_H * fs_tick / 2;
+  cb_w = 0;
+  if (show_cb)
+    fs_cb = max (fs_label - 2, 1);
+    cb_w = max (12, 0.04 * reg(3));
+    right = pad + 0.03 * reg(3) + cb_w + 6 + 5 * CHAR_W * fs_cb + 6 ...
+            + LINE_H * fs_cb;
+  endif
+  ## never let the margins eat more than ~60% of the region
+  w = reg(3) - left - right;
+  h = reg(4) - top - bottom;
+  if (w < 0.4 * reg(3))
+    left = max (pad, left - (0.4 * reg(3) - w));
+    w = reg(3) - left - right;
+  endif
+  if (h < 0.4 * reg(4))
+    bottom = max (pad, bottom - (0.4 * reg(4) - h));
+    h = reg(4) - top - bottom;
+  endif
+  if (lay.xrot)
+    left = max (left, (xtick_len * cosd (45)) - 0.5 * w / n2 + pad);
+  endif
+  w = max (reg(3) - left - right, 10);
+  h = max (h, 10);
+  lay.axpos = [reg(1) + left, reg(2) + bottom, w, h];
+  lay.cbpos = [reg(1) + left + w + 0.03 * reg(3), reg(2) + bottom, cb_w, h];
+  ## show every k-th label so that neighbours never overlap
+  line = LINE_H * fs_tick;
+  lay.ystep = max (1, ceil (1.05 * line / (h / n1)));
+  if (lay.xrot)
+    lay.xstep = max (1, ceil (1.05 * line / sind (45) / (w / n2)));
+  else
+    lay.xstep = max (1, ceil ((xtick_len + CHAR_W * fs_tick) / (w / n2)));
+  endif
+  lay.xlab_gap_px = tick_len + 3;
+  lay.xlabel_off_px = tick_len + 4 + xtick_h + 4;
+  lay.ylabel_off_px = tick_len + 4 + ytick_w + 4;
+  lay.title_off_px = 6;
+endfunction
+
+function p = fig_pixels (fig)
+  u = get (fig, "units");
+  set (fig, "units", "pixels");
+  pos = get (fig, "position");
+  set (fig, "units", u);
+  p = pos(3:4);
+endfunction
+
+function s = pick_str (given, from_r, dflt, name, fname)
+  if (! isempty (given))
+    if (! ischar (given))
+      error ("cka:input:badOption", "%s: %s must be a string", fname, name);
+    endif
+    s = given;
+  elseif (! isempty (from_r))
+    s = from_r;
+  else
+    s = dflt;
+  endif
+endfunction
+
+function c = pick_layers (given, from_r, n, name, fname)
+  if (! isempty (given))
+    if (isnumeric (given))
+      given = arrayfun (@num2str, given, "uniformoutput", false);
+    endif
+    if (! iscellstr (given))
+      error ("cka:input:badOption", "%s: %s must be a cell array of strings",
+             fname, name);
+    endif
+    c = given(:)';
+  elseif (! isempty (from_r))
+    c = from_r(:)';
+  else
+    c = arrayfun (@(k) sprintf ("%d", k), 0:n-1, "uniformoutput", false);
+  endif
+  if (numel (c) != n)
+    error ("cka:plot:sizeMismatch",
+           "%s: %s has %d names but the matrix has %d %s", fname, name,
+           numel (c), n, ifelse (strcmp (name, "Layers1"), "rows", "columns"));
+  endif
+endfunction
+
+function s = ifelse (c, a, b)
+  if (c)
+    s = a;
+  else
+    s = b;
+  endif
+endfunction
+
+function c = shorten_names (c, depth)
+  for k = 1:numel (c)
+    parts = strsplit (c{k}, ".");
+    c{k} = strjoin (parts(max (1, end - depth + 1):end), ".");
+  endfor
+endfunction
+
+function c = cut_names (c, maxc)
+  for k = 1:numel (c)
+    if (numel (c{k}) > maxc)
+      c{k} = ["..." c{k}(end-maxc+4:end)];
+    endif
+  endfor
+endfunction
+
+function tf = check_flag (v, name, fname)
+  if (! (isscalar (v) && (islogical (v) || isnumeric (v))))
+    error ("cka:input:badOption", "%s: %s must be true or false", fname, name);
+  endif
+  tf = logical (v);
+endfunction
+
+function fs = check_fontsize (v, name, fname)
+  if (! (isscalar (v) && isnumeric (v) && isreal (v) && isfinite (v) && v > 0))
+    error ("cka:input:badOption", "%s: %s must be a positive number", fname, name);
+  endif
+  fs = double (v);
+endfunction
+
+function [vmin, vmax] = color_limits (vals, vmin, vmax, fname)
+  for v = {vmin, vmax}
+    if (! isempty (v{1}) && ! (isscalar (v{1}) && isnumeric (v{1})
+                               && isreal (v{1}) && isfinite (v{1})))
+      error ("cka:input:badOption", "%s: VMin and VMax must be finite scalars",
+             fname);
+    endif
+  endfor
+  if (isempty (vmin))
+    vmin = min ([vals(:); Inf]);
+    if (! isfinite (vmin))
+      vmin = 0;
+    endif
+  endif
+  if (isempty (vmax))
+    vmax = max ([vals(:); -Inf]);
+    if (! isfinite (vmax))
+      vmax = 1;
+    endif
+  endif
+  vmin = double (vmin);
+  vmax = double (vmax);
+  if (vmax < vmin)
+    error ("cka:input:badOption", "%s: VMax (%g) is below VMin (%g)",
+           fname, vmax, vmin);
+  elseif (vmax == vmin)
+    ## a constant matrix: centre it in the colour range
+    d = max (abs (vmin) * 1e-6, 1e-6);
+    vmin -= d;
+    vmax += d;
+  endif
+endfunction
+
+function rgb = values_to_rgb (M, map, vmin, vmax)
+  ## matplotlib's rule: index floor(t * N), clipped to [0, N-1]
+  N = rows (map);
+  t = (M - vmin) / (vmax - vmin);
+  idx = floor (t * N) + 1;
+  idx = min (max (idx, 1), N);
+  idx(! isfinite (M)) = 1;
+  rgb = reshape (map(idx(:), :), [size(M), 3]);
+endfunction
+
+function L = luminance (rgb)
+  ## WCAG relative luminance; 0.179 is where black and white contrast equally
+  lin = rgb / 12.92;
+  hi = rgb > 0.04045;
+  lin(hi) = ((rgb(hi) + 0.055) / 1.055) .^ 2.4;
+  L = 0.2126 * lin(:,:,1) + 0.7152 * lin(:,:,2) + 0.0722 * lin(:,:,3);
+endfunction
+
+function fmt = annot_format (spec, fname)
+  ## -> struct: printf format and a scale (100 for Python's "%" type)
+  if (! ischar (spec) || ! isrow (spec))
+    error ("cka:input:badOption", "%s: AnnotFmt must be a string", fname);
+  endif
+  fmt.scale = 1;
+  fmt.suffix = "";
+  tok = regexp (spec, '^(?<sign>[+\- ]?)(?<zero>0?)(?<width>\d*)(?<prec>\.\d+)?(?<type>[fFeEgGd%])$',
+                "names", "once");
+  if (! isempty (tok) && ! isempty (tok.type))       # Python format spec
+    type = tok.type;
+    prec = tok.prec;
+    if (type == "%")
+      fmt.scale = 100;
+      fmt.suffix = "%";
+      type = "f";
+    endif
+    if (type == "d")
+      prec = "";
+    elseif (any (type == "fF") && isempty (prec))
+      prec = ".6";                   # Python's default precision
+    endif
+    fmt.printf = ["%" tok.sign tok.zero tok.width prec type];
+    fmt.round = (type == "d");
+    return;
+  endif
+  ## printf style: exactly one numeric conversion, literal text around it
+  if (! isempty (regexp (spec, '^([^%]|%%)*%[-+ 0#]*\d*(\.\d+)?[fFeEgGdi]([^%]|%%)*$', "once")))
+    fmt.printf = spec;
+    fmt.round = ! isempty (regexp (spec, '%[-+ 0#]*\d*[di]', "once"));
+    return;
+  endif
+  error ("cka:input:badOption",
+         "%s: AnnotFmt '%s' is neither a Python format spec (\".2f\", \".1%%\") nor a printf format with one numeric conversion (\"%%.2f\")",
+         fname, spec);
+endfunction
+
+function s = format_value (fmt, v)
+  v = v * fmt.scale;
+  if (fmt.round)
+    v = round (v);
+  endif
+  s = [sprintf(fmt.printf, v) fmt.suffix];
+endfunction

@@ -1,0 +1,77 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn {} {} cka_save_figure (@var{fig}, @var{file}, @var{fname})
+## Write figure @var{fig} to @var{file}; the format comes from the extension
+## (.png, .svg, .pdf).  A PNG has exactly the figure's size in pixels; SVG and
+## PDF have the same layout (one pixel = one point).
+##
+## With the gnuplot toolkit the cairo terminals are used directly
+## (pngcairo, pdfcairo, svg), so neither Ghostscript nor a display is needed,
+## and no @code{-S} option is passed (it would rescale every font by the
+## output width).  The file is written under a temporary name in the same
+## directory and renamed at the end, so a failure leaves no partial file.
+## @end deftypefn
+
+function cka_save_figure (fig, file, fname)
+  if (! ischar (file) || ! isrow (file))
+    error ("cka:input:badOption", "%s: File must be a file name", fname);
+  endif
+  [dir, base, ext] = fileparts (file);
+  if (isempty (dir))
+    dir = ".";
+  endif
+  if (! isfolder (dir))
+    error ("cka:plot:badFile", "%s: directory '%s' of File '%s' does not exist",
+           fname, dir, file);
+  endif
+  gnuplot = strcmp (get (fig, "__graphics_toolkit__"), "gnuplot");
+  switch (lower (ext))
+    case ".png"
+      dev = ifelse_str (gnuplot, "-dpngcairo", "-dpng");
+    case ".pdf"
+      dev = ifelse_str (gnuplot, "-dpdfcairo", "-dpdf");
+    case ".svg"
+      dev = "-dsvg";
+    otherwise
+      error ("cka:plot:badFile",
+             "%s: cannot tell the format of File '%s': use a .png, .svg or .pdf extension",
+             fname, file);
+  endswitch
+  tmp = fullfile (dir, sprintf (".%s.tmp%d%s", base, getpid (), ext));
+  warning ("off", "Octave:gnuplot-graphics", "local");
+  warning ("off", "print:nogs", "local");
+  ok = false;
+  unwind_protect
+    if (gnuplot)
+      print (fig, tmp, dev);
+    else
+      ## OpenGL toolkits print the paper size: make it the figure's, 100 dpi
+      u = get (fig, "units");
+      set (fig, "units", "pixels");
+      px = get (fig, "position")(3:4);
+      set (fig, "units", u);
+      set (fig, "paperunits", "inches", "papersize", px / 100,
+           "paperposition", [0, 0, px / 100], "paperpositionmode", "manual");
+      print (fig, tmp, dev, "-r100");
+    endif
+    [st, msg] = movefile (tmp, file, "f");
+    if (! st)
+      error ("cka:plot:badFile", "%s: cannot write '%s': %s", fname, file, msg);
+    endif
+    ok = true;
+  unwind_protect_cleanup
+    if (! ok && exist (tmp, "file"))
+      delete (tmp);
+    endif
+  end_unwind_protect
+endfunction
+
+function s = ifelse_str (c, a, b)
+  if (c)
+    s = a;
+  else
+    s = b;
+  endif
+endfunction
