@@ -157,9 +157,9 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   endif
 
   map = cka_colormap (opts.Cmap, fname);
-  annot = check_flag (opts.Annot, "Annot", fname);
-  mask_upper = check_flag (opts.MaskUpper, "MaskUpper", fname);
-  show_cb = check_flag (opts.Colorbar, "Colorbar", fname);
+  annot = cka_check_flag (opts.Annot, "Annot", fname);
+  mask_upper = cka_check_flag (opts.MaskUpper, "MaskUpper", fname);
+  show_cb = cka_check_flag (opts.Colorbar, "Colorbar", fname);
   fmt = annot_format (opts.AnnotFmt, fname);
   fs_tick = check_fontsize (opts.TickFontSize, "TickFontSize", fname);
   fs_label = check_fontsize (opts.LabelFontSize, "LabelFontSize", fname);
@@ -452,13 +452,6 @@ function c = cut_names (c, maxc)
       c{k} = ["..." c{k}(end-maxc+4:end)];
     endif
   endfor
-endfunction
-
-function tf = check_flag (v, name, fname)
-  if (! (isscalar (v) && (islogical (v) || isnumeric (v))))
-    error ("cka:input:badOption", "%s: %s must be true or false", fname, name);
-  endif
-  tf = logical (v);
 endfunction
 
 function fs = check_fontsize (v, name, fname)
