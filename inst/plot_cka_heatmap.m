@@ -86,9 +86,11 @@
 ## scripts work with the gnuplot toolkit.
 ## @end table
 ##
-## The cells are a true-colour image (masked and NaN cells in the axes'
-## background colour); the axes' colormap and @qcode{"clim"} are set to match,
-## so the colorbar is right.  Handles are returned for further changes: the
+## The cells are a scaled image (tag @qcode{"cka_cells"}) in axes whose
+## colormap and @qcode{"clim"} are set, so @code{colormap (ax, @dots{})} and
+## @code{caxis (ax, @dots{})} still work afterwards; masked and NaN cells are
+## covered by patches (tag @qcode{"cka_mask"}) in the axes' background
+## colour.  Handles are returned for further changes: the
 ## x tick labels are text objects with tag @qcode{"cka_xticklabel"}, the
 ## annotations text objects with tag @qcode{"cka_annot"}, the colorbar has
 ## tag @qcode{"cka_colorbar"}.
@@ -186,7 +188,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
     region = get (ax, "outerposition");
     cla (ax);
   endif
-  figpx = fig_pixels (fig);
+  figpx = cka_fig_pixels (fig);
   reg = region .* [figpx, figpx];                # [x y w h] in pixels
   ## names longer than about 30% of the width are cut from the left
   maxc = max (6, floor (0.3 * reg(3) / (CHAR_W * fs_tick)));
@@ -203,19 +205,35 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
       bg = [1 1 1];
     endif
   endif
-  rgb = values_to_rgb (M, map, vmin, vmax);      # n1 x n2 x 3
-  for c = 1:3
-    ch = rgb(:,:,c);
-    ch(! shown) = bg(c);
-    rgb(:,:,c) = ch;
-  endfor
-  him = image (ax, "xdata", [1, n2], "ydata", [1, n1], "cdata", rgb);
-  set (him, "tag", "cka_cells");
+  rgb = values_to_rgb (M, map, vmin, vmax);      # n1 x n2 x 3, for the text
+  ## Scaled (indexed) cells: the gnuplot toolkit wrongly applies "clim" to
+  ## true-colour images, and scaled data keeps the colormap changeable.
+  cdata = M;
+  cdata(! shown) = NaN;
+  him = image (ax, "xdata", [1, n2], "ydata", [1, n1], "cdata", cdata,
+               "cdatamapping", "scaled", "tag", "cka_cells");
   set (ax, "units", "normalized", "position", lay.axpos ./ [figpx, figpx],
        "xlim", [0.5, n2 + 0.5], "ylim", [0.5, n1 + 0.5], "ydir", "reverse",
        "layer", "top", "box", "off", "tickdir", "out",
        "fontsize", fs_tick, "ticklabelinterpreter", "none",
        "clim", [vmin, vmax], "colormap", map);
+  ## Masked and NaN cells are covered in the background colour, whatever a
+  ## toolkit does with NaN in an image.
+  hidden = ! shown;
+  if (mask_upper && n1 == n2 && n1 > 1)
+    ## the strict upper triangle as one staircase polygon
+    k = (n1 - 1):-1:1;
+    sx = [n1 + 0.5, n1 + 0.5, reshape([k + 0.5; k + 0.5], 1, [])];
+    sy = [0.5, n1 - 0.5, reshape([k + 0.5; k - 0.5], 1, [])];
+    patch (ax, sx, sy, bg, "edgecolor", "none", "tag", "cka_mask");
+    hidden &= ! triu (true (n1), 1);
+  endif
+  [hi, hj] = find (hidden);
+  if (! isempty (hi))
+    px = [hj - 0.5, hj + 0.5, hj + 0.5, hj - 0.5]';
+    py = [hi - 0.5, hi - 0.5, hi + 0.5, hi + 0.5]';
+    patch (ax, px, py, bg, "edgecolor", "none", "tag", "cka_mask");
+  endif
 
   ## A frame drawn as a line: with "box" on the toolkits mirror the outward
   ## ticks onto the title and the colorbar.
@@ -386,14 +404,6 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   lay.xlabel_off_px = tick_len + 4 + xtick_h + 4;
   lay.ylabel_off_px = tick_len + 4 + ytick_w + 4;
   lay.title_off_px = 6;
-endfunction
-
-function p = fig_pixels (fig)
-  u = get (fig, "units");
-  set (fig, "units", "pixels");
-  pos = get (fig, "position");
-  set (fig, "units", u);
-  p = pos(3:4);
 endfunction
 
 function s = pick_str (given, from_r, dflt, name, fname)

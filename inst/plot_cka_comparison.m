@@ -1,0 +1,204 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {[@var{fig}, @var{axes}] =} plot_cka_comparison (@var{matrices}, @var{titles})
+## @deftypefnx {cka} {[@var{fig}, @var{axes}] =} plot_cka_comparison (@var{matrices}, @var{titles}, @var{Name}, @var{Value}, @dots{})
+## Several CKA heatmaps side by side in a grid, for comparison.
+##
+## @var{matrices} is a cell array of CKA matrices or @code{cka_compare}
+## results; @var{titles} a cell array of strings, one per matrix (or
+## @code{@{@}}: results are titled @qcode{"<model 1> vs <model 2>"}, plain
+## matrices get no title).  Panels fill the grid row by row; grid cells
+## without a matrix are hidden.
+##
+## Options (case-insensitive, snake_case accepted):
+##
+## @table @asis
+## @item @qcode{"NCols"} (default 2)
+## Number of columns of the grid.
+## @item @qcode{"ShareColorbar"} (default @code{true})
+## One colour scale for all panels (from the smallest to the largest value of
+## all matrices, unless @qcode{"VMin"}/@qcode{"VMax"} are given) and a single
+## colorbar, labelled @qcode{"CKA Similarity"}, at the right.  With
+## @code{false}, every panel has its own scale and colorbar.
+## @item @qcode{"Layers"} (cellstr)
+## Layer names for both axes of every panel (@qcode{"Layers1"} and
+## @qcode{"Layers2"} set them separately).
+## @item @qcode{"FigSize"} (default @code{[5*NCols, 4*NRows]})
+## In inches, at 100 pixels per inch.
+## @item @qcode{"File"}, @qcode{"Visible"}
+## As for @code{plot_cka_heatmap}.
+## @end table
+##
+## Every other option is passed to @code{plot_cka_heatmap} for each panel:
+## @qcode{"Cmap"}, @qcode{"Annot"}, @qcode{"AnnotFmt"}, @qcode{"MaskUpper"},
+## @qcode{"LayerNameDepth"}, @qcode{"VMin"}, @qcode{"VMax"}, the model
+## names and font sizes.
+##
+## @var{axes} is an NRows-by-NCols array of axes handles (hidden ones
+## included); the shared colorbar has tag @qcode{"cka_colorbar"}.
+##
+## @example
+## @group
+## A = rand (6); B = A.^2; C = sqrt (A);
+## plot_cka_comparison (@{A, B, C@}, @{"A", "B", "C"@}, "NCols", 3, ...
+##                      "MaskUpper", true, "File", "panels.pdf");
+## @end group
+## @end example
+##
+## @seealso{plot_cka_heatmap, plot_cka_trend}
+## @end deftypefn
+
+function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
+  if (nargin < 1)
+    print_usage ();
+  endif
+  fname = "plot_cka_comparison";
+  if (nargin < 2)
+    titles = {};
+  endif
+  if (! iscell (matrices) || isempty (matrices))
+    error ("cka:plot:badInput",
+           "%s: matrices must be a non-empty cell array of CKA matrices or results",
+           fname);
+  endif
+  if (ischar (titles))
+    titles = {titles};
+  endif
+  if (! iscellstr (titles) || (! isempty (titles)
+                               && numel (titles) != numel (matrices)))
+    error ("cka:input:badOption",
+           "%s: titles must be a cell array of strings, one per matrix (%d)",
+           fname, numel (matrices));
+  endif
+
+  ## Split own options from those passed to plot_cka_heatmap.
+  own = {"Layers", "NCols", "FigSize", "ShareColorbar", "File", "Visible"};
+  forbidden = {"Ax", "Title", "Colorbar"};
+  if (mod (numel (varargin), 2) != 0)
+    error ("cka:input:badOption",
+           "%s: options must be Name, Value pairs (got an odd number of arguments)",
+           fname);
+  endif
+  mine = {};
+  pass = {};
+  given_vmin = false;
+  given_vmax = false;
+  for k = 1:2:numel (varargin)
+    name = varargin{k};
+    if (! ischar (name))
+      error ("cka:input:badOption", "%s: option names must be strings", fname);
+    endif
+    key = lower (strrep (name, "_", ""));
+    if (any (strcmp (key, lower (own))))
+      mine(end+1:end+2) = varargin(k:k+1);
+    elseif (any (strcmp (key, lower (forbidden))))
+      error ("cka:input:badOption",
+             "%s: option '%s' is set per panel by plot_cka_comparison", fname, name);
+    else
+      pass(end+1:end+2) = varargin(k:k+1);
+      given_vmin |= strcmp (key, "vmin");
+      given_vmax |= strcmp (key, "vmax");
+    endif
+  endfor
+  defaults = struct ("Layers", [], "NCols", 2, "FigSize", [],
+                     "ShareColorbar", true, "File", "", "Visible", "auto");
+  opts = parse_options (fname, defaults, mine);
+
+  n = numel (matrices);
+  ncols = opts.NCols;
+  if (! (isscalar (ncols) && isnumeric (ncols) && ncols >= 1 && ncols == fix (ncols)))
+    error ("cka:input:badOption", "%s: NCols must be a positive integer", fname);
+  endif
+  nrows = ceil (n / ncols);
+  share = cka_check_flag (opts.ShareColorbar, "ShareColorbar", fname);
+  figsize = opts.FigSize;
+  if (isempty (figsize))
+    figsize = [5 * ncols, 4 * nrows];
+  endif
+
+  ## one colour scale for all panels: the range of all values
+  res = cell (1, n);
+  for k = 1:n
+    res{k} = cka_result_fields (matrices{k}, fname);
+  endfor
+  res = [res{:}];
+  if (share)
+    allv = cell2mat (cellfun (@(m) double (m(:)), {res.cka}, "uniformoutput", false)');
+    allv = allv(isfinite (allv));
+    if (isempty (allv))
+      allv = [0; 1];
+    endif
+    if (! given_vmin)
+      pass(end+1:end+2) = {"VMin", min(allv)};
+    endif
+    if (! given_vmax)
+      pass(end+1:end+2) = {"VMax", max(allv)};
+    endif
+  endif
+  if (! isempty (opts.Layers))
+    pass = [{"Layers1", opts.Layers, "Layers2", opts.Layers}, pass];
+  endif
+
+  [fig, ~, created] = cka_plot_figure ([], figsize, fname);
+  delete (get (fig, "children"));
+  figpx = cka_fig_pixels (fig);
+  strip = 0;
+  if (share)
+    strip = min (110, 0.25 * figpx(1));     # room for the shared colorbar
+  endif
+  pw = (figpx(1) - strip) / ncols;
+  ph = figpx(2) / nrows;
+  axs = zeros (nrows, ncols);
+  for idx = 1:nrows * ncols
+    r = ceil (idx / ncols);
+    c = idx - (r - 1) * ncols;
+    region = [(c - 1) * pw, figpx(2) - r * ph, pw, ph] ./ [figpx, figpx];
+    axs(r,c) = axes ("parent", fig, "units", "normalized",
+                     "outerposition", region);
+    if (idx > n)
+      set (axs(r,c), "visible", "off");
+      continue;
+    endif
+    if (isempty (titles))
+      if (! isempty (res(idx).model1_name) && ! isempty (res(idx).model2_name))
+        ttl = sprintf ("%s vs %s", res(idx).model1_name, res(idx).model2_name);
+      else
+        ttl = "";
+      endif
+    else
+      ttl = titles{idx};
+    endif
+    plot_cka_heatmap (matrices{idx}, "Ax", axs(r,c), "Title", ttl,
+                      "Colorbar", ! share, "Visible", "off", pass{:});
+  endfor
+
+  if (share)
+    shown = axs';
+    shown = shown(1:n);
+    pos = cell2mat (get (shown(:), "position"));
+    y0 = min (pos(:,2));
+    y1 = max (pos(:,2) + pos(:,4));
+    last = shown(end);
+    p = get (last, "position");
+    cb = colorbar (last, "eastoutside");
+    set (last, "position", p);          # colorbar shrinks its axes; undo
+    fs = 10;
+    k = find (strcmpi (strrep (pass(1:2:end), "_", ""), "labelfontsize"), 1, "last");
+    if (! isempty (k))
+      fs = max (pass{2*k} - 2, 1);
+    endif
+    x = (figpx(1) - strip + 12) / figpx(1);
+    set (cb, "units", "normalized",
+         "position", [x, y0, min(18, 0.15 * strip) / figpx(1), y1 - y0],
+         "fontsize", fs, "tag", "cka_colorbar");
+    cbl = ylabel (cb, "CKA Similarity");
+    set (cbl, "fontsize", fs);
+  endif
+
+  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  if (nargout == 0)
+    clear fig axs;
+  endif
+endfunction
