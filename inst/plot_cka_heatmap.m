@@ -566,3 +566,234 @@ function s = format_value (fmt, v)
   endif
   s = [sprintf(fmt.printf, v) fmt.suffix];
 endfunction
+
+%!demo
+%! ## Self-similarity of one model, lower triangle annotated
+%! [i, j] = ndgrid (1:8);
+%! M = exp (-abs (i - j) / 3);
+%! plot_cka_heatmap (M, "Model1Name", "BERT", "Model2Name", "BERT", ...
+%!                   "Annot", true, "MaskUpper", true, "Visible", true);
+
+%!function [img, at] = render_png (fig, ax, file)
+%!  ## read back a PNG and return a function mapping cell (i, j) plus an
+%!  ## offset in cells to the RGB triple at that place
+%!  img = imread (file);
+%!  W = columns (img);  H = rows (img);
+%!  p = get (ax, "position");
+%!  n2 = diff (get (ax, "xlim"));  n1 = diff (get (ax, "ylim"));
+%!  at = @(i, j, dx, dy) double (squeeze (img(
+%!         round (H - (p(2) + p(4)) * H + (i - 0.5 + dy) / n1 * p(4) * H),
+%!         round ((p(1) + (j - 0.5 + dx) / n2 * p(3)) * W), :)))';
+%!endfunction
+
+%!function c = expected_rgb (v, vmin, vmax, map)
+%!  k = min (max (floor ((v - vmin) / (vmax - vmin) * rows (map)) + 1, 1), rows (map));
+%!  c = round (255 * map(k,:));
+%!endfunction
+
+## The notebook's self-similarity heatmap: annotations, masked upper triangle,
+## PNG of exactly FigSize * 100 pixels, every cell in its colormap colour.
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! [i, j] = ndgrid (1:6);
+%! M = exp (-abs (i - j) / 3);  M(6,1) = 0.05;
+%! f = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_heatmap (M, "Model1Name", "BERT", "Model2Name", "BERT", ...
+%!                                 "Annot", true, "MaskUpper", true, ...
+%!                                 "FigSize", [6, 5], "File", f);
+%!   assert (isfigure (fig) && isaxes (ax));
+%!   assert (get (fig, "visible"), "off");
+%!   [img, at] = render_png (fig, ax, f);
+%!   assert (size (img), [500, 600, 3]);
+%!   map = get (ax, "colormap");
+%!   assert (size (map), [256, 3]);        # matplotlib's magma data
+%!   assert (map([1, 128, 256],:), [0.001462 0.000466 0.013866;
+%!                                  0.709962 0.212797 0.477201;
+%!                                  0.987053 0.991438 0.749504]);
+%!   vmin = min (M(:));  vmax = max (M(:));
+%!   assert (get (ax, "clim"), [vmin, vmax]);
+%!   for r = 1:6
+%!     for c = 1:6
+%!       px = at (r, c, 0.32, 0.32);        # a corner of the cell, off the text
+%!       if (c > r)
+%!         assert (px, [255 255 255]);      # masked: background, not a colour
+%!       else
+%!         assert (px, expected_rgb (M(r,c), vmin, vmax, map), 2);
+%!       endif
+%!     endfor
+%!   endfor
+%!   ## annotations: lower triangle only, the readable colour, really drawn
+%!   ht = findobj (ax, "tag", "cka_annot");
+%!   assert (numel (ht), 21);
+%!   s = get (ht, "string");
+%!   assert (any (strcmp (s, "0.05")) && any (strcmp (s, "1.00")));
+%!   pos = cell2mat (get (ht, "position"));
+%!   dark = ht(pos(:,1) == 1 & pos(:,2) == 6);
+%!   light = ht(pos(:,1) == 1 & pos(:,2) == 1);
+%!   assert (get (dark, "color"), [1 1 1]);
+%!   assert (get (light, "color"), [0 0 0]);
+%!   ## text pixels contrast with their cell: white ink in the darkest cell,
+%!   ## black ink in the brightest one
+%!   win = @(r, c) cell2mat (arrayfun (@(dx, dy) at (r, c, dx, dy), ...
+%!                 kron (-0.3:0.02:0.3, ones (1, 11)), repmat (-0.15:0.03:0.15, 1, 31), ...
+%!                 "uniformoutput", false)');
+%!   ink = win (6, 1);                      # dark cell: light ink
+%!   assert (max (mean (ink, 2)) - mean (expected_rgb (0.05, vmin, vmax, map)) > 120);
+%!   ink = win (1, 1);                      # light cell: dark ink
+%!   assert (mean (expected_rgb (1, vmin, vmax, map)) - min (mean (ink, 2)) > 120);
+%!   ## labels and title
+%!   assert (get (findobj (ax, "tag", "cka_title"), "string"), "CKA: BERT vs BERT");
+%!   assert (get (findobj (ax, "tag", "cka_ylabel"), "string"), "BERT Layers");
+%!   cb = findobj (fig, "tag", "cka_colorbar");
+%!   assert (numel (cb), 1);
+%!   assert (get (get (cb, "ylabel"), "string"), "CKA Similarity");
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (f, "file"))
+%!     delete (f);
+%!   endif
+%! end_unwind_protect
+
+## A cka_compare result: names from the struct, LayerNameDepth, SVG and PDF
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! R.cka = [1 0.5 0.2; 0.4 0.9 0.3];
+%! R.layers1 = {"encoder.layer.0", "encoder.layer.1"};
+%! R.layers2 = {"h.0.mlp", "h.1.mlp", "h.2.mlp"};
+%! R.model1_name = "bert_tiny";  R.model2_name = "gpt2";
+%! fs = [tempname() ".svg"];  fp = [tempname() ".pdf"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_heatmap (R, "layer_name_depth", 2, "File", fs);
+%!   assert (get (ax, "yticklabel")(:)', {"layer.0", "layer.1"});
+%!   xl = get (findobj (ax, "tag", "cka_xticklabel"), "string");
+%!   assert (sort (xl(:))', {"0.mlp", "1.mlp", "2.mlp"});
+%!   assert (get (findobj (ax, "tag", "cka_title"), "string"), "CKA: bert_tiny vs gpt2");
+%!   assert (get (findobj (ax, "tag", "cka_xlabel"), "string"), "gpt2 Layers");
+%!   txt = fileread (fs);
+%!   assert (strncmp (txt, "<?xml", 5) && ! isempty (strfind (txt, "<svg")));
+%!   assert (! isempty (strfind (txt, "CKA Similarity")));
+%!   assert (! isempty (strfind (txt, "bert_tiny")));
+%!   close (fig);
+%!   [fig, ax] = plot_cka_heatmap (R, "Title", "", "Model2Name", "GPT-2", ...
+%!                                 "Cmap", "viridis", "VMin", 0, "VMax", 1, ...
+%!                                 "Colorbar", false, "File", fp);
+%!   assert (isempty (findobj (fig, "tag", "cka_colorbar")));
+%!   assert (isempty (findobj (ax, "tag", "cka_title")));
+%!   assert (get (findobj (ax, "tag", "cka_xlabel"), "string"), "GPT-2 Layers");
+%!   assert (get (ax, "clim"), [0 1]);
+%!   assert (get (ax, "colormap"), viridis (256), 1e-6);  # same data as Octave's
+%!   fid = fopen (fp, "r");  head = fread (fid, 5, "char=>char")';  fclose (fid);
+%!   assert (head, "%PDF-");
+%!   assert (stat (fp).size > 1000);
+%! unwind_protect_cleanup
+%!   close all;
+%!   for f = {fs, fp}
+%!     if (exist (f{1}, "file"))
+%!       delete (f{1});
+%!     endif
+%!   endfor
+%! end_unwind_protect
+
+## 50 layers: every label at the default size, thinned when the figure is
+## small, never overlapping into a dark bar
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! n = 50;
+%! [i, j] = ndgrid (1:n);
+%! M = exp (-abs (i - j) / 10);
+%! names = arrayfun (@(k) sprintf ("model.layers.%d", k), 0:n-1, "uniformoutput", false);
+%! f1 = [tempname() ".png"];  f2 = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_heatmap (M, "Layers1", names, "Layers2", names, "File", f1);
+%!   assert (size (imread (f1)), [2100, 2200, 3]);      # pytorch-cka's default size
+%!   assert (numel (findobj (ax, "tag", "cka_xticklabel")), n);
+%!   assert (numel (get (ax, "ytick")), n);
+%!   close (fig);
+%!   [fig, ax] = plot_cka_heatmap (M, "Layers1", names, "Layers2", names, ...
+%!                                 "FigSize", [6, 5], "File", f2);
+%!   img = imread (f2);
+%!   assert (size (img), [500, 600, 3]);
+%!   ## y labels: one text line of 8 points needs ~12 pixels
+%!   yt = get (ax, "ytick");
+%!   p = get (ax, "position") .* [600 500 600 500];
+%!   assert (numel (yt) < n && numel (yt) > 10);
+%!   assert (min (diff (yt)) * p(4) / n >= 11);
+%!   ## x labels at 45 degrees: neighbours at least a line height apart
+%!   hx = findobj (ax, "tag", "cka_xticklabel");
+%!   xs = sort (cellfun (@(q) q(1), get (hx, "position")));
+%!   assert (numel (xs) < n && numel (xs) > 10);
+%!   assert (min (diff (xs)) * p(3) / n * sind (45) >= 11);
+%!   assert (get (hx(1), "rotation"), 45);
+%!   ## the label bands are mostly background, not a black bar
+%!   H = rows (img);
+%!   band = img(round (H - p(2)) + 8 : round (H - p(2)) + 60, round (p(1)):round (p(1) + p(3)), :);
+%!   assert (mean (all (band < 100, 3)(:)) < 0.2);
+%!   band = img(round (H - p(2) - p(4)):round (H - p(2)), 30:round (p(1)) - 8, :);
+%!   assert (mean (all (band < 100, 3)(:)) < 0.2);
+%!   ## annotations that cannot be legible are refused, not smeared
+%!   close (fig);
+%!   fig = figure ("visible", "off");
+%!   ax = axes (fig);
+%!   warning ("off", "cka:plot:annotTooSmall", "local");
+%!   plot_cka_heatmap (M, "Ax", ax, "Annot", true);
+%!   assert (isempty (findobj (ax, "tag", "cka_annot")));
+%!   [~, id] = lastwarn ();
+%!   assert (id, "cka:plot:annotTooSmall");
+%! unwind_protect_cleanup
+%!   close all;
+%!   for f = {f1, f2}
+%!     if (exist (f{1}, "file"))
+%!       delete (f{1});
+%!     endif
+%!   endfor
+%! end_unwind_protect
+
+## Drawing into given axes; NaN cells blank; colormap choices; formats
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! fig = figure ("visible", "off", "position", [0 0 800 400]);
+%! unwind_protect
+%!   a1 = subplot (1, 2, 1);
+%!   a2 = subplot (1, 2, 2);
+%!   M = [0.2 NaN; 0.6 1];
+%!   [f, ax] = plot_cka_heatmap (M, "Ax", a2, "Cmap", "hot_r", "Annot", true, ...
+%!                               "AnnotFmt", "%.3f");
+%!   assert (f, fig);
+%!   assert (ax, a2);
+%!   assert (get (fig, "visible"), "off");
+%!   assert (get (a2, "colormap"), flipud (hot (256)));
+%!   assert (sort (get (findobj (a2, "tag", "cka_annot"), "string"))', ...
+%!           {"0.200", "0.600", "1.000"});
+%!   assert (numel (findobj (a2, "tag", "cka_mask")), 1);     # the NaN cell
+%!   map = [0 0 0; 1 1 1];
+%!   plot_cka_heatmap (M, "Ax", a1, "Cmap", map, "Annot", true, "annot_fmt", ".1%");
+%!   assert (get (a1, "colormap"), map);
+%!   assert (sort (get (findobj (a1, "tag", "cka_annot"), "string"))', ...
+%!           {"100.0%", "20.0%", "60.0%"});
+%!   plot_cka_heatmap (M, "Ax", a1, "Annot", true, "AnnotFmt", ".2e");
+%!   assert (sort (get (findobj (a1, "tag", "cka_annot"), "string"))', ...
+%!           {"1.00e+00", "2.00e-01", "6.00e-01"});
+%!   plot_cka_heatmap (M, "Ax", a1, "Annot", true, "AnnotFmt", "r=%4.2f");
+%!   assert (sort (get (findobj (a1, "tag", "cka_annot"), "string"))', ...
+%!           {"r=0.20", "r=0.60", "r=1.00"});
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+%!error <Invalid call> plot_cka_heatmap ()
+%!error id=cka:input:unknownOption plot_cka_heatmap (eye (2), "Colour", "red")
+%!error id=cka:plot:badColormap plot_cka_heatmap (eye (2), "Cmap", "nosuchmap")
+%!error id=cka:plot:badColormap plot_cka_heatmap (eye (2), "Cmap", "disp")
+%!error id=cka:plot:badColormap plot_cka_heatmap (eye (2), "Cmap", [0 0 2; 1 1 1])
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "AnnotFmt", "%s")
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "AnnotFmt", "%d %d")
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "VMin", 1, "VMax", 0)
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "LayerNameDepth", 0)
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "FigSize", [6 -1])
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "Ax", 0.5)
+%!error id=cka:plot:sizeMismatch plot_cka_heatmap (eye (2), "Layers1", {"a"})
+%!error id=cka:plot:badInput plot_cka_heatmap ("abc")
+%!error id=cka:plot:badInput plot_cka_heatmap (struct ("layers1", {{"a"}}))
+%!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", [tempname() ".jpg"])
+%!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", "/nonexistent/dir/x.png")
