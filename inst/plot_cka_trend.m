@@ -302,3 +302,97 @@ function rgb = hex2rgb (c)
   endfor
 endfunction
 
+
+%!demo
+%! d = [1 0.93 0.85 0.71 0.64 0.55 0.5 0.45];
+%! plot_cka_trend ({d, d.^2}, "Labels", {"BERT vs BERT", "BERT vs GPT-2"}, ...
+%!                 "Title", "Layer-wise CKA", "Visible", true);
+
+## One line: PNG of FigSize * 100 pixels, y from 0 to 1.05, tab10 blue
+## markers in the picture, no legend
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! d = [1 0.93 0.85 0.71 0.64 0.55 0.5 0.45];
+%! f = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_trend (d, "Title", "Diagonal", "FigSize", [8, 5], "File", f);
+%!   img = imread (f);
+%!   assert (size (img), [500, 800, 3]);
+%!   assert (get (ax, "ylim"), [0, 1.05]);
+%!   h = findobj (ax, "tag", "cka_trend");
+%!   assert (numel (h), 1);
+%!   assert (get (h, "ydata"), d);
+%!   assert (get (h, "xdata"), 0:7);
+%!   assert (get (h, "color"), [31 119 180] / 255, 1e-12);
+%!   assert (isempty (findobj (fig, "type", "legend")));
+%!   ## the marker colour is in the picture, at the right place
+%!   blue = abs (double (img(:,:,1)) - 31) < 12 & abs (double (img(:,:,2)) - 119) < 12 ...
+%!          & abs (double (img(:,:,3)) - 180) < 12;
+%!   assert (nnz (blue) > 200);
+%!   p = get (ax, "position");
+%!   [r, c] = find (blue);
+%!   assert (min (r) > (1 - p(2) - p(4)) * 500 - 10);   # inside the axes
+%!   assert (max (r) < (1 - p(2)) * 500 + 10);
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (f, "file"))
+%!     delete (f);
+%!   endif
+%! end_unwind_protect
+
+## Several lines from matrix rows or a cell; styles, markers, colours,
+## legend, x values; SVG and PDF
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! d = [1 0.9 0.7 0.6 0.5];
+%! fs = [tempname() ".svg"];  fp = [tempname() ".pdf"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_trend ([d; d.^2; sqrt(d)], "Labels", {"a_1", "b", "c"}, ...
+%!                               "LineStyles", {"-", "dashed", ":"}, ...
+%!                               "Markers", {"o", "D", "none"}, "File", fs);
+%!   h = flipud (findobj (ax, "tag", "cka_trend"));
+%!   assert (numel (h), 3);
+%!   assert (get (h, "linestyle"), {"-"; "--"; ":"});
+%!   assert (get (h, "marker"), {"o"; "d"; "none"});
+%!   ## pytorch-cka's colours: tab10 at 0, 0.5 and 1
+%!   assert (cell2mat (get (h, "color")), [31 119 180; 140 86 75; 23 190 207] / 255, 1e-12);
+%!   lg = findobj (fig, "type", "legend");
+%!   assert (numel (lg), 1);
+%!   assert (get (lg, "string"), {"a_1", "b", "c"});
+%!   txt = fileread (fs);
+%!   assert (! isempty (strfind (txt, "<svg")) && ! isempty (strfind (txt, "a_1")));
+%!   close (fig);
+%!   [fig, ax] = plot_cka_trend ({d, d(1:3)}, "XLabel", "Epoch", "YLabel", "CKA", ...
+%!                               "Colors", {"#ff0000", "k"}, "Legend", false, ...
+%!                               "Grid", false, "File", fp);
+%!   h = flipud (findobj (ax, "tag", "cka_trend"));
+%!   assert (cell2mat (get (h, "color")), [1 0 0; 0 0 0]);
+%!   assert (numel (get (h(2), "xdata")), 3);
+%!   assert (isempty (findobj (fig, "type", "legend")));
+%!   assert (get (ax, "xgrid"), "off");
+%!   assert (get (get (ax, "xlabel"), "string"), "Epoch");
+%!   fid = fopen (fp, "r");  head = fread (fid, 5, "char=>char")';  fclose (fid);
+%!   assert (head, "%PDF-");
+%!   close (fig);
+%!   [fig, ax] = plot_cka_trend ([d; d], "x_values", 10:10:50, "colors", [0 0 1]);
+%!   h = findobj (ax, "tag", "cka_trend");
+%!   assert (get (h(1), "xdata"), 10:10:50);
+%!   assert (cell2mat (get (h, "color")), [0 0 1; 0 0 1]);
+%! unwind_protect_cleanup
+%!   close all;
+%!   for f = {fs, fp}
+%!     if (exist (f{1}, "file"))
+%!       delete (f{1});
+%!     endif
+%!   endfor
+%! end_unwind_protect
+
+%!error <Invalid call> plot_cka_trend ()
+%!error id=cka:plot:badInput plot_cka_trend ("abc")
+%!error id=cka:plot:badInput plot_cka_trend ({1:3, "x"})
+%!error id=cka:plot:sizeMismatch plot_cka_trend (1:3, "XValues", 1:4)
+%!error id=cka:input:badOption plot_cka_trend (1:3, "LineStyles", "wavy")
+%!error id=cka:input:badOption plot_cka_trend (1:3, "Markers", "Q")
+%!error id=cka:input:badOption plot_cka_trend (1:3, "Colors", {"nocolour"})
+%!error id=cka:input:badOption plot_cka_trend (1:3, "Legend", "yes")
+%!error id=cka:input:unknownOption plot_cka_trend (1:3, "YLim", [0 1])
