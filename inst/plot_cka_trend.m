@@ -324,7 +324,7 @@ endfunction
 %!   assert (get (h, "ydata"), d);
 %!   assert (get (h, "xdata"), 0:7);
 %!   assert (get (h, "color"), [31 119 180] / 255, 1e-12);
-%!   assert (isempty (findobj (fig, "type", "legend")));
+%!   assert (isempty (findobj (fig, "tag", "legend")));
 %!   ## the marker colour is in the picture, at the right place
 %!   blue = abs (double (img(:,:,1)) - 31) < 12 & abs (double (img(:,:,2)) - 119) < 12 ...
 %!          & abs (double (img(:,:,3)) - 180) < 12;
@@ -356,7 +356,7 @@ endfunction
 %!   assert (get (h, "marker"), {"o"; "d"; "none"});
 %!   ## pytorch-cka's colours: tab10 at 0, 0.5 and 1
 %!   assert (cell2mat (get (h, "color")), [31 119 180; 140 86 75; 23 190 207] / 255, 1e-12);
-%!   lg = findobj (fig, "type", "legend");
+%!   lg = findobj (fig, "tag", "legend");
 %!   assert (numel (lg), 1);
 %!   assert (get (lg, "string"), {"a_1", "b", "c"});
 %!   txt = fileread (fs);
@@ -368,7 +368,7 @@ endfunction
 %!   h = flipud (findobj (ax, "tag", "cka_trend"));
 %!   assert (cell2mat (get (h, "color")), [1 0 0; 0 0 0]);
 %!   assert (numel (get (h(2), "xdata")), 3);
-%!   assert (isempty (findobj (fig, "type", "legend")));
+%!   assert (isempty (findobj (fig, "tag", "legend")));
 %!   assert (get (ax, "xgrid"), "off");
 %!   assert (get (get (ax, "xlabel"), "string"), "Epoch");
 %!   fid = fopen (fp, "r");  head = fread (fid, 5, "char=>char")';  fclose (fid);
