@@ -202,3 +202,111 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     clear fig axs;
   endif
 endfunction
+
+%!demo
+%! [i, j] = ndgrid (1:8);
+%! A = exp (-abs (i - j) / 3);
+%! plot_cka_comparison ({A, A.^2, sqrt(A)}, {"BERT vs BERT", "BERT vs GPT-2", ...
+%!                      "GPT-2 vs GPT-2"}, "NCols", 3, "Visible", true);
+
+%!function rgb = cell_rgb (img, ax, i, j)
+%!  ## RGB at a corner of cell (i, j) of the heatmap in axes ax
+%!  W = columns (img);  H = rows (img);
+%!  p = get (ax, "position");
+%!  n2 = diff (get (ax, "xlim"));  n1 = diff (get (ax, "ylim"));
+%!  rgb = double (squeeze (img(round (H - (p(2) + p(4)) * H + (i - 0.2) / n1 * p(4) * H),
+%!                             round ((p(1) + (j - 0.2) / n2 * p(3)) * W), :)))';
+%!endfunction
+
+## Shared colour scale: one colorbar, equal clim, equal values give equal
+## colours in every panel; the empty grid cell is hidden
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! [i, j] = ndgrid (1:5);
+%! A = exp (-abs (i - j) / 2);
+%! B = 0.5 + 0.5 * A;  B(2,1) = A(2,1);      # one value in common with A
+%! C = A.^2;
+%! names = arrayfun (@(k) sprintf ("layer.%d", k), 0:4, "uniformoutput", false);
+%! f = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, axs] = plot_cka_comparison ({A, B, C}, {"A", "B", "C"}, "Layers", names, ...
+%!                                     "MaskUpper", true, "File", f);
+%!   assert (size (axs), [2, 2]);
+%!   assert (get (axs(2,2), "visible"), "off");
+%!   assert (all (strcmp (get (axs([1 3 2]), "visible"), "on")));
+%!   img = imread (f);
+%!   assert (size (img), [800, 1000, 3]);            # 5*NCols x 4*NRows inches
+%!   lims = [min([A(:); B(:); C(:)]), max([A(:); B(:); C(:)])];
+%!   for a = axs([1 3 2])
+%!     assert (get (a, "clim"), lims);
+%!   endfor
+%!   assert (numel (findobj (fig, "tag", "cka_colorbar")), 1);
+%!   assert (get (get (findobj (fig, "tag", "cka_colorbar"), "ylabel"), "string"), ...
+%!           "CKA Similarity");
+%!   assert (get (findobj (axs(1,2), "tag", "cka_title"), "string"), "B");
+%!   assert (get (axs(1,1), "yticklabel")(:)', names);
+%!   ## same value, same colour across panels; masked cells blank in all
+%!   assert (cell_rgb (img, axs(1,1), 2, 1), cell_rgb (img, axs(1,2), 2, 1));
+%!   assert (cell_rgb (img, axs(1,1), 1, 1), cell_rgb (img, axs(1,2), 1, 1));
+%!   assert (any (cell_rgb (img, axs(1,2), 3, 1) != cell_rgb (img, axs(1,1), 3, 1)));
+%!   for a = axs([1 3 2])
+%!     assert (cell_rgb (img, a, 1, 5), [255 255 255]);
+%!   endfor
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (f, "file"))
+%!     delete (f);
+%!   endif
+%! end_unwind_protect
+
+## Separate scales: a colorbar per panel and different colours for the same
+## value; heatmap options pass through; results as input; PDF and SVG
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! A = [1 0.5; 0.5 1];  B = [1 0.5; 0.7 0.9];
+%! R = struct ("cka", B, "layers1", {{"x.a", "x.b"}}, "layers2", {{"y.a", "y.b"}}, ...
+%!             "model1_name", "m1", "model2_name", "m2");
+%! fp = [tempname() ".pdf"];  fs = [tempname() ".svg"];  fpng = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, axs] = plot_cka_comparison ({A, R}, {}, "NCols", 1, "ShareColorbar", false, ...
+%!                                     "Cmap", "plasma", "Annot", true, ...
+%!                                     "layer_name_depth", 1, "File", fpng);
+%!   assert (size (axs), [2, 1]);
+%!   assert (numel (findobj (fig, "tag", "cka_colorbar")), 2);
+%!   assert (get (axs(1), "clim"), [0.5 1]);
+%!   assert (get (axs(2), "clim"), [0.5 1]);
+%!   assert (isempty (findobj (axs(1), "tag", "cka_title")));
+%!   assert (get (findobj (axs(2), "tag", "cka_title"), "string"), "m1 vs m2");
+%!   assert (get (axs(2), "yticklabel")(:)', {"a", "b"});
+%!   assert (numel (findobj (axs(2), "tag", "cka_annot")), 4);
+%!   img = imread (fpng);
+%!   assert (size (img), [800, 500, 3]);
+%!   close (fig);
+%!   [fig, axs] = plot_cka_comparison ({A, B}, {"A", "B"}, "ShareColorbar", false, ...
+%!                                     "VMax", 1, "File", fp);
+%!   assert (get (axs(1), "clim"), [0.5 1]);
+%!   fid = fopen (fp, "r");  head = fread (fid, 5, "char=>char")';  fclose (fid);
+%!   assert (head, "%PDF-");
+%!   close (fig);
+%!   [fig, axs] = plot_cka_comparison ({A, 0.5 * B}, {"A", "B"}, "VMin", 0, ...
+%!                                     "File", fs);
+%!   assert (get (axs(1), "clim"), [0 1]);
+%!   assert (get (axs(2), "clim"), [0 1]);
+%!   assert (! isempty (strfind (fileread (fs), "CKA Similarity")));
+%! unwind_protect_cleanup
+%!   close all;
+%!   for f = {fp, fs, fpng}
+%!     if (exist (f{1}, "file"))
+%!       delete (f{1});
+%!     endif
+%!   endfor
+%! end_unwind_protect
+
+%!error <Invalid call> plot_cka_comparison ()
+%!error id=cka:plot:badInput plot_cka_comparison ({})
+%!error id=cka:plot:badInput plot_cka_comparison (eye (2), {"a"})
+%!error id=cka:input:badOption plot_cka_comparison ({eye(2), eye(2)}, {"a"})
+%!error id=cka:input:badOption plot_cka_comparison ({eye(2)}, {"a"}, "Title", "x")
+%!error id=cka:input:badOption plot_cka_comparison ({eye(2)}, {"a"}, "NCols", 0)
+%!error id=cka:input:badOption plot_cka_comparison ({eye(2)}, {"a"}, "NCols")
+%!error id=cka:input:unknownOption plot_cka_comparison ({eye(2)}, {"a"}, "Bogus", 1)
