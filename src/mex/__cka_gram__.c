@@ -1,0 +1,28 @@
+/* K = __cka_gram__(X, opts)
+ * Internal: the Gram (kernel) matrix of the rows of X (real single/double,
+ * first dimension = samples) with the kernel options of cka_config; used by
+ * the tests and by users who want to look at the kernel matrices. */
+#include "cka_mex_opts.h"
+
+void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+{
+    (void)nlhs;
+    if (nrhs != 2)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__cka_gram__: expected 2 arguments");
+    const mxArray *a = prhs[0];
+    if (!(mxIsSingle(a) || mxIsDouble(a)) || mxIsComplex(a) || mxIsSparse(a))
+        mexErrMsgIdAndTxt("cka:input:type", "X must be a real single or double array");
+    cka_options o = cka_mex_options(prhs[1]);
+    size_t n = mxGetM(a);
+    cka_features f;
+    f.data = mxGetData(a);
+    f.type = mxIsSingle(a) ? CKA_F32 : CKA_F64;
+    f.n = n;
+    f.d = n ? mxGetNumberOfElements(a) / n : 0;
+    f.sample_major = 0;
+    plhs[0] = mxCreateDoubleMatrix(n, n, mxREAL);
+    cka_error err;
+    cka_error_clear(&err);
+    if (cka_gram(&f, &o, mxGetPr(plhs[0]), "X", &err) != 0)
+        mexutil_raise(&err);
+}
