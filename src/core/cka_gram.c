@@ -21,6 +21,9 @@ size_t cka_min_samples(const cka_options *o)
     return o->unbiased ? 4 : 2;
 }
 
+/* Features converted to double per block (bounds the scratch memory). */
+#define CKA_GRAM_CHUNK ((size_t)4096)
+
 static int oom(cka_error *err, const char *what, size_t n, size_t d)
 {
     return cka_error_set(err, "cka:memory:outOfMemory",
@@ -109,29 +112,44 @@ int cka_gram(const cka_features *f, const cka_options *o, double *K, const char 
      * is n x d, K = A' A (Trans) when A is d x n (sample-major data). */
     enum CBLAS_TRANSPOSE tr = f->sample_major ? CblasTrans : CblasNoTrans;
     int lda = (int)(f->sample_major ? (d ? d : 1) : n);
-    if (!o->single) {
-        const double *A = NULL;
-        double *buf = NULL;
-        if (f->type == CKA_F64) {
-            A = (const double *)f->data;
-            for (size_t t = 0; t < nd; t++)
-                if (!isfinite(A[t]))
-                    return nonfinite(err, what);
-        } else {
-            const float *src = (const float *)f->data;
-            buf = malloc((nd ? nd : 1) * sizeof *buf);
-            if (buf == NULL)
-                return oom(err, what, n, d);
-            for (size_t t = 0; t < nd; t++) {
-                if (!isfinite(src[t])) {
-                    free(buf);
-                    return nonfinite(err, what);
-                }
-                buf[t] = (double)src[t];
-            }
-            A = buf;
-        }
+    if (!o->single && f->type == CKA_F64) {
+        const double *A = (const double *)f->data;
+        for (size_t t = 0; t < nd; t++)
+            if (!isfinite(A[t]))
+                return nonfinite(err, what);
         cblas_dsyrk(CblasColMajor, CblasLower, tr, (int)n, (int)d, 1.0, A, lda, 0.0, K, (int)n);
+    } else if (!o->single) {
+        /* float features, double products: convert a block of at most
+         * CKA_GRAM_CHUNK features of every sample at a time and accumulate
+         * K += A_blk A_blk', so the scratch stays n x CKA_GRAM_CHUNK doubles
+         * however large the layer is. */
+        const float *src = (const float *)f->data;
+        size_t chunk = d < CKA_GRAM_CHUNK ? d : CKA_GRAM_CHUNK;
+        size_t cells = n * chunk > 0 ? n * chunk : 1;
+        double *buf = calloc(cells, sizeof *buf);
+        if (buf == NULL)
+            return oom(err, what, n, d);
+        if (d == 0) /* K = 0 */
+            cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)n, 0, 1.0, buf, (int)n,
+                        0.0, K, (int)n);
+        for (size_t k0 = 0; k0 < d; k0 += chunk) {
+            size_t w = d - k0 < chunk ? d - k0 : chunk;
+            /* Sample-major source: buf = the w x n column-major block (each
+             * sample's features contiguous), K += buf' buf.  Column-major
+             * source: buf = the n x w block, K += buf buf'. */
+            int sm = f->sample_major;
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < w; k++) {
+                    float v = sm ? src[i * d + k0 + k] : src[(k0 + k) * n + i];
+                    if (!isfinite(v)) {
+                        free(buf);
+                        return nonfinite(err, what);
+                    }
+                    buf[sm ? i * w + k : k * n + i] = (double)v;
+                }
+            cblas_dsyrk(CblasColMajor, CblasLower, sm ? CblasTrans : CblasNoTrans, (int)n,
+                        (int)w, 1.0, buf, (int)(sm ? w : n), k0 == 0 ? 0.0 : 1.0, K, (int)n);
+        }
         free(buf);
     } else {
         const float *A = NULL;
