@@ -415,6 +415,26 @@ endfunction
 %! endfor
 %! assert (R.cka, cka_matrix (S), 1e-10);
 
+%!test
+%! ## Dtype single: Gram products in single precision, close to double
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false);
+%! Rs = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false, "Dtype", "single");
+%! assert (Rs.cka, R.cka, 1e-4);
+%! assert (Rs.config.dtype, "single");
+
+%!test
+%! ## NaN/Inf activations are identified errors naming the layer
+%! bad = m;
+%! k = find (strcmp (bad.names, "encoder.layer.1.output.dense.bias"));
+%! bad.weights{k}(1) = NaN;
+%! try
+%!   cka_compare (bad, [], ids, "BatchSize", 6, "Progress", false);
+%!   error ("no error");
+%! catch e
+%!   assert (e.identifier, "cka:input:nonFinite");
+%!   assert (! isempty (strfind (e.message, "encoder.layer.1")));
+%! end_try_catch
+
 %!error <Invalid call> cka_compare (1, 2)
 %!error id=cka:input:notModel cka_compare (struct ("a", 1), [], [1 2 3])
 %!error id=cka:input:notModel cka_compare (m, 3, ids)
