@@ -199,12 +199,7 @@ function R = cka_compare (model1, model2, data, varargin)
     [hxy, hxx, hyy, nb] = __cka_compare_batch__ (model1, model2, b1, b2, layers1, layers2,
                                                  pooling, iopts);
     t_batches += toc (tb);
-    S.hsic_xy += hxy;
-    S.hsic_xx += hxx;
-    S.hsic_yy += hyy;
-    S.n_samples += nb;
-    S.n_batches += 1;
-    S.batch_sizes(end+1, 1) = nb;
+    S = cka_acc_add (S, hxy, hxx, hyy, nb);
     if (opts.Progress)
       P = cka_progress ("update", P, k);
     endif
@@ -297,12 +292,7 @@ function src = make_source (data, bs, mask_opt, ignore_mask, what)
       error ("cka:input:badData", "cka_compare: %s struct needs a field input_ids", what);
     endif
     ids = data.input_ids;
-    if (isfield (data, "attention_mask"))
-      src.mask = data.attention_mask;
-    endif
-    if (isfield (data, "token_type_ids"))
-      src.tt = data.token_type_ids;
-    endif
+    [src.mask, src.tt] = mask_and_types (data);
   elseif (isnumeric (data))
     ids = data;
   else
@@ -340,6 +330,16 @@ function check_ids (ids, what)
   endif
 endfunction
 
+function [mask, tt] = mask_and_types (d)
+  mask = [];  tt = [];
+  if (isfield (d, "attention_mask"))
+    mask = d.attention_mask;
+  endif
+  if (isfield (d, "token_type_ids"))
+    tt = d.token_type_ids;
+  endif
+endfunction
+
 function [b, src] = next_batch (src)
   b = [];
   if (strcmp (src.kind, "handle"))
@@ -356,12 +356,8 @@ function [b, src] = next_batch (src)
     endif
     check_ids (d.input_ids, src.what);
     b = struct ("ids", double (d.input_ids), "mask", [], "tt", []);
-    if (isfield (d, "attention_mask"))
-      b.mask = d.attention_mask;
-    endif
-    if (isfield (d, "token_type_ids"))
-      b.tt = d.token_type_ids;
-    endif
+    [b.mask, b.tt] = mask_and_types (d);
+    b.tt = double (b.tt);
   else
     N = rows (src.ids);
     if (src.pos >= N)

@@ -22,7 +22,8 @@
 ## every pair is added to @code{S.hsic_xy}, @code{S.hsic_xx},
 ## @code{S.hsic_yy} (pytorch-cka's minibatch accumulation).  The unbiased
 ## estimator needs @math{n > 3}, the biased one @math{n > 1}.
-## @var{batch} returns this batch's values (fields @code{hsic_xy},
+## @var{S} may also be a @code{cka_compare} result (its @code{cka} matrix is
+## updated).  @var{batch} returns this batch's values (fields @code{hsic_xy},
 ## @code{hsic_xx}, @code{hsic_yy}, @code{n}).
 ##
 ## @seealso{cka_accumulator, cka_matrix, cka_merge}
@@ -52,12 +53,10 @@ function [S, batch] = cka_update (S, feats1, feats2)
   else
     [hxy, hxx, hyy, n] = __cka_update__ (feats1, feats2, iopts, S.layers1, S.layers2);
   endif
-  S.hsic_xy += hxy;
-  S.hsic_xx += hxx;
-  S.hsic_yy += hyy;
-  S.n_samples += n;
-  S.n_batches += 1;
-  S.batch_sizes(end+1, 1) = n;
+  S = cka_acc_add (S, hxy, hxx, hyy, n);
+  if (isfield (S, "cka"))
+    S.cka = cka_matrix (S);  # a cka_compare result stays consistent
+  endif
   if (nargout > 1)
     batch = struct ("hsic_xy", hxy, "hsic_xx", hxx, "hsic_yy", hyy, "n", n);
   endif

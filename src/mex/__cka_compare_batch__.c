@@ -96,6 +96,16 @@ static const mxArray *field(const mxArray *s, const char *name)
     return (f == NULL || mxIsEmpty(f)) ? NULL : f;
 }
 
+/* The data of a B x T double matrix, else an error naming it. */
+static const double *matrix_of(const mxArray *a, size_t B, size_t T, const char *what,
+                               const char *name)
+{
+    if (!mxIsDouble(a) || mxIsComplex(a) || mxGetM(a) != B || mxGetN(a) != T)
+        mexErrMsgIdAndTxt("cka:input:sizeMismatch", "%s: %s must be a %zux%zu double matrix",
+                          what, name, B, T);
+    return mxGetPr(a);
+}
+
 static void read_batch(const mxArray *s, batch_in *in, const char *what)
 {
     if (!mxIsStruct(s))
@@ -122,11 +132,8 @@ static void read_batch(const mxArray *s, batch_in *in, const char *what)
     in->bt.ids = id;
     const mxArray *mask = field(s, "mask");
     if (mask != NULL) {
-        if (!mxIsDouble(mask) || mxGetM(mask) != B || mxGetN(mask) != T)
-            mexErrMsgIdAndTxt("cka:input:sizeMismatch",
-                              "%s: the attention mask must be a %zux%zu double matrix", what, B, T);
         float *mk = mxMalloc(cells * sizeof *mk);
-        const double *md = mxGetPr(mask);
+        const double *md = matrix_of(mask, B, T, what, "the attention mask");
         for (size_t b = 0; b < B; b++)
             for (size_t t = 0; t < T; t++)
                 mk[b * T + t] = md[t * B + b] != 0.0 ? 1.0f : 0.0f;
@@ -135,11 +142,8 @@ static void read_batch(const mxArray *s, batch_in *in, const char *what)
     }
     const mxArray *tt = field(s, "tt");
     if (tt != NULL) {
-        if (!mxIsDouble(tt) || mxGetM(tt) != B || mxGetN(tt) != T)
-            mexErrMsgIdAndTxt("cka:input:sizeMismatch",
-                              "%s: token_type_ids must be a %zux%zu matrix", what, B, T);
         int64_t *tv = mxMalloc(cells * sizeof *tv);
-        const double *td = mxGetPr(tt);
+        const double *td = matrix_of(tt, B, T, what, "token_type_ids");
         for (size_t b = 0; b < B; b++)
             for (size_t t = 0; t < T; t++) {
                 double v = td[t * B + b];

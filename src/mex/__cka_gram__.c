@@ -14,12 +14,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         mexErrMsgIdAndTxt("cka:input:type", "X must be a real single or double array");
     cka_options o = cka_mex_options(prhs[1]);
     size_t n = mxGetM(a);
-    cka_features f;
-    f.data = mxGetData(a);
-    f.type = mxIsSingle(a) ? CKA_F32 : CKA_F64;
-    f.n = n;
-    f.d = n ? mxGetNumberOfElements(a) / n : 0;
-    f.sample_major = 0;
+    cka_features f = cka_mex_features(a, n);
     plhs[0] = mxCreateDoubleMatrix(n, n, mxREAL);
     cka_error err;
     cka_error_clear(&err);

@@ -45,12 +45,7 @@ static void fill_set(cka_gram_set *s, const mxArray *cell, const mxArray *names,
     size_t n = s->n;
     for (size_t k = 0; k < s->m; k++) {
         const mxArray *a = mxGetCell(cell, k);
-        cka_features f;
-        f.data = mxGetData(a);
-        f.type = mxIsSingle(a) ? CKA_F32 : CKA_F64;
-        f.n = n;
-        f.d = n ? mxGetNumberOfElements(a) / n : 0;
-        f.sample_major = 0;
+        cka_features f = cka_mex_features(a, n);
         char label[256];
         layer_label(label, sizeof label, names, k, side);
         if (cka_gram(&f, o, s->gram + k * n * n, label, &err) != 0)

@@ -30,4 +30,19 @@ static inline cka_options cka_mex_options(const mxArray *s)
     return o;
 }
 
+/* A feature view over an Octave array whose first dimension is the n
+ * samples (column-major: the other dimensions flatten into d features, in
+ * an order that does not matter for a Gram matrix).  The caller has
+ * checked that a is a real single or double array. */
+static inline cka_features cka_mex_features(const mxArray *a, size_t n)
+{
+    cka_features f;
+    f.data = mxGetData(a);
+    f.type = mxIsSingle(a) ? CKA_F32 : CKA_F64;
+    f.n = n;
+    f.d = n ? mxGetNumberOfElements(a) / n : 0;
+    f.sample_major = 0;
+    return f;
+}
+
 #endif
