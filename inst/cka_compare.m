@@ -38,7 +38,12 @@
 ## Cellstrs of hook names (@code{tfm_modules}); default the block-level
 ## layers (@code{tfm_modules (model, "blocks")}).  An unknown name is an
 ## error (@code{cka:input:unknownLayer}); pytorch-cka instead drops unknown
-## names with a warning, which you get by passing only the valid names.
+## names with a warning, which @qcode{"IgnoreUnknownLayers"} reproduces.
+## @item @qcode{"IgnoreUnknownLayers"} (default @code{false})
+## @code{true}: drop unknown layer names with a warning
+## (@code{cka:compare:unknownLayer}), as pytorch-cka does; the result then
+## has only the valid rows/columns and records what was asked for in
+## @code{requested_layers1}, @code{requested_layers2}.
 ## @item @qcode{"Model1Name"}, @qcode{"Model2Name"}
 ## Display names (default: the models' @code{name} fields).
 ## @item @qcode{"BatchSize"} (default 8)
@@ -107,7 +112,7 @@ function R = cka_compare (model1, model2, data, varargin)
   own = struct ("Layers1", [], "Layers2", [], "Model1Name", "", "Model2Name", "",
                 "BatchSize", 8, "AttentionMask", [], "IgnoreMask", false,
                 "Data2", [], "Pooling", "flatten", "DropLast", false,
-                "Progress", true, "Callback", []);
+                "Progress", true, "Callback", [], "IgnoreUnknownLayers", false);
   [opts, given] = parse_options ("cka_compare", cka_option_defaults (own), varargin);
   [cfg, iopts] = cka_resolve_config ("cka_compare", opts, given);
 
@@ -120,8 +125,12 @@ function R = cka_compare (model1, model2, data, varargin)
   if (same_model)
     m2 = model1;
   endif
-  layers1 = resolve_layers (model1, opts.Layers1, "Layers1");
-  layers2 = resolve_layers (m2, opts.Layers2, "Layers2");
+  v = opts.IgnoreUnknownLayers;
+  if (! (isscalar (v) && (islogical (v) || isnumeric (v))))
+    error ("cka:input:badOption", "cka_compare: IgnoreUnknownLayers must be true or false");
+  endif
+  [layers1, req1] = resolve_layers (model1, opts.Layers1, "Layers1", v);
+  [layers2, req2] = resolve_layers (m2, opts.Layers2, "Layers2", v);
 
   bs = opts.BatchSize;
   if (! (isnumeric (bs) && isscalar (bs) && bs == fix (bs) && bs >= 1))
@@ -219,6 +228,7 @@ function R = cka_compare (model1, model2, data, varargin)
   endif
   R = struct ("kind", "cka_result", "cka", cka_matrix (S),
               "layers1", {S.layers1}, "layers2", {S.layers2},
+              "requested_layers1", {req1}, "requested_layers2", {req2},
               "model1_name", name1, "model2_name", name2,
               "same_model", same_model, "config", S.config, "pooling", pooling,
               "hsic_xy", S.hsic_xy, "hsic_xx", S.hsic_xx, "hsic_yy", S.hsic_yy,
@@ -252,7 +262,7 @@ function name = model_name (m, given, default)
   endif
 endfunction
 
-function L = resolve_layers (model, L, what)
+function [L, requested] = resolve_layers (model, L, what, drop_unknown)
   [known, hookable, blocks] = __tfm_modules__ (model);
   if (isempty (L))
     L = blocks;
@@ -262,12 +272,21 @@ function L = resolve_layers (model, L, what)
     error ("cka:input:badOption", "cka_compare: %s must be a cellstr of layer names", what);
   endif
   L = L(:);
+  requested = L;
   [ok, idx] = ismember (L, known);
   bad = L(! ok);
   if (! isempty (bad))
-    error ("cka:input:unknownLayer",
-           "cka_compare: %s: no module named %s in the %s model (see tfm_modules)",
-           what, strjoin (strcat ("'", bad, "'")', ", "), model.arch);
+    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)",
+                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch);
+    if (! drop_unknown)
+      error ("cka:input:unknownLayer", "cka_compare: %s", msg);
+    endif
+    warning ("cka:compare:unknownLayer", "cka_compare: %s; dropped", msg);
+    L = L(ok);
+    idx = idx(ok);
+    if (isempty (L))
+      error ("cka:input:noLayers", "cka_compare: %s: none of the layers exists", what);
+    endif
   endif
   cont = L(! hookable(idx));
   if (! isempty (cont))

@@ -110,6 +110,16 @@
 %!                  "Progress", false);
 %! assert (size (R.cka), [2 2]);
 %! assert (R.cka, r.cka, 1e-5);
+%! ## pytorch-cka's behaviour on request: drop with a warning
+%! lastwarn ("");
+%! R2 = cka_compare (M.bert, M.gpt2, r.input_ids, "Layers1", r.layers1_requested, ...
+%!                   "Layers2", r.layers2_requested, "IgnoreUnknownLayers", true, ...
+%!                   "Progress", false);
+%! [~, id] = lastwarn ();
+%! assert (id, "cka:compare:unknownLayer");
+%! assert (R2.cka, r.cka, 1e-5);
+%! assert (R2.layers1, r.layers1(:));
+%! assert (R2.requested_layers2, r.layers2_requested(:));
 
 %!test
 %! ## shards merged = one run; save/load round trip of a result
