@@ -114,7 +114,7 @@ int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
 
         /* P = softmax(Q K' / sqrt(d) + Madd) per batch row and head. */
         ops_attn_scores(S, q, H, k, H, B, T, nH, d);
-        #pragma omp parallel for if (B * nH * T * T > 32768)
+        #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
         for (int64_t r = 0; r < B * nH * T; r++) {
             float *row = S + r * T;
             const float *madd = sc.madd + (r / (nH * T)) * T;

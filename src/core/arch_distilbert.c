@@ -88,7 +88,7 @@ int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, f
 
         ops_div(q, sqrt_d, N * D);
         ops_attn_scores(S, q, D, k, D, B, T, nH, d);
-        #pragma omp parallel for if (B * nH * T * T > 32768)
+        #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
         for (int64_t r = 0; r < B * nH * T; r++) {
             float *row = S + r * T;
             if (bt->mask != NULL) {
