@@ -211,12 +211,6 @@ int st_validate(const st_entry *entries, size_t n, uint64_t data_len, const char
                                  "%s: tensor \"%s\": data_offsets [%llu, %llu] end before they begin",
                                  file, name, (unsigned long long)e->begin,
                                  (unsigned long long)e->end);
-        if (e->end > data_len)
-            return cka_error_set(err, ID "badOffsets",
-                                 "%s: tensor \"%s\": data_offsets [%llu, %llu] lie outside the "
-                                 "%llu-byte data buffer", file, name,
-                                 (unsigned long long)e->begin, (unsigned long long)e->end,
-                                 (unsigned long long)data_len);
         if (e->end - e->begin != tbits / 8)
             return cka_error_set(err, ID "sizeMismatch",
                                  "%s: tensor \"%s\": shape and dtype %s need %llu bytes but "
@@ -265,7 +259,15 @@ int st_validate(const st_entry *entries, size_t n, uint64_t data_len, const char
         }
         pos = p[k]->end;
     }
-    if (pos != data_len)
+    if (pos > data_len) {
+        /* a consistent layout that runs past the end: the file was cut */
+        const st_entry *last = p[n - 1];
+        rc = cka_error_set(err, ID "truncated",
+                           "%s: tensor \"%s\" (data_offsets [%llu, %llu]) runs past the end of "
+                           "the %llu-byte data buffer: the file is truncated", file, last->name,
+                           (unsigned long long)last->begin, (unsigned long long)last->end,
+                           (unsigned long long)data_len);
+    } else if (pos != data_len)
         rc = cka_error_set(err, ID "badOffsets",
                            "%s: tensors cover %llu of the %llu data bytes (file not fully covered)",
                            file, (unsigned long long)pos, (unsigned long long)data_len);
