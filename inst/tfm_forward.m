@@ -156,6 +156,22 @@ endfunction
 %! [~, a] = tfm_forward (g, [1 2 3 4], "Hooks", "h.0.attn.attn_dropout");
 %! assert (squeeze (a{1}(1,1,1,:))', single ([1 0 0 0]));
 
+%!test
+%! ## GPT-2 token types are looked up in the word embeddings (wte), added after
+%! ## the positions; hook "wte" reports the lookup of the ids
+%! g = tfm_create ("gpt2", "n_embd", 8, "n_layer", 1, "n_head", 2,
+%!                 "vocab_size", 30, "n_positions", 6, "Seed", 4);
+%! gids = [3 4 5; 6 7 8];
+%! tt = [1 1 2; 0 0 9];
+%! [~, a] = tfm_forward (g, gids, "TokenTypeIds", tt, "Hooks", {"wte", "drop"});
+%! wte = g.weights{1};
+%! wpe = g.weights{2};
+%! x = permute (reshape (wte(gids' + 1, :), 3, 2, 8), [2 1 3]);
+%! assert (a{1}, x);
+%! want = (x + reshape (wpe(1:3, :), 1, 3, 8)) ...
+%!        + permute (reshape (wte(tt' + 1, :), 3, 2, 8), [2 1 3]);
+%! assert (a{2}, want, 1e-6);
+
 %!error <unknown hook "encoder.layer.0.atention".*did you mean "encoder.layer.0.attention"> ...
 %!  tfm_forward (model, ids, "Hooks", {"encoder.layer.0.atention"})
 %!error id=cka:input:unknownHook tfm_forward (model, ids, "Hooks", {"h.0"})

@@ -166,8 +166,8 @@ function model = tfm_load (path, varargin)
     endif
     if (! isequal (h.shapes{j}, reshape (shapes{k}, 1, [])))
       error ("cka:load:shapeMismatch",
-             "tfm_load: %s: tensor \"%s\" has shape [%s], the config implies [%s] for %s",
-             h.file, h.names{j}, num2str (h.shapes{j}), num2str (shapes{k}), expected{k});
+             "tfm_load: %s: tensor \"%s\" has shape %s, the config implies %s for %s",
+             h.file, h.names{j}, fmt_shape (h.shapes{j}), fmt_shape (shapes{k}), expected{k});
     endif
   endfor
   weights = cell (numel (expected), 1);
@@ -357,6 +357,10 @@ function names = rename_legacy (names, expected)
       names{k} = n;
     endif
   endfor
+endfunction
+
+function s = fmt_shape (sh)
+  s = ["[" strjoin(arrayfun (@(d) sprintf ("%d", d), sh, "UniformOutput", false), ", ") "]"];
 endfunction
 
 function s = list_names (c)

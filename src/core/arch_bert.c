@@ -28,26 +28,12 @@ void bert_param_list(tfm_model *m, tfm_param *p)
                   "embeddings.token_type_embeddings.weight");
     tfm_param_set(p++, &m->emb_ln.w, 1, H, 1, "embeddings.LayerNorm.weight");
     tfm_param_set(p++, &m->emb_ln.b, 1, H, 1, "embeddings.LayerNorm.bias");
-    for (int i = 0; i < (int)m->cfg.n_layers; i++) {
-        tfm_layer *l = &m->layers[i];
-        const char *pre = "encoder.layer.";
-        tfm_param_set(p++, &l->q.w, 2, H, H, "%s%d.attention.self.query.weight", pre, i);
-        tfm_param_set(p++, &l->q.b, 1, H, 1, "%s%d.attention.self.query.bias", pre, i);
-        tfm_param_set(p++, &l->k.w, 2, H, H, "%s%d.attention.self.key.weight", pre, i);
-        tfm_param_set(p++, &l->k.b, 1, H, 1, "%s%d.attention.self.key.bias", pre, i);
-        tfm_param_set(p++, &l->v.w, 2, H, H, "%s%d.attention.self.value.weight", pre, i);
-        tfm_param_set(p++, &l->v.b, 1, H, 1, "%s%d.attention.self.value.bias", pre, i);
-        tfm_param_set(p++, &l->o.w, 2, H, H, "%s%d.attention.output.dense.weight", pre, i);
-        tfm_param_set(p++, &l->o.b, 1, H, 1, "%s%d.attention.output.dense.bias", pre, i);
-        tfm_param_set(p++, &l->ln1.w, 1, H, 1, "%s%d.attention.output.LayerNorm.weight", pre, i);
-        tfm_param_set(p++, &l->ln1.b, 1, H, 1, "%s%d.attention.output.LayerNorm.bias", pre, i);
-        tfm_param_set(p++, &l->fc1.w, 2, I, H, "%s%d.intermediate.dense.weight", pre, i);
-        tfm_param_set(p++, &l->fc1.b, 1, I, 1, "%s%d.intermediate.dense.bias", pre, i);
-        tfm_param_set(p++, &l->fc2.w, 2, H, I, "%s%d.output.dense.weight", pre, i);
-        tfm_param_set(p++, &l->fc2.b, 1, H, 1, "%s%d.output.dense.bias", pre, i);
-        tfm_param_set(p++, &l->ln2.w, 1, H, 1, "%s%d.output.LayerNorm.weight", pre, i);
-        tfm_param_set(p++, &l->ln2.b, 1, H, 1, "%s%d.output.LayerNorm.bias", pre, i);
-    }
+    static const char *const mod[8] = {
+        "attention.self.query", "attention.self.key", "attention.self.value",
+        "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense",
+        "output.dense", "output.LayerNorm"};
+    for (int i = 0; i < (int)m->cfg.n_layers; i++)
+        p = tfm_encoder_block_params(p, &m->layers[i], "encoder.layer.", i, H, I, mod);
     if (m->cfg.has_pooler) {
         tfm_param_set(p++, &m->pooler.w, 2, H, H, "pooler.dense.weight");
         tfm_param_set(p++, &m->pooler.b, 1, H, 1, "pooler.dense.bias");
@@ -114,7 +100,7 @@ int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
 
         /* P = softmax(Q K' / sqrt(d) + Madd) per batch row and head. */
         ops_attn_scores(S, q, H, k, H, B, T, nH, d);
-        #pragma omp parallel for if (B * nH * T * T > 32768)
+        #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
         for (int64_t r = 0; r < B * nH * T; r++) {
             float *row = S + r * T;
             const float *madd = sc.madd + (r / (nH * T)) * T;

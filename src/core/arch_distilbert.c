@@ -27,26 +27,11 @@ void distilbert_param_list(tfm_model *m, tfm_param *p)
                   "embeddings.position_embeddings.weight");
     tfm_param_set(p++, &m->emb_ln.w, 1, D, 1, "embeddings.LayerNorm.weight");
     tfm_param_set(p++, &m->emb_ln.b, 1, D, 1, "embeddings.LayerNorm.bias");
-    for (int i = 0; i < (int)m->cfg.n_layers; i++) {
-        tfm_layer *l = &m->layers[i];
-        const char *pre = "transformer.layer.";
-        tfm_param_set(p++, &l->q.w, 2, D, D, "%s%d.attention.q_lin.weight", pre, i);
-        tfm_param_set(p++, &l->q.b, 1, D, 1, "%s%d.attention.q_lin.bias", pre, i);
-        tfm_param_set(p++, &l->k.w, 2, D, D, "%s%d.attention.k_lin.weight", pre, i);
-        tfm_param_set(p++, &l->k.b, 1, D, 1, "%s%d.attention.k_lin.bias", pre, i);
-        tfm_param_set(p++, &l->v.w, 2, D, D, "%s%d.attention.v_lin.weight", pre, i);
-        tfm_param_set(p++, &l->v.b, 1, D, 1, "%s%d.attention.v_lin.bias", pre, i);
-        tfm_param_set(p++, &l->o.w, 2, D, D, "%s%d.attention.out_lin.weight", pre, i);
-        tfm_param_set(p++, &l->o.b, 1, D, 1, "%s%d.attention.out_lin.bias", pre, i);
-        tfm_param_set(p++, &l->ln1.w, 1, D, 1, "%s%d.sa_layer_norm.weight", pre, i);
-        tfm_param_set(p++, &l->ln1.b, 1, D, 1, "%s%d.sa_layer_norm.bias", pre, i);
-        tfm_param_set(p++, &l->fc1.w, 2, I, D, "%s%d.ffn.lin1.weight", pre, i);
-        tfm_param_set(p++, &l->fc1.b, 1, I, 1, "%s%d.ffn.lin1.bias", pre, i);
-        tfm_param_set(p++, &l->fc2.w, 2, D, I, "%s%d.ffn.lin2.weight", pre, i);
-        tfm_param_set(p++, &l->fc2.b, 1, D, 1, "%s%d.ffn.lin2.bias", pre, i);
-        tfm_param_set(p++, &l->ln2.w, 1, D, 1, "%s%d.output_layer_norm.weight", pre, i);
-        tfm_param_set(p++, &l->ln2.b, 1, D, 1, "%s%d.output_layer_norm.bias", pre, i);
-    }
+    static const char *const mod[8] = {
+        "attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin",
+        "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"};
+    for (int i = 0; i < (int)m->cfg.n_layers; i++)
+        p = tfm_encoder_block_params(p, &m->layers[i], "transformer.layer.", i, D, I, mod);
 }
 
 static inline int layer_mod(int l, int j)
@@ -88,7 +73,7 @@ int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, f
 
         ops_div(q, sqrt_d, N * D);
         ops_attn_scores(S, q, D, k, D, B, T, nH, d);
-        #pragma omp parallel for if (B * nH * T * T > 32768)
+        #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
         for (int64_t r = 0; r < B * nH * T; r++) {
             float *row = S + r * T;
             if (bt->mask != NULL) {

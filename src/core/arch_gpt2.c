@@ -65,7 +65,7 @@ static void attention_probs(const tfm_config *c, const tfm_batch *bt, const floa
         alpha /= sqrt_d;
     if (c->scale_attn_by_inverse_layer_idx)
         alpha /= layer_div;
-    #pragma omp parallel for if (B * nH * T * T > 32768)
+    #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
     for (int64_t r = 0; r < B * nH * T; r++) {
         float *row = S + r * T;
         const int64_t i = r % T;                       /* query position */

@@ -69,14 +69,16 @@ static const module_entry *locate(const tfm_config *cfg, int idx, int *layer)
     *layer = -1;
     if (idx < 0 || idx >= tfm_module_count(cfg))
         return NULL;
+    /* the tables are static arrays: copy the pointers out of the local t */
+    const module_entry *pre = t.pre, *block = t.block, *post = t.post;
     if (idx < t.npre)
-        return &t.pre[idx];
+        return pre + idx;
     idx -= t.npre;
     if (idx < (int)cfg->n_layers * t.nblock) {
         *layer = idx / t.nblock;
-        return &t.block[idx % t.nblock];
+        return block + idx % t.nblock;
     }
-    return &t.post[idx - (int)cfg->n_layers * t.nblock];
+    return post + (idx - (int)cfg->n_layers * t.nblock);
 }
 
 int tfm_module_name(const tfm_config *cfg, int idx, char *buf, size_t len)

@@ -172,6 +172,13 @@ int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, f
 void tfm_param_set(tfm_param *p, const float **slot, int ndim, int64_t s0, int64_t s1,
                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* The 16 parameters of a post-LN encoder block (BERT, DistilBERT) in
+ * state_dict order: weight and bias of the modules mod[0..7] = query, key,
+ * value, attention output, attention LayerNorm, MLP in, MLP out, output
+ * LayerNorm, named "<prefix><i>.<mod[k]>.weight" / ".bias".  Returns p + 16. */
+tfm_param *tfm_encoder_block_params(tfm_param *p, tfm_layer *l, const char *prefix, int i,
+                                    int64_t H, int64_t I, const char *const mod[8]);
+
 /* Per-architecture parameter lists (arch_*.c). */
 int bert_param_count(const tfm_config *cfg);
 void bert_param_list(tfm_model *m, tfm_param *out);

@@ -5,9 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Element-wise loops go parallel only when there is enough work. */
-#define OPS_PAR_MIN 32768
-
 void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
                 const float *W, ops_wlayout layout, const float *b)
 {
@@ -137,7 +134,7 @@ void ops_activation(float *x, int64_t n, tfm_act act)
 {
     if (act == TFM_ACT_LINEAR)
         return;
-    #pragma omp parallel for if (n > OPS_PAR_MIN / 8)
+    #pragma omp parallel for if (n > OPS_PAR_MIN_HEAVY)
     for (int64_t i = 0; i < n; i++)
         x[i] = act_one(x[i], act);
 }

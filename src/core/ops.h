@@ -12,6 +12,14 @@
 
 #include <stdint.h>
 
+/* Element-wise loops run as OpenMP teams only above these sizes: a team
+ * costs far more than a cheap loop over a small model, and OpenMP threads
+ * compete with OpenBLAS's own threads (badly so on a busy machine).
+ * Memory-bound loops (copies, adds, LayerNorm) use OPS_PAR_MIN elements;
+ * loops with a transcendental per element (softmax, GELU) OPS_PAR_MIN_HEAVY. */
+#define OPS_PAR_MIN (1 << 20)
+#define OPS_PAR_MIN_HEAVY (1 << 18)
+
 /* How a weight matrix sits in (column-major Octave) memory. */
 typedef enum ops_wlayout {
     OPS_W_LINEAR,  /* nn.Linear, PyTorch [out, in]: memory row-major [in, out] */

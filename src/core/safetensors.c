@@ -211,12 +211,6 @@ int st_validate(const st_entry *entries, size_t n, uint64_t data_len, const char
                                  "%s: tensor \"%s\": data_offsets [%llu, %llu] end before they begin",
                                  file, name, (unsigned long long)e->begin,
                                  (unsigned long long)e->end);
-        if (e->end > data_len)
-            return cka_error_set(err, ID "badOffsets",
-                                 "%s: tensor \"%s\": data_offsets [%llu, %llu] lie outside the "
-                                 "%llu-byte data buffer", file, name,
-                                 (unsigned long long)e->begin, (unsigned long long)e->end,
-                                 (unsigned long long)data_len);
         if (e->end - e->begin != tbits / 8)
             return cka_error_set(err, ID "sizeMismatch",
                                  "%s: tensor \"%s\": shape and dtype %s need %llu bytes but "
@@ -265,7 +259,15 @@ int st_validate(const st_entry *entries, size_t n, uint64_t data_len, const char
         }
         pos = p[k]->end;
     }
-    if (pos != data_len)
+    if (pos > data_len) {
+        /* a consistent layout that runs past the end: the file was cut */
+        const st_entry *last = p[n - 1];
+        rc = cka_error_set(err, ID "truncated",
+                           "%s: tensor \"%s\" (data_offsets [%llu, %llu]) runs past the end of "
+                           "the %llu-byte data buffer: the file is truncated", file, last->name,
+                           (unsigned long long)last->begin, (unsigned long long)last->end,
+                           (unsigned long long)data_len);
+    } else if (pos != data_len)
         rc = cka_error_set(err, ID "badOffsets",
                            "%s: tensors cover %llu of the %llu data bytes (file not fully covered)",
                            file, (unsigned long long)pos, (unsigned long long)data_len);
@@ -463,8 +465,55 @@ static inline float load_f64(const unsigned char *p)
     return (float)d;
 }
 
+
+/* 4 x 4 register transposes: SSE on x86-64, plain arrays elsewhere. */
+#if defined(__SSE2__)
+#include <immintrin.h>
+typedef __m128 V4;
+#define TRANSPOSE4(a, b, c, d) _MM_TRANSPOSE4_PS(a, b, c, d)
+#define STOREU4(p, v) _mm_storeu_ps((p), (v))
+#define LOADU4(p) _mm_loadu_ps(p)
+#define LOAD4_F32(p) _mm_loadu_ps((const float *)(const void *)(p))
+#define SET4(a, b, c, d) _mm_setr_ps(a, b, c, d)
+static inline void to_array4(V4 v, float out[4])
+{
+    _mm_storeu_ps(out, v);
+}
+#else
+typedef struct {
+    float v[4];
+} V4;
+static inline V4 set4(float a, float b, float c, float d)
+{
+    V4 r = {{a, b, c, d}};
+    return r;
+}
+#define SET4(a, b, c, d) set4(a, b, c, d)
+#define TRANSPOSE4(a, b, c, d)                                                              \
+    do {                                                                                    \
+        V4 t0_ = SET4(a.v[0], b.v[0], c.v[0], d.v[0]), t1_ = SET4(a.v[1], b.v[1], c.v[1], d.v[1]); \
+        V4 t2_ = SET4(a.v[2], b.v[2], c.v[2], d.v[2]), t3_ = SET4(a.v[3], b.v[3], c.v[3], d.v[3]); \
+        a = t0_, b = t1_, c = t2_, d = t3_;                                                 \
+    } while (0)
+#define STOREU4(p, x) memcpy((p), (x).v, 16)
+static inline V4 loadu4(const float *p)
+{
+    V4 r;
+    memcpy(r.v, p, 16);
+    return r;
+}
+#define LOADU4(p) loadu4(p)
+#define LOAD4_F32(p) SET4(load_f32(p), load_f32((p) + 4), load_f32((p) + 8), load_f32((p) + 12))
+static inline void to_array4(V4 v, float out[4])
+{
+    memcpy(out, v.v, 16);
+}
+#endif
+#define LOAD4_f16(p) SET4(load_f16(p), load_f16((p) + 2), load_f16((p) + 4), load_f16((p) + 6))
+#define LOAD4_bf16(p) SET4(load_bf16(p), load_bf16((p) + 2), load_bf16((p) + 4), load_bf16((p) + 6))
+#define LOAD4_f64(p) SET4(load_f64(p), load_f64((p) + 8), load_f64((p) + 16), load_f64((p) + 24))
+
 #define BLK 64
-#define PAR_MIN ((uint64_t)1 << 18)
 
 /* Squeeze size-1 axes (they change neither layout). */
 static size_t squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
@@ -477,13 +526,12 @@ static size_t squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
 }
 
 /* Row-major src (element size ES, loader LOAD) -> column-major dst. */
-#define DEFINE_DECODE(SUFFIX, ES, LOAD)                                                    \
+#define DEFINE_DECODE(SUFFIX, ES, LOAD, LOAD4)                                                    \
     static void decode_##SUFFIX(const unsigned char *src, const uint64_t *sh, size_t nd,   \
                                 float *dst)                                                \
     {                                                                                      \
         if (nd <= 1) {                                                                     \
             uint64_t n = nd ? sh[0] : 1;                                                   \
-            _Pragma("omp parallel for schedule(static) if (n > PAR_MIN)")                 \
             for (uint64_t i = 0; i < n; i++)                                               \
                 dst[i] = LOAD(src + i * (ES));                                             \
             return;                                                                        \
@@ -491,17 +539,30 @@ static size_t squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
         if (nd == 2) {                                                                     \
             const uint64_t R = sh[0], C = sh[1];                                           \
             const int64_t nb = (int64_t)((R + BLK - 1) / BLK);                             \
-            _Pragma("omp parallel for schedule(static) if (R * C > PAR_MIN)")             \
             for (int64_t b = 0; b < nb; b++) {                                             \
                 uint64_t i0 = (uint64_t)b * BLK, i1 = i0 + BLK < R ? i0 + BLK : R;         \
                 for (uint64_t j0 = 0; j0 < C; j0 += BLK) {                                 \
                     uint64_t j1 = j0 + BLK < C ? j0 + BLK : C;                             \
-                    for (uint64_t i = i0; i < i1; i++) {                                   \
+                    uint64_t i = i0;                                                       \
+                    for (; i + 4 <= i1; i += 4) {                                          \
                         const unsigned char *s = src + (i * C + j0) * (ES);                \
-                        float *d = dst + i + R * j0;                                       \
-                        for (uint64_t j = j0; j < j1; j++, s += (ES), d += R)              \
-                            *d = LOAD(s);                                                  \
+                        uint64_t j = j0;                                                   \
+                        for (; j + 4 <= j1; j += 4, s += 4 * (ES)) {                       \
+                            V4 r0 = LOAD4(s), r1 = LOAD4(s + C * (ES));                    \
+                            V4 r2 = LOAD4(s + 2 * C * (ES)), r3 = LOAD4(s + 3 * C * (ES)); \
+                            TRANSPOSE4(r0, r1, r2, r3);                                    \
+                            STOREU4(dst + i + R * j, r0);                                  \
+                            STOREU4(dst + i + R * (j + 1), r1);                            \
+                            STOREU4(dst + i + R * (j + 2), r2);                            \
+                            STOREU4(dst + i + R * (j + 3), r3);                            \
+                        }                                                                  \
+                        for (; j < j1; j++)                                                \
+                            for (uint64_t q = 0; q < 4; q++)                               \
+                                dst[i + q + R * j] = LOAD(src + ((i + q) * C + j) * (ES)); \
                     }                                                                      \
+                    for (; i < i1; i++)                                                    \
+                        for (uint64_t j = j0; j < j1; j++)                                 \
+                            dst[i + R * j] = LOAD(src + (i * C + j) * (ES));               \
                 }                                                                          \
             }                                                                              \
             return;                                                                        \
@@ -527,10 +588,10 @@ static size_t squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
         }                                                                                  \
     }
 
-DEFINE_DECODE(f32, 4, load_f32)
-DEFINE_DECODE(f16, 2, load_f16)
-DEFINE_DECODE(bf16, 2, load_bf16)
-DEFINE_DECODE(f64, 8, load_f64)
+DEFINE_DECODE(f32, 4, load_f32, LOAD4_F32)
+DEFINE_DECODE(f16, 2, load_f16, LOAD4_f16)
+DEFINE_DECODE(bf16, 2, load_bf16, LOAD4_bf16)
+DEFINE_DECODE(f64, 8, load_f64, LOAD4_f64)
 
 void st_decode(const unsigned char *src, int dtype, const uint64_t *shape, size_t ndim,
                float *dst)
@@ -567,7 +628,7 @@ static inline void store_bf16(unsigned char *p, float f)
 }
 
 /* Column-major src -> row-major dst bytes. */
-#define DEFINE_ENCODE(SUFFIX, ES, STORE)                                                   \
+#define DEFINE_ENCODE(SUFFIX, ES, STORE, STORE4)                                                   \
     static void encode_##SUFFIX(const float *src, const uint64_t *sh, size_t nd,           \
                                 unsigned char *dst)                                        \
     {                                                                                      \
@@ -583,12 +644,26 @@ static inline void store_bf16(unsigned char *p, float f)
                 uint64_t i1 = i0 + BLK < R ? i0 + BLK : R;                                 \
                 for (uint64_t j0 = 0; j0 < C; j0 += BLK) {                                 \
                     uint64_t j1 = j0 + BLK < C ? j0 + BLK : C;                             \
-                    for (uint64_t i = i0; i < i1; i++) {                                   \
-                        unsigned char *d = dst + (i * C + j0) * (ES);                      \
-                        const float *s = src + i + R * j0;                                 \
-                        for (uint64_t j = j0; j < j1; j++, d += (ES), s += R)              \
-                            STORE(d, *s);                                                  \
+                    uint64_t i = i0;                                                       \
+                    for (; i + 4 <= i1; i += 4) {                                          \
+                        uint64_t j = j0;                                                   \
+                        for (; j + 4 <= j1; j += 4) {                                      \
+                            V4 c0 = LOADU4(src + i + R * j), c1 = LOADU4(src + i + R * (j + 1)); \
+                            V4 c2 = LOADU4(src + i + R * (j + 2));                         \
+                            V4 c3 = LOADU4(src + i + R * (j + 3));                         \
+                            TRANSPOSE4(c0, c1, c2, c3);                                    \
+                            STORE4(dst + (i * C + j) * (ES), c0);                          \
+                            STORE4(dst + ((i + 1) * C + j) * (ES), c1);                    \
+                            STORE4(dst + ((i + 2) * C + j) * (ES), c2);                    \
+                            STORE4(dst + ((i + 3) * C + j) * (ES), c3);                    \
+                        }                                                                  \
+                        for (; j < j1; j++)                                                \
+                            for (uint64_t q = 0; q < 4; q++)                               \
+                                STORE(dst + ((i + q) * C + j) * (ES), src[i + q + R * j]); \
                     }                                                                      \
+                    for (; i < i1; i++)                                                    \
+                        for (uint64_t j = j0; j < j1; j++)                                 \
+                            STORE(dst + (i * C + j) * (ES), src[i + R * j]);               \
                 }                                                                          \
             }                                                                              \
             return;                                                                        \
@@ -613,9 +688,20 @@ static inline void store_bf16(unsigned char *p, float f)
         }                                                                                  \
     }
 
-DEFINE_ENCODE(f32, 4, store_f32)
-DEFINE_ENCODE(f16, 2, store_f16)
-DEFINE_ENCODE(bf16, 2, store_bf16)
+static inline void store4_any(unsigned char *p, V4 v, size_t es, void (*st)(unsigned char *, float))
+{
+    float t[4];
+    to_array4(v, t);
+    for (int q = 0; q < 4; q++)
+        st(p + q * es, t[q]);
+}
+#define STORE4_f32(p, v) store4_any((p), (v), 4, store_f32)
+#define STORE4_f16(p, v) store4_any((p), (v), 2, store_f16)
+#define STORE4_bf16(p, v) store4_any((p), (v), 2, store_bf16)
+
+DEFINE_ENCODE(f32, 4, store_f32, STORE4_f32)
+DEFINE_ENCODE(f16, 2, store_f16, STORE4_f16)
+DEFINE_ENCODE(bf16, 2, store_bf16, STORE4_bf16)
 
 void st_encode(const float *src, const uint64_t *shape, size_t ndim, int dtype,
                unsigned char *dst)

@@ -130,6 +130,21 @@ void tfm_param_set(tfm_param *p, const float **slot, int ndim, int64_t s0, int64
     p->slot = slot;
 }
 
+tfm_param *tfm_encoder_block_params(tfm_param *p, tfm_layer *l, const char *prefix, int i,
+                                    int64_t H, int64_t I, const char *const mod[8])
+{
+    tfm_linear *lin[] = {&l->q, &l->k, &l->v, &l->o, NULL, &l->fc1, &l->fc2, NULL};
+    tfm_norm *norm[] = {NULL, NULL, NULL, NULL, &l->ln1, NULL, NULL, &l->ln2};
+    const int64_t out[] = {H, H, H, H, H, I, H, H}, in[] = {H, H, H, H, 0, H, I, 0};
+    for (int k = 0; k < 8; k++) {
+        const float **w = lin[k] ? &lin[k]->w : &norm[k]->w;
+        const float **b = lin[k] ? &lin[k]->b : &norm[k]->b;
+        tfm_param_set(p++, w, lin[k] ? 2 : 1, out[k], in[k], "%s%d.%s.weight", prefix, i, mod[k]);
+        tfm_param_set(p++, b, 1, out[k], 1, "%s%d.%s.bias", prefix, i, mod[k]);
+    }
+    return p;
+}
+
 /* ---- scratch ------------------------------------------------------------ */
 
 /* Number of floats of the scratch, or 0 on overflow. */

@@ -20,6 +20,28 @@ static char *cell_string(const mxArray *c, size_t k, const char *what)
     return mxArrayToString(s);
 }
 
+/* A single array owned by Octave, created by zeros(): the C MEX API of
+ * Octave 7 copies an mxCreate*Array result element by element when it is
+ * returned (a second pass over freshly faulted memory, which doubled the
+ * load time of large checkpoints), while the data of an Octave value from
+ * mexCallMATLAB is returned as it is.  The array is new and unshared, so
+ * writing into it is safe. */
+static mxArray *new_single(mwSize nd, const mwSize *dims)
+{
+    mxArray *in[2], *out[1];
+    in[0] = mxCreateDoubleMatrix(1, nd, mxREAL);
+    double *d = mxGetPr(in[0]);
+    for (mwSize k = 0; k < nd; k++)
+        d[k] = (double)dims[k];
+    in[1] = mxCreateString("single");
+    mexCallMATLAB(1, out, 2, in, "zeros");
+    mxDestroyArray(in[0]);
+    mxDestroyArray(in[1]);
+    if (!mxIsSingle(out[0]) || mxGetData(out[0]) == NULL)
+        mexErrMsgIdAndTxt("cka:internal:error", "__safetensors_read__: zeros did not return a single array");
+    return out[0];
+}
+
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
@@ -97,7 +119,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             dims[0] = 1, dims[1] = 1, nd = 2;
         else if (nd == 1)
             dims[1] = 1, nd = 2;
-        mxSetCell(plhs[0], w, mxCreateUninitNumericArray(nd, dims, mxSINGLE_CLASS, mxREAL));
+        mxSetCell(plhs[0], w, new_single(nd, dims));
     }
     if (nwant > 0) {
         st_map m;

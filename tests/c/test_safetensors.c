@@ -90,7 +90,9 @@ static void test_validate(void)
     CHECK(st_validate(t, 4, 36, "f", &e) == 0, "valid: %s", e.msg);
     CHECK(st_validate(t, 4, 40, "f", &e) == -1 && has_id(&e, "cka:safetensors:badOffsets") &&
               strstr(e.msg, "not fully covered"), "trailing: %s", e.msg);
-    CHECK(st_validate(t, 3, 34, "f", &e) == -1 && has_id(&e, "cka:safetensors:badOffsets"), "outside");
+    CHECK(st_validate(t, 4, 34, "f", &e) == -1 && has_id(&e, "cka:safetensors:truncated"), "cut: %s", e.msg);
+    st_entry o = ent("o", ST_F32, 1, 1, 0, 100, 104);
+    CHECK(st_validate(&o, 1, 8, "f", &e) == -1 && has_id(&e, "cka:safetensors:badOffsets"), "outside");
     st_entry u[4];
     memcpy(u, t, sizeof u);
     u[0].begin = 4; u[0].end = 28;
