@@ -31,6 +31,10 @@
 ## @item @qcode{"Dtype"} (default @qcode{"double"})
 ## @qcode{"double"} or @qcode{"single"}: with @qcode{"single"} the inputs are
 ## rounded to single precision first and @var{h} is returned as @code{single}.
+##
+## @item @qcode{"Config"}
+## A @code{cka_config} struct: its @code{unbiased}, @code{epsilon} and
+## @code{dtype} fields are used (options given next to it win).
 ## @end table
 ##
 ## @example
@@ -48,8 +52,19 @@ function h = hsic (K, L, varargin)
   if (nargin < 2)
     print_usage ();
   endif
-  opts = parse_options ("hsic", struct ("Unbiased", true, "Epsilon", 1e-6,
-                                        "Dtype", "double"), varargin);
+  [opts, given] = parse_options ("hsic", struct ("Unbiased", true, "Epsilon", 1e-6,
+                                                 "Dtype", "double", "Config", []),
+                                 varargin);
+  if (given.Config)
+    ## the estimator fields of a cka_config struct; options given next to it win
+    given.Kernel = false;  given.Sigma = false;
+    cfg = cka_resolve_config ("hsic", opts, given);
+    for f = {"Unbiased", "Epsilon", "Dtype"}
+      if (! given.(f{1}))
+        opts.(f{1}) = cfg.(lower (f{1}));
+      endif
+    endfor
+  endif
   check_gram (K, "K");
   check_gram (L, "L");
   if (! isequal (size (K), size (L)))
@@ -139,6 +154,13 @@ endfunction
 %! assert (hsic (L, K), hsic (K, L), -1e-12);
 %! assert (hsic (K(p,p), L(p,p)), hsic (K, L), -1e-12);
 
+%!test
+%! ## a cka_config struct sets the estimator; explicit options override it
+%! assert (hsic (K, L, "Config", cka_config ("Unbiased", false)), ...
+%!         hsic (K, L, "Unbiased", false), 0);
+%! assert (hsic (K, L, "Config", cka_config ("Unbiased", false), "Unbiased", true), ...
+%!         hsic (K, L), 0);
+
 %!error <Invalid call> hsic (1)
 %!error id=cka:input:notSquare hsic (ones (3, 4), ones (3, 4))
 %!error id=cka:input:notSquare hsic ({1}, 1)
@@ -150,3 +172,4 @@ endfunction
 %!error id=cka:input:badOption hsic (eye (5), eye (5), "Unbiased")
 %!error id=cka:input:badOption hsic (eye (5), eye (5), "Epsilon", -1)
 %!error id=cka:input:badOption hsic (eye (5), eye (5), "Dtype", "half")
+%!error id=cka:input:badOption hsic (eye (5), eye (5), "Config", 1)

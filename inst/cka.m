@@ -1,0 +1,155 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {@var{c} =} cka (@var{X}, @var{Y})
+## @deftypefnx {cka} {@var{c} =} cka (@var{X})
+## @deftypefnx {cka} {@var{c} =} cka (@dots{}, @var{Name}, @var{Value}, @dots{})
+## Centered Kernel Alignment between two representations of the same samples.
+##
+## @var{X} is @math{n}-by-@math{d_1} and @var{Y} @math{n}-by-@math{d_2}
+## (real, single or double): row @var{i} of each holds the features of
+## sample @var{i}.  Arrays with more dimensions are flattened per sample
+## (the first dimension is the sample); pytorch-cka flattens in row-major
+## order, which gives the same Gram matrix, since a kernel of two samples
+## does not depend on the order of their features.  Features are converted
+## to double first (unless @qcode{"Dtype"} is @qcode{"single"}).
+##
+## @example
+## c = hsic (K, L) / (sqrt (max (hsic (K, K) * hsic (L, L), 0)) + epsilon)
+## @end example
+## with @var{K}, @var{L} the Gram matrices of @var{X} and @var{Y}: exactly
+## pytorch-cka's @code{cka (x, y, config)}.  Because of @var{epsilon},
+## @code{cka (X, X)} is @code{h / (h + epsilon)}, slightly below 1.
+##
+## With one argument, @code{cka (@var{X})} is pytorch-cka's shortcut for a
+## call with the @emph{same} tensor on both sides (@code{cka (x, x)}): one
+## HSIC value @var{h} serves as HSIC(K,L), HSIC(K,K) and HSIC(L,L).
+## @code{cka (@var{X}, @var{X})} computes the three values; they agree to the
+## last bits.
+##
+## Options (or @code{"Config", cka_config (@dots{})}):
+## @qcode{"Kernel"} (@qcode{"linear"} | @qcode{"rbf"}), @qcode{"Sigma"}
+## (@code{[]} = median heuristic), @qcode{"Unbiased"} (default @code{true},
+## needs @math{n > 3}), @qcode{"Epsilon"} (@code{1e-6}), @qcode{"Dtype"}
+## (@qcode{"double"} | @qcode{"single"}); see @code{cka_config}.
+##
+## @example
+## @group
+## X = randn (50, 10);
+## Q = orth (randn (10));
+## cka (X, 3 * X * Q)       # invariant to rotations and scaling: ~1
+## cka (X, randn (50, 8))   # unrelated: ~0
+## @end group
+## @end example
+## @seealso{cka_config, hsic, cka_compare, cka_accumulator}
+## @end deftypefn
+
+function c = cka (X, varargin)
+  if (nargin < 1)
+    print_usage ();
+  endif
+  same = (nargin == 1 || ischar (varargin{1}));
+  if (same)
+    Y = X;
+    args = varargin;
+  else
+    Y = varargin{1};
+    args = varargin(2:end);
+  endif
+  [opts, given] = parse_options ("cka", cka_option_defaults (), args);
+  [cfg, iopts] = cka_resolve_config ("cka", opts, given);
+  check_features (X, "X");
+  check_features (Y, "Y");
+  if (size (X, 1) != size (Y, 1))
+    error ("cka:input:sampleMismatch",
+           "cka: X and Y must have the same number of samples (rows): X has %d, Y has %d",
+           size (X, 1), size (Y, 1));
+  endif
+  n = size (X, 1);
+  nmin = 2 + 2 * cfg.unbiased;
+  if (n < nmin)
+    error ("cka:input:tooFewSamples",
+           "cka: the %s estimator needs n > %d samples, got n = %d",
+           ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1, n);
+  endif
+  if (same)
+    [hxy, hxx] = __cka_update__ ({X}, [], iopts, {"X"});
+    hxx = hxy;  hyy = hxy;
+  else
+    [hxy, hxx, hyy] = __cka_update__ ({X}, {Y}, iopts, {"X"}, {"Y"});
+  endif
+  c = hxy / (sqrt (max (hxx * hyy, 0)) + cfg.epsilon);
+endfunction
+
+function s = ifelse (c, a, b)
+  if (c) s = a; else s = b; endif
+endfunction
+
+function check_features (A, name)
+  if (! (isnumeric (A) && isreal (A)) || issparse (A) || ! isfloat (A))
+    error ("cka:input:type", "cka: %s must be a real single or double array (got %s)",
+           name, class (A));
+  endif
+endfunction
+
+%!shared X, Y
+%! randn ("state", 1);
+%! X = randn (30, 8);  Y = X(:, 1:5) * randn (5, 6) + 0.3 * randn (30, 6);
+
+%!test
+%! ## the definition, in plain Octave
+%! K = X*X';  L = Y*Y';
+%! ref = hsic (K, L) / (sqrt (hsic (K, K) * hsic (L, L)) + 1e-6);
+%! assert (cka (X, Y), ref, -1e-12);
+%! n = 30;  H = eye (n) - 1/n;
+%! hb = @(A, B) sum (sum ((H*A*H) .* (H*B*H))) / (n-1)^2;
+%! ref = hb (K, L) / (sqrt (hb (K, K) * hb (L, L)) + 1e-6);
+%! assert (cka (X, Y, "Unbiased", false), ref, -1e-12);
+%!test
+%! ## CKA (X, X) = h / (h + eps): 1 up to epsilon
+%! h = hsic (X*X', X*X');
+%! assert (cka (X, X), h / (h + 1e-6), -1e-13);
+%! assert (cka (X), cka (X, X), -1e-14);
+%! assert (cka (X, X, "Epsilon", 0), 1, 1e-13);
+%! assert (cka (X, X, "Kernel", "rbf", "Epsilon", 0), 1, 1e-13);
+%!test
+%! ## invariance to orthogonal transforms and isotropic scaling; symmetry
+%! Q = orth (randn (8));
+%! for kern = {"linear", "rbf"}
+%!   for unb = [true false]
+%!     o = {"Kernel", kern{1}, "Unbiased", unb, "Epsilon", 0};
+%!     c0 = cka (X, Y, o{:});
+%!     assert (cka (X*Q, Y, o{:}), c0, 1e-10);
+%!     assert (cka (X, Y, o{:}), cka (Y, X, o{:}), 1e-13);
+%!   endfor
+%!   o = {"Kernel", "linear", "Epsilon", 0};
+%!   assert (cka (7.5 * X, Y, o{:}), cka (X, Y, o{:}), 1e-12);
+%! endfor
+%!test
+%! ## the median heuristic is scale-invariant too
+%! o = {"Kernel", "rbf", "Epsilon", 0};
+%! assert (cka (4 * X, Y, o{:}), cka (X, Y, o{:}), 1e-10);
+%!test
+%! ## higher-rank input is flattened per sample (feature order does not matter)
+%! A = randn (30, 4, 3);
+%! ref = cka (reshape (permute (A, [1 3 2]), 30, []), Y);
+%! assert (cka (A, Y), ref, -1e-13);
+%!test
+%! ## single input is converted to double; Dtype single multiplies in single
+%! assert (cka (single (X), Y), cka (double (single (X)), Y), -1e-14);
+%! assert (cka (X, Y, "Dtype", "single"), cka (X, Y), 1e-5);
+%!test
+%! cfg = cka_config ("Kernel", "rbf", "Sigma", 3, "Unbiased", false);
+%! assert (cka (X, Y, "Config", cfg), ...
+%!         cka (X, Y, "Kernel", "rbf", "Sigma", 3, "Unbiased", false), 0);
+
+%!error <Invalid call> cka ()
+%!error id=cka:input:sampleMismatch cka (ones (5, 2), ones (6, 2))
+%!error id=cka:input:tooFewSamples cka (randn (3, 2), randn (3, 2))
+%!error id=cka:input:tooFewSamples cka (randn (1, 2), randn (1, 2), "Unbiased", false)
+%!error id=cka:input:nonFinite cka ([NaN; 1; 2; 3; 4], randn (5, 1))
+%!error id=cka:input:nonFinite cka (randn (5, 1), [Inf; 1; 2; 3; 4])
+%!error id=cka:input:type cka ({1}, 1)
+%!error id=cka:input:type cka (int8 (ones (5)), ones (5))
+%!error id=cka:input:unknownOption cka (ones (5), ones (5), "Kernal", "rbf")

@@ -1,0 +1,119 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {@var{S} =} cka_accumulator (@var{layers1})
+## @deftypefnx {cka} {@var{S} =} cka_accumulator (@var{layers1}, @var{layers2})
+## @deftypefnx {cka} {@var{S} =} cka_accumulator (@dots{}, @var{Name}, @var{Value}, @dots{})
+## An empty streaming-CKA accumulator for the layers @var{layers1} of one
+## model against the layers @var{layers2} of another (or the same) model.
+##
+## @var{layers1} and @var{layers2} are cellstrs of layer names, or layer
+## counts (the layers are then named @qcode{"1"}, @qcode{"2"}, @dots{}).
+## Without @var{layers2} (or with @code{[]}) both sides have the layers
+## @var{layers1}.
+##
+## @var{S} is a plain struct that can be saved, loaded, resumed and merged:
+##
+## @table @code
+## @item hsic_xy, hsic_xx, hsic_yy
+## Sums over batches of HSIC(K_i, L_j) (@var{L1}x@var{L2}), HSIC(K_i, K_i)
+## (@var{L1}x1), HSIC(L_j, L_j) (@var{L2}x1).
+## @item n_samples, n_batches, batch_sizes
+## What has been accumulated so far.
+## @item layers1, layers2, model1_name, model2_name, config
+## The layer lists, display names and the @code{cka_config} struct.
+## @end table
+##
+## Feed it mini-batches of features with @code{cka_update}, read the CKA
+## matrix with @code{cka_matrix}, combine shards with @code{cka_merge}.
+##
+## Options: the CKA options of @code{cka_config} (or @code{"Config", cfg}),
+## and @qcode{"Model1Name"}, @qcode{"Model2Name"} (display names).
+##
+## @example
+## @group
+## S = cka_accumulator ({"a", "b"}, {"c"});
+## for b = 1:4
+##   X = randn (8, 5);
+##   S = cka_update (S, @{X, X.^2@}, @{X * randn (5, 3)@});
+## endfor
+## M = cka_matrix (S)
+## @end group
+## @end example
+## @seealso{cka_update, cka_matrix, cka_merge, cka_compare, cka_config}
+## @end deftypefn
+
+function S = cka_accumulator (layers1, varargin)
+  if (nargin < 1)
+    print_usage ();
+  endif
+  layers2 = [];
+  args = varargin;
+  if (! isempty (args) && ! ischar (args{1}))
+    layers2 = args{1};
+    args = args(2:end);
+  endif
+  [opts, given] = parse_options ("cka_accumulator",
+                                 cka_option_defaults (struct ("Model1Name", "model1",
+                                                              "Model2Name", "")),
+                                 args);
+  cfg = cka_resolve_config ("cka_accumulator", opts, given);
+  layers1 = layer_list (layers1, "layers1");
+  if (isempty (layers2))
+    layers2 = layers1;
+  else
+    layers2 = layer_list (layers2, "layers2");
+  endif
+  m2 = opts.Model2Name;
+  if (isempty (m2))
+    m2 = opts.Model1Name;
+  endif
+  if (! (ischar (opts.Model1Name) && ischar (m2)))
+    error ("cka:input:badOption", "cka_accumulator: model names must be strings");
+  endif
+  S = struct ("kind", "cka_accumulator",
+              "layers1", {layers1}, "layers2", {layers2},
+              "model1_name", opts.Model1Name, "model2_name", m2,
+              "config", cfg,
+              "hsic_xy", zeros (numel (layers1), numel (layers2)),
+              "hsic_xx", zeros (numel (layers1), 1),
+              "hsic_yy", zeros (numel (layers2), 1),
+              "n_samples", 0, "n_batches", 0, "batch_sizes", zeros (0, 1));
+endfunction
+
+function L = layer_list (L, what)
+  if (isnumeric (L) && isscalar (L) && L == fix (L) && L >= 1)
+    L = arrayfun (@num2str, (1:L)', "uniformoutput", false);
+  elseif (ischar (L) && (isrow (L) || isempty (L)))
+    L = {L};
+  elseif (iscellstr (L) && ! isempty (L))
+    L = L(:);
+  else
+    error ("cka:input:badLayers",
+           "cka_accumulator: %s must be a non-empty cellstr of layer names or a layer count",
+           what);
+  endif
+endfunction
+
+%!test
+%! S = cka_accumulator ({"a", "b"}, {"c"}, "Kernel", "rbf");
+%! assert (S.layers1, {"a"; "b"});
+%! assert (S.layers2, {"c"});
+%! assert (size (S.hsic_xy), [2 1]);
+%! assert (S.config.kernel, "rbf");
+%! assert (S.n_samples, 0);
+%!test
+%! S = cka_accumulator (3);
+%! assert (S.layers1, {"1"; "2"; "3"});
+%! assert (S.layers2, S.layers1);
+%! assert (S.model2_name, S.model1_name);
+%!test
+%! S = cka_accumulator (2, 1, "Config", cka_config ("Unbiased", false), ...
+%!                      "Model1Name", "bert", "Model2Name", "gpt2");
+%! assert (S.config.unbiased, false);
+%! assert ({S.model1_name, S.model2_name}, {"bert", "gpt2"});
+%!error <Invalid call> cka_accumulator ()
+%!error id=cka:input:badLayers cka_accumulator ({})
+%!error id=cka:input:badLayers cka_accumulator (0)
+%!error id=cka:input:unknownOption cka_accumulator (2, "Layers", 3)

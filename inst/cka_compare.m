@@ -1,0 +1,468 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {@var{R} =} cka_compare (@var{model1}, @var{model2}, @var{data})
+## @deftypefnx {cka} {@var{R} =} cka_compare (@var{model1}, [], @var{data})
+## @deftypefnx {cka} {@var{R} =} cka_compare (@dots{}, @var{Name}, @var{Value}, @dots{})
+## Streaming CKA between the layers of two transformer models (or of one
+## model with itself) over a stream of mini-batches: the counterpart of
+## pytorch-cka's @code{CKA(model1, model2, ...).compare(dataloader)}.
+##
+## @var{model1}, @var{model2} are model structs (@code{tfm_load},
+## @code{tfm_create}).  With @var{model2} @code{[]} the model is compared
+## with itself and ONE forward pass per batch serves both sides.
+##
+## @var{data} is one of
+## @itemize
+## @item an @var{N}-by-@var{seq} matrix of token ids (0-based, as the
+## tokenizers give them), cut into batches of @qcode{"BatchSize"}
+## consecutive rows;
+## @item a struct with fields @code{input_ids} and optionally
+## @code{attention_mask}, @code{token_type_ids} (as @code{tfm_encode}
+## returns), cut the same way;
+## @item a function handle that returns the next batch (such a struct, or a
+## matrix of ids) on each call and @code{[]} when the data is exhausted.
+## @end itemize
+##
+## For every batch, each requested layer's output is pooled to an
+## @var{n}-by-@var{d} matrix and turned into an @var{n}-by-@var{n} Gram
+## matrix inside the forward hook (in C); the activation itself is not
+## kept, so memory does not grow with the number of layers.  The HSIC
+## values of every pair are summed over batches and
+## @code{CKA(i,j) = sum HSIC(K_i,L_j) / (sqrt (sum HSIC(K_i,K_i) * sum HSIC(L_j,L_j)) + epsilon)}.
+##
+## Options:
+## @table @asis
+## @item @qcode{"Layers1"}, @qcode{"Layers2"}
+## Cellstrs of hook names (@code{tfm_modules}); default the block-level
+## layers (@code{tfm_modules (model, "blocks")}).  An unknown name is an
+## error (@code{cka:input:unknownLayer}); pytorch-cka instead drops unknown
+## names with a warning, which @qcode{"IgnoreUnknownLayers"} reproduces.
+## @item @qcode{"IgnoreUnknownLayers"} (default @code{false})
+## @code{true}: drop unknown layer names with a warning
+## (@code{cka:compare:unknownLayer}), as pytorch-cka does; the result then
+## has only the valid rows/columns and records what was asked for in
+## @code{requested_layers1}, @code{requested_layers2}.
+## @item @qcode{"Model1Name"}, @qcode{"Model2Name"}
+## Display names (default: the models' @code{name} fields).
+## @item @qcode{"BatchSize"} (default 8)
+## Rows per batch for matrix and struct data.
+## @item @qcode{"AttentionMask"}
+## An @var{N}-by-@var{seq} mask (1 = token, 0 = padding) for matrix data.
+## A mask, given here or as @code{attention_mask} in the data, is passed to
+## the models (as Hugging Face models use it) and used by the pooling.
+## Without a mask every position is attended and pooled, which is what
+## pytorch-cka does (it calls @code{model(input_ids)} only, ignoring any
+## mask in its batches).
+## @item @qcode{"IgnoreMask"} (default @code{false})
+## @code{true} ignores any mask, as pytorch-cka does.
+## @item @qcode{"Data2"}
+## A second input stream for @var{model2} (same forms as @var{data}), for
+## models with different tokenizers; batch @var{k} of both streams must
+## hold the same samples.
+## @item @qcode{"Pooling"} (default @qcode{"flatten"})
+## How a @code{[batch, seq, hidden]} output becomes one row per sample:
+## @qcode{"flatten"} (every position, pytorch-cka's choice; padding
+## positions zeroed when a mask is used), @qcode{"mean"} (over the
+## non-padding tokens), @qcode{"first"}, @qcode{"last"} (first/last
+## non-padding token), @qcode{"tokens"} (every non-padding token is a
+## sample; both sides must have the same tokens).  Outputs without a
+## sequence axis (BERT's pooler, attention probabilities) are flattened.
+## @item @qcode{"DropLast"} (default @code{false})
+## Skip batches too small for the estimator (@math{n \le 3} unbiased,
+## @math{n \le 1} biased) instead of raising @code{cka:input:tooFewSamples}
+## (pytorch-cka raises).
+## @item @qcode{"Progress"} (default @code{true})
+## A text progress bar (batch count, elapsed time, ETA), redrawn in place
+## on a terminal, printed as sparse lines otherwise.
+## @item @qcode{"Callback"}
+## A function called after every batch as @code{f (k, total, M)} with the
+## batch index, the number of batches (@code{NaN} for function-handle data)
+## and the current CKA matrix.
+## @item CKA options
+## @qcode{"Kernel"}, @qcode{"Sigma"}, @qcode{"Unbiased"}, @qcode{"Epsilon"},
+## @qcode{"Dtype"}, @qcode{"Config"} (see @code{cka_config}).
+## @end table
+##
+## @var{R} is a struct: @code{cka} (the @var{L1}x@var{L2} matrix),
+## @code{layers1}, @code{layers2}, @code{model1_name}, @code{model2_name},
+## @code{same_model}, @code{config}, @code{pooling}, the HSIC sums
+## @code{hsic_xy}, @code{hsic_xx}, @code{hsic_yy} (so @code{cka_merge} and
+## @code{cka_update} work on results), @code{n_samples}, @code{n_batches},
+## @code{batch_sizes}, @code{n_dropped} and @code{timing} (seconds).
+## Save it with @code{cka_save}, plot it with @code{plot_cka_heatmap}.
+##
+## @example
+## @group
+## bert = tfm_load ("bert-dir");  gpt2 = tfm_load ("gpt2-dir");
+## ids = randi ([0 999], 32, 16);
+## R = cka_compare (bert, gpt2, ids, "BatchSize", 8);
+## R.cka
+## @end group
+## @end example
+## @seealso{cka_config, cka_accumulator, cka_merge, cka_save, tfm_modules}
+## @end deftypefn
+
+function R = cka_compare (model1, model2, data, varargin)
+  if (nargin < 3)
+    print_usage ();
+  endif
+  t_start = tic ();
+  own = struct ("Layers1", [], "Layers2", [], "Model1Name", "", "Model2Name", "",
+                "BatchSize", 8, "AttentionMask", [], "IgnoreMask", false,
+                "Data2", [], "Pooling", "flatten", "DropLast", false,
+                "Progress", true, "Callback", [], "IgnoreUnknownLayers", false);
+  [opts, given] = parse_options ("cka_compare", cka_option_defaults (own), varargin);
+  [cfg, iopts] = cka_resolve_config ("cka_compare", opts, given);
+
+  same_model = isempty (model2);
+  check_model (model1, "model1");
+  if (! same_model)
+    check_model (model2, "model2");
+  endif
+  m2 = model2;
+  if (same_model)
+    m2 = model1;
+  endif
+  v = opts.IgnoreUnknownLayers;
+  if (! (isscalar (v) && (islogical (v) || isnumeric (v))))
+    error ("cka:input:badOption", "cka_compare: IgnoreUnknownLayers must be true or false");
+  endif
+  [layers1, req1] = resolve_layers (model1, opts.Layers1, "Layers1", v);
+  [layers2, req2] = resolve_layers (m2, opts.Layers2, "Layers2", v);
+
+  bs = opts.BatchSize;
+  if (! (isnumeric (bs) && isscalar (bs) && bs == fix (bs) && bs >= 1))
+    error ("cka:input:badOption", "cka_compare: BatchSize must be a positive integer");
+  endif
+  pooling = opts.Pooling;
+  if (! (ischar (pooling)
+         && any (strcmpi (pooling, {"flatten", "mean", "first", "last", "tokens"}))))
+    error ("cka:input:badOption",
+           "cka_compare: Pooling must be flatten, mean, first, last or tokens");
+  endif
+  pooling = lower (pooling);
+  for f = {"IgnoreMask", "DropLast", "Progress"}
+    v = opts.(f{1});
+    if (! (isscalar (v) && (islogical (v) || isnumeric (v))))
+      error ("cka:input:badOption", "cka_compare: %s must be true or false", f{1});
+    endif
+  endfor
+  if (! isempty (opts.Callback) && ! is_function_handle (opts.Callback))
+    error ("cka:input:badOption", "cka_compare: Callback must be a function handle");
+  endif
+
+  src1 = make_source (data, bs, opts.AttentionMask, opts.IgnoreMask, "data");
+  has_data2 = ! isempty (opts.Data2);
+  if (has_data2)
+    src2 = make_source (opts.Data2, bs, [], opts.IgnoreMask, "Data2");
+  endif
+  total = src1.total;
+  nmin = 2 + 2 * cfg.unbiased;
+
+  S = cka_accumulator (layers1, layers2, "Config", cfg);
+  name1 = model_name (model1, opts.Model1Name, "model1");
+  if (same_model)
+    name2 = model_name (model1, opts.Model2Name, name1);
+  else
+    name2 = model_name (model2, opts.Model2Name, "model2");
+  endif
+  n_dropped = 0;
+  t_batches = 0;
+  k = 0;
+  if (opts.Progress)
+    P = cka_progress ("start", total, "cka_compare");
+  endif
+  while (true)
+    [b1, src1] = next_batch (src1);
+    if (has_data2)
+      [b2, src2] = next_batch (src2);
+      if (xor (isempty (b1), isempty (b2)))
+        error ("cka:input:sampleMismatch",
+               "cka_compare: data and Data2 have different numbers of batches");
+      endif
+    else
+      b2 = [];
+    endif
+    if (isempty (b1))
+      break;
+    endif
+    k++;
+    n = rows (b1.ids);
+    if (has_data2 && rows (b2.ids) != n)
+      error ("cka:input:sampleMismatch",
+             "cka_compare: batch %d has %d samples in data but %d in Data2", k, n, rows (b2.ids));
+    endif
+    if (! strcmp (pooling, "tokens") && n < nmin)
+      if (opts.DropLast)
+        n_dropped += n;
+        continue;
+      endif
+      error ("cka:input:tooFewSamples",
+             ["cka_compare: batch %d has n = %d samples; the %s HSIC estimator needs n > %d " ...
+              "(use \"DropLast\", true to skip it, or another BatchSize)"],
+             k, n, ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
+    endif
+    tb = tic ();
+    [hxy, hxx, hyy, nb] = __cka_compare_batch__ (model1, model2, b1, b2, layers1, layers2,
+                                                 pooling, iopts);
+    t_batches += toc (tb);
+    S = cka_acc_add (S, hxy, hxx, hyy, nb);
+    if (opts.Progress)
+      P = cka_progress ("update", P, k);
+    endif
+    if (! isempty (opts.Callback))
+      opts.Callback (k, total, cka_matrix (S));
+    endif
+  endwhile
+  if (opts.Progress)
+    cka_progress ("finish", P);
+  endif
+  if (S.n_batches == 0)
+    if (k == 0)
+      error ("cka:input:emptyData", "cka_compare: the data holds no batch");
+    endif
+    error ("cka:input:tooFewSamples",
+           "cka_compare: every batch was dropped as too small for the estimator");
+  endif
+  R = struct ("kind", "cka_result", "cka", cka_matrix (S),
+              "layers1", {S.layers1}, "layers2", {S.layers2},
+              "requested_layers1", {req1}, "requested_layers2", {req2},
+              "model1_name", name1, "model2_name", name2,
+              "same_model", same_model, "config", S.config, "pooling", pooling,
+              "hsic_xy", S.hsic_xy, "hsic_xx", S.hsic_xx, "hsic_yy", S.hsic_yy,
+              "n_samples", S.n_samples, "n_batches", S.n_batches,
+              "batch_sizes", S.batch_sizes, "n_dropped", n_dropped,
+              "timing", struct ("elapsed", toc (t_start), "batches", t_batches));
+endfunction
+
+function s = ifelse (c, a, b)
+  if (c) s = a; else s = b; endif
+endfunction
+
+function check_model (m, what)
+  if (! (isstruct (m) && isscalar (m) && all (isfield (m, {"arch", "config", "names", "weights"}))))
+    error ("cka:input:notModel",
+           "cka_compare: %s must be a model struct from tfm_load or tfm_create (or [] for model2)",
+           what);
+  endif
+endfunction
+
+function name = model_name (m, given, default)
+  if (! isempty (given))
+    if (! (ischar (given) && isrow (given)))
+      error ("cka:input:badOption", "cka_compare: model names must be strings");
+    endif
+    name = given;
+  elseif (isfield (m, "name") && ischar (m.name) && ! isempty (m.name))
+    name = m.name;
+  else
+    name = default;
+  endif
+endfunction
+
+function [L, requested] = resolve_layers (model, L, what, drop_unknown)
+  [known, hookable, blocks] = __tfm_modules__ (model);
+  if (isempty (L))
+    L = blocks;
+  elseif (ischar (L) && isrow (L))
+    L = {L};
+  elseif (! iscellstr (L))
+    error ("cka:input:badOption", "cka_compare: %s must be a cellstr of layer names", what);
+  endif
+  L = L(:);
+  requested = L;
+  [ok, idx] = ismember (L, known);
+  bad = L(! ok);
+  if (! isempty (bad))
+    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)",
+                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch);
+    if (! drop_unknown)
+      error ("cka:input:unknownLayer", "cka_compare: %s", msg);
+    endif
+    warning ("cka:compare:unknownLayer", "cka_compare: %s; dropped", msg);
+    L = L(ok);
+    idx = idx(ok);
+    if (isempty (L))
+      error ("cka:input:noLayers", "cka_compare: %s: none of the layers exists", what);
+    endif
+  endif
+  cont = L(! hookable(idx));
+  if (! isempty (cont))
+    error ("cka:input:unknownLayer",
+           "cka_compare: %s: %s is a container (ModuleList) that never runs; hook its blocks",
+           what, strjoin (strcat ("'", cont, "'")', ", "));
+  endif
+endfunction
+
+## ---- data sources ------------------------------------------------------
+function src = make_source (data, bs, mask_opt, ignore_mask, what)
+  src = struct ("kind", "", "ids", [], "mask", [], "tt", [], "pos", 0, "bs", bs,
+                "fn", [], "total", NaN, "ignore_mask", logical (ignore_mask), "what", what);
+  if (is_function_handle (data))
+    src.kind = "handle";
+    src.fn = data;
+    return;
+  endif
+  src.kind = "matrix";
+  if (isstruct (data))
+    if (! (isscalar (data) && isfield (data, "input_ids")))
+      error ("cka:input:badData", "cka_compare: %s struct needs a field input_ids", what);
+    endif
+    ids = data.input_ids;
+    [src.mask, src.tt] = mask_and_types (data);
+  elseif (isnumeric (data))
+    ids = data;
+  else
+    error ("cka:input:badData",
+           "cka_compare: %s must be a matrix of token ids, a struct with input_ids or a function handle",
+           what);
+  endif
+  if (! isempty (mask_opt))
+    src.mask = mask_opt;
+  endif
+  if (isempty (ids))
+    error ("cka:input:emptyData", "cka_compare: %s holds no sample", what);
+  endif
+  check_ids (ids, what);
+  src.ids = double (ids);
+  if (! isempty (src.mask) && ! isequal (size (src.mask), size (ids)))
+    error ("cka:input:sizeMismatch",
+           "cka_compare: the attention mask of %s is %dx%d, the ids are %dx%d",
+           what, rows (src.mask), columns (src.mask), rows (ids), columns (ids));
+  endif
+  if (! isempty (src.tt) && ! isequal (size (src.tt), size (ids)))
+    error ("cka:input:sizeMismatch",
+           "cka_compare: the token_type_ids of %s are %dx%d, the ids are %dx%d",
+           what, rows (src.tt), columns (src.tt), rows (ids), columns (ids));
+  endif
+  src.total = ceil (rows (ids) / bs);
+endfunction
+
+function check_ids (ids, what)
+  if (! (isnumeric (ids) && isreal (ids) && ndims (ids) == 2)
+      || any (ids(:) != fix (ids(:))) || any (ids(:) < 0))
+    error ("cka:input:badData",
+           "cka_compare: the token ids of %s must be a 2-D matrix of non-negative integers",
+           what);
+  endif
+endfunction
+
+function [mask, tt] = mask_and_types (d)
+  mask = [];  tt = [];
+  if (isfield (d, "attention_mask"))
+    mask = d.attention_mask;
+  endif
+  if (isfield (d, "token_type_ids"))
+    tt = d.token_type_ids;
+  endif
+endfunction
+
+function [b, src] = next_batch (src)
+  b = [];
+  if (strcmp (src.kind, "handle"))
+    d = src.fn ();
+    if (isempty (d))
+      return;
+    endif
+    if (isnumeric (d))
+      d = struct ("input_ids", d);
+    elseif (! (isstruct (d) && isscalar (d) && isfield (d, "input_ids")))
+      error ("cka:input:badData",
+             "cka_compare: the %s function must return a batch struct with input_ids, or []",
+             src.what);
+    endif
+    check_ids (d.input_ids, src.what);
+    b = struct ("ids", double (d.input_ids), "mask", [], "tt", []);
+    [b.mask, b.tt] = mask_and_types (d);
+    b.tt = double (b.tt);
+  else
+    N = rows (src.ids);
+    if (src.pos >= N)
+      return;
+    endif
+    r = src.pos + 1 : min (src.pos + src.bs, N);
+    src.pos = r(end);
+    b = struct ("ids", src.ids(r,:), "mask", [], "tt", []);
+    if (! isempty (src.mask))
+      b.mask = src.mask(r,:);
+    endif
+    if (! isempty (src.tt))
+      b.tt = double (src.tt(r,:));
+    endif
+  endif
+  if (src.ignore_mask)
+    b.mask = [];
+  endif
+  if (! isempty (b.mask))
+    b.mask = double (b.mask);
+  endif
+endfunction
+
+%!shared m, g, ids
+%! m = tfm_create ("bert", "hidden_size", 16, "num_hidden_layers", 3,
+%!                 "num_attention_heads", 2, "intermediate_size", 32,
+%!                 "vocab_size", 50, "max_position_embeddings", 16, "Seed", 1);
+%! g = tfm_create ("gpt2", "n_embd", 16, "n_layer", 2, "n_head", 2,
+%!                 "vocab_size", 50, "n_positions", 16, "Seed", 2);
+%! ids = mod ((0:11)' * 7 + (0:5) * 3, 50);
+
+%!test
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false);
+%! assert (R.layers1, {"encoder.layer.0"; "encoder.layer.1"; "encoder.layer.2"});
+%! assert (R.cka, R.cka.', 1e-12);
+%! assert (diag (R.cka), ones (3, 1), 1e-5);
+%! assert (R.n_batches, 2);
+%! assert (R.n_samples, 12);
+
+%!test
+%! ## = the accumulators fed with tfm_forward's outputs
+%! L2 = {"h.1", "ln_f"};
+%! R = cka_compare (m, g, ids, "BatchSize", 6, "Layers2", L2, "Progress", false, ...
+%!                  "Kernel", "rbf");
+%! S = cka_accumulator (R.layers1, L2, "Kernel", "rbf");
+%! for b = 0:1
+%!   r = b*6 + (1:6);
+%!   [~, a1] = tfm_forward (m, ids(r,:), "Hooks", R.layers1);
+%!   [~, a2] = tfm_forward (g, ids(r,:), "Hooks", L2);
+%!   S = cka_update (S, a1, a2);
+%! endfor
+%! assert (R.cka, cka_matrix (S), 1e-10);
+
+%!test
+%! ## Dtype single: Gram products in single precision, close to double
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false);
+%! Rs = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false, "Dtype", "single");
+%! assert (Rs.cka, R.cka, 1e-4);
+%! assert (Rs.config.dtype, "single");
+
+%!test
+%! ## NaN/Inf activations are identified errors naming the layer
+%! bad = m;
+%! k = find (strcmp (bad.names, "encoder.layer.1.output.dense.bias"));
+%! bad.weights{k}(1) = NaN;
+%! try
+%!   cka_compare (bad, [], ids, "BatchSize", 6, "Progress", false);
+%!   error ("no error");
+%! catch e
+%!   assert (e.identifier, "cka:input:nonFinite");
+%!   assert (! isempty (strfind (e.message, "encoder.layer.1")));
+%! end_try_catch
+
+%!error <Invalid call> cka_compare (1, 2)
+%!error id=cka:input:notModel cka_compare (struct ("a", 1), [], [1 2 3])
+%!error id=cka:input:notModel cka_compare (m, 3, ids)
+%!error id=cka:input:emptyData cka_compare (m, [], zeros (0, 4))
+%!error id=cka:input:unknownLayer cka_compare (m, [], ids, "Layers1", {"h.0"})
+%!error id=cka:input:unknownOption cka_compare (m, [], ids, "Layer", {"h.0"})
+%!error id=cka:input:tooFewSamples cka_compare (m, [], ids, "BatchSize", 3, "Progress", false)
+
+%!demo
+%! ## a random BERT compared with itself, block by block
+%! m = tfm_create ("bert", "hidden_size", 32, "num_hidden_layers", 4,
+%!                 "num_attention_heads", 4, "intermediate_size", 64,
+%!                 "vocab_size", 200, "Seed", 3);
+%! ids = randi ([0 199], 64, 12);
+%! R = cka_compare (m, [], ids, "BatchSize", 16);
+%! disp (R.cka)

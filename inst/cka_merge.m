@@ -1,0 +1,93 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn {cka} {@var{S} =} cka_merge (@var{S1}, @var{S2}, @dots{})
+## Combine accumulators (or @code{cka_compare} results) computed on
+## different data: the HSIC sums, sample and batch counts are added.
+##
+## Shards of a data set processed in different Octave sessions or on
+## different machines give, merged, the same matrix as one run over all
+## batches (up to the order of floating-point additions).  All inputs must
+## have the same layers and the same CKA configuration
+## (@code{cka:input:mergeMismatch} otherwise).  When the inputs are
+## @code{cka_compare} results, the merged result has its matrix
+## (@code{cka}) recomputed and its elapsed times added.
+## @seealso{cka_accumulator, cka_update, cka_compare, cka_save}
+## @end deftypefn
+
+function S = cka_merge (varargin)
+  if (nargin < 1)
+    print_usage ();
+  endif
+  for k = 1:nargin
+    A = varargin{k};
+    if (! (isstruct (A) && isscalar (A)
+           && all (isfield (A, {"hsic_xy", "hsic_xx", "hsic_yy", "layers1", "layers2", ...
+                                "config", "n_samples", "n_batches"}))))
+      error ("cka:input:notAccumulator",
+             "cka_merge: argument %d is not an accumulator or a cka_compare result", k);
+    endif
+  endfor
+  S = varargin{1};
+  for k = 2:nargin
+    A = varargin{k};
+    if (! isequal (A.layers1(:), S.layers1(:)) || ! isequal (A.layers2(:), S.layers2(:)))
+      error ("cka:input:mergeMismatch",
+             "cka_merge: argument %d has different layers than argument 1", k);
+    endif
+    if (! same_config (A.config, S.config))
+      error ("cka:input:mergeMismatch",
+             "cka_merge: argument %d has a different CKA configuration than argument 1", k);
+    endif
+    S.hsic_xy += A.hsic_xy;
+    S.hsic_xx += A.hsic_xx(:);
+    S.hsic_yy += A.hsic_yy(:);
+    S.n_samples += A.n_samples;
+    S.n_batches += A.n_batches;
+    if (isfield (S, "batch_sizes") && isfield (A, "batch_sizes"))
+      S.batch_sizes = [S.batch_sizes(:); A.batch_sizes(:)];
+    endif
+    if (isfield (S, "timing") && isfield (A, "timing"))
+      for f = fieldnames (S.timing)'
+        if (isfield (A.timing, f{1}) && isnumeric (S.timing.(f{1})))
+          S.timing.(f{1}) += A.timing.(f{1});
+        endif
+      endfor
+    endif
+  endfor
+  if (isfield (S, "cka"))
+    S.cka = cka_matrix (S);
+  endif
+endfunction
+
+function tf = same_config (a, b)
+  tf = (strcmp (a.kernel, b.kernel) && isequal (a.sigma, b.sigma)
+        && logical (a.unbiased) == logical (b.unbiased) && a.epsilon == b.epsilon
+        && strcmp (a.dtype, b.dtype));
+endfunction
+
+%!test
+%! ## two halves merged = one run
+%! randn ("state", 5);
+%! X = randn (32, 5);  Y = [X, randn(32, 2)] * randn (7, 4);
+%! feats = @(r) {X(r,:), X(r,:).^2};
+%! one = cka_accumulator (2, 1);
+%! for b = 0:3
+%!   r = b*8 + (1:8);
+%!   one = cka_update (one, feats (r), {Y(r,:)});
+%! endfor
+%! h1 = cka_accumulator (2, 1);  h2 = h1;
+%! for b = 0:1
+%!   r = b*8 + (1:8);  h1 = cka_update (h1, feats (r), {Y(r,:)});
+%!   r = (b+2)*8 + (1:8);  h2 = cka_update (h2, feats (r), {Y(r,:)});
+%! endfor
+%! M = cka_merge (h1, h2);
+%! assert (cka_matrix (M), cka_matrix (one), 1e-13);
+%! assert (M.n_samples, 32);
+%! assert (M.n_batches, 4);
+%! assert (cka_merge (one), one);
+%!error <Invalid call> cka_merge ()
+%!error id=cka:input:notAccumulator cka_merge (cka_accumulator (1), 3)
+%!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (2))
+%!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (1, "Kernel", "rbf"))

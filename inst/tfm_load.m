@@ -1,0 +1,440 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {@var{model} =} tfm_load (@var{path})
+## @deftypefnx {cka} {@var{model} =} tfm_load (@var{path}, @var{Name}, @var{Value}, @dots{})
+## Load a Hugging Face BERT, GPT-2 or DistilBERT checkpoint.
+##
+## @var{path} is one of
+## @itemize
+## @item a model directory (a hub snapshot or a @code{save_pretrained}
+## output) with @file{config.json} and either @file{model.safetensors} or
+## @file{model.safetensors.index.json} plus its shards;
+## @item a @file{.safetensors} file, with a @file{config.json} beside it or
+## the @qcode{"Config"} option;
+## @item a sharded index @file{model.safetensors.index.json}.
+## @end itemize
+##
+## @file{config.json} is read with @code{jsondecode}; the architecture comes
+## from @code{model_type} (else from @code{architectures}), and every field
+## the Hugging Face config class would fill is filled with its default.
+## Real hub layouts load as @code{from_pretrained} of the bare model would
+## load them: the @code{bert.}, @code{transformer.} and @code{distilbert.}
+## prefixes of head checkpoints (@code{*ForMaskedLM},
+## @code{*LMHeadModel}, @dots{}) are stripped, the legacy TensorFlow names
+## @code{LayerNorm.gamma}/@code{LayerNorm.beta} are renamed, the old GPT-2
+## buffers @code{attn.bias}/@code{attn.masked_bias} and
+## @code{position_ids} buffers are skipped without being decoded, and
+## every other tensor the bare model does not use (head weights such as
+## @code{cls.*}, @code{lm_head.*}, @code{vocab_*}) is skipped with one
+## warning @code{cka:load:unusedTensors} that lists them.  F32, F16, BF16
+## (and F64) tensors are converted exactly to @code{single} (F64 rounded).
+##
+## @var{model} is a struct with fields @code{arch} (@qcode{"bert"},
+## @qcode{"gpt2"} or @qcode{"distilbert"}), @code{config} (Hugging Face
+## field names, defaults filled), @code{names} (state_dict names of the
+## bare model in state_dict order), @code{weights} (@code{single} arrays in
+## PyTorch shapes, 1-D tensors as columns) and @code{name} (the directory's
+## name).
+##
+## Options:
+## @table @asis
+## @item @qcode{"Config"}
+## A config struct (as @code{jsondecode} returns config.json) or the path of
+## a config.json to use instead of the one beside the weights.
+## @end table
+##
+## Errors: @code{cka:load:noConfig}, @code{cka:load:noWeights},
+## @code{cka:load:badConfig}, @code{cka:load:unknownArch},
+## @code{cka:load:missingTensor}, @code{cka:load:shapeMismatch},
+## @code{cka:load:badDtype}, @code{cka:load:badIndex}, the
+## @code{cka:config:*} errors of the config validation and the
+## @code{cka:safetensors:*} errors of @code{safetensors_info}.  A BERT
+## checkpoint without pooler weights loads without a pooler, with the
+## warning @code{cka:load:noPooler}.
+##
+## @example
+## @group
+## model = tfm_load ("bert-base-uncased");   # a downloaded hub snapshot
+## model.config.num_hidden_layers
+## @end group
+## @end example
+##
+## @seealso{tfm_save, safetensors_info, safetensors_read}
+## @end deftypefn
+
+function model = tfm_load (path, varargin)
+  if (nargin < 1)
+    print_usage ();
+  endif
+  opts = parse_options ("tfm_load", struct ("Config", []), varargin);
+  if (! (ischar (path) && isrow (path)))
+    error ("cka:input:type", "tfm_load: PATH must be a directory or file name");
+  endif
+  [files, index, dir, name] = locate (path);
+  given = read_config (opts.Config, dir);
+  arch = detect_arch (given, dir);
+  cfg = tfm_config (arch, given);
+
+  ## headers of every file, validated before any data is read
+  hs = cellfun (@st_header, files, "UniformOutput", false);
+  if (! isempty (index))
+    check_index (index, files, hs);
+  endif
+  keys = {}; src = zeros (0, 2); meta = struct ();
+  for f = 1:numel (hs)
+    keys = [keys; hs{f}.names];
+    src = [src; [f*ones(numel (hs{f}.names), 1), (1:numel (hs{f}.names))']];
+    mf = fieldnames (hs{f}.metadata);
+    for k = 1:numel (mf)
+      meta.(mf{k}) = hs{f}.metadata.(mf{k});
+    endfor
+  endfor
+  where = sprintf ("%s", path);
+
+  ## prefixes, legacy names, buffers
+  prefix = struct ("bert", "bert.", "gpt2", "transformer.", "distilbert", "distilbert.").(arch);
+  [expected, shapes] = tfm_param_spec (cfg);
+  has_prefix = any (strncmp (keys, prefix, numel (prefix)));
+  bare = keys;
+  outside = false (size (keys));
+  if (has_prefix)
+    inside = strncmp (keys, prefix, numel (prefix));
+    bare(inside) = cellfun (@(s) s(numel (prefix)+1:end), keys(inside), "UniformOutput", false);
+    outside = ! inside;
+  endif
+  bare = rename_legacy (bare, expected);
+
+  ## find each expected parameter
+  [found, loc] = ismember (expected, bare(! outside));
+  inner = find (! outside);
+  loc(found) = inner(loc(found));
+  for k = find (! found)'
+    ## tied weights removed by the conversion bot: __metadata__ aliases
+    full = expected{k};
+    if (has_prefix)
+      full = [prefix full];
+    endif
+    if (isfield (meta, full))
+      j = find (strcmp (keys, meta.(full)), 1);
+      if (! isempty (j))
+        found(k) = true; loc(k) = j;
+      endif
+    endif
+  endfor
+  if (strcmp (arch, "bert"))
+    pool = strncmp (expected, "pooler.", 7);
+    if (! any (found(pool)))
+      warning ("cka:load:noPooler",
+               "tfm_load: %s has no pooler weights; the model is loaded without a pooler",
+               where);
+      expected = expected(! pool); shapes = shapes(! pool);
+      found = found(! pool); loc = loc(! pool);
+    endif
+  endif
+  if (! all (found))
+    miss = expected(! found);
+    error ("cka:load:missingTensor",
+           "tfm_load: %s lacks %d tensor(s) of the %s model: %s", where, numel (miss),
+           arch, list_names (miss));
+  endif
+
+  ## everything else: buffers silently, the rest with one warning
+  unused = true (size (keys));
+  unused(loc) = false;
+  buffer = ! cellfun (@isempty, regexp (bare, ['(^|\.)embeddings\.(position_ids|token_type_ids)$|' ...
+                                                '^h\.\d+\.attn\.(bias|masked_bias)$'], "once"));
+  if (strcmp (arch, "gpt2"))
+    buffer |= ! cellfun (@isempty, regexp (keys, '^(transformer\.)?h\.\d+\.attn\.(bias|masked_bias)$', "once"));
+  endif
+  extra = keys(unused & ! buffer);
+  if (! isempty (extra))
+    warning ("cka:load:unusedTensors",
+             "tfm_load: %d tensor(s) of %s are not used by the bare %s model and were skipped: %s",
+             numel (extra), where, arch, list_names (extra));
+  endif
+
+  ## dtypes and shapes, then the data
+  for k = 1:numel (expected)
+    h = hs{src(loc(k), 1)};
+    j = src(loc(k), 2);
+    if (! any (strcmp (h.dtypes{j}, {"F32", "F16", "BF16", "F64"})))
+      error ("cka:load:badDtype",
+             "tfm_load: %s: tensor \"%s\" has dtype %s; a parameter must be F32, F16, BF16 or F64",
+             h.file, h.names{j}, h.dtypes{j});
+    endif
+    if (! isequal (h.shapes{j}, reshape (shapes{k}, 1, [])))
+      error ("cka:load:shapeMismatch",
+             "tfm_load: %s: tensor \"%s\" has shape %s, the config implies %s for %s",
+             h.file, h.names{j}, fmt_shape (h.shapes{j}), fmt_shape (shapes{k}), expected{k});
+    endif
+  endfor
+  weights = cell (numel (expected), 1);
+  for f = 1:numel (hs)
+    sel = find (src(loc, 1) == f);
+    if (! isempty (sel))
+      weights(sel) = st_read_tensors (hs{f}, src(loc(sel), 2));
+    endif
+  endfor
+  model = struct ("arch", arch, "config", cfg);
+  model.names = expected(:);
+  model.weights = weights;
+  model.name = name;
+endfunction
+
+function [files, index, dir, name] = locate (path)
+  index = [];
+  if (isfolder (path))
+    dir = path;
+    if (exist (fullfile (dir, "model.safetensors"), "file"))
+      files = {fullfile(dir, "model.safetensors")};
+    elseif (exist (fullfile (dir, "model.safetensors.index.json"), "file"))
+      [files, index] = read_index (fullfile (dir, "model.safetensors.index.json"));
+    else
+      other = {"pytorch_model.bin", "pytorch_model.bin.index.json", "tf_model.h5", ...
+               "flax_model.msgpack", "model.ckpt.index"};
+      present = other(cellfun (@(f) exist (fullfile (dir, f), "file") == 2, other));
+      variants = glob (fullfile (dir, "*.safetensors"));
+      if (! isempty (present))
+        msg = sprintf ("; found %s, which cannot be read here (convert it to safetensors)",
+                       strjoin (present, ", "));
+      elseif (! isempty (variants))
+        [~, b, e] = cellfun (@fileparts, variants, "UniformOutput", false);
+        msg = sprintf ("; found %s (pass the file to load a variant)",
+                       strjoin (strcat (b, e)', ", "));
+      else
+        msg = "";
+      endif
+      error ("cka:load:noWeights",
+             "tfm_load: %s has neither model.safetensors nor model.safetensors.index.json%s",
+             dir, msg);
+    endif
+  elseif (exist (path, "file"))
+    dir = fileparts (path);
+    if (isempty (dir))
+      dir = ".";
+    endif
+    if (numel (path) >= 5 && strcmpi (path(end-4:end), ".json"))
+      [files, index] = read_index (path);
+    else
+      files = {path};
+    endif
+  else
+    error ("cka:load:notFound", "tfm_load: no such file or directory: %s", path);
+  endif
+  name = dir;
+  while (numel (name) > 1 && any (name(end) == "/\\"))
+    name(end) = [];
+  endwhile
+  [~, b, e] = fileparts (name);
+  name = [b e];
+  if (isempty (name) || strcmp (name, "."))
+    name = pwd_name (dir);
+  endif
+endfunction
+
+function n = pwd_name (dir)
+  old = pwd ();
+  unwind_protect
+    cd (dir);
+    [~, b, e] = fileparts (pwd ());
+    n = [b e];
+  unwind_protect_cleanup
+    cd (old);
+  end_unwind_protect
+endfunction
+
+function [files, index] = read_index (file)
+  try
+    index = jsondecode (fileread (file), "makeValidName", false);
+  catch err
+    error ("cka:load:badIndex", "tfm_load: %s is not valid JSON: %s", file, err.message);
+  end_try_catch
+  if (! (isstruct (index) && isscalar (index) && isfield (index, "weight_map")
+         && isstruct (index.weight_map) && isscalar (index.weight_map)))
+    error ("cka:load:badIndex", "tfm_load: %s has no \"weight_map\" object", file);
+  endif
+  vals = struct2cell (index.weight_map);
+  if (! iscellstr (vals))
+    error ("cka:load:badIndex", "tfm_load: %s: weight_map values must be file names", file);
+  endif
+  shards = unique (vals);
+  bad = ! cellfun (@isempty, regexp (shards, '[/\\]|^\.\.?$|\.\.', "once"));
+  if (any (bad) || any (cellfun (@isempty, shards)))
+    error ("cka:load:badIndex", "tfm_load: %s: shard name \"%s\" is not a plain file name",
+           file, shards{find (bad, 1)});
+  endif
+  dir = fileparts (file);
+  files = cellfun (@(s) fullfile (dir, s), shards, "UniformOutput", false);
+  for k = 1:numel (files)
+    if (exist (files{k}, "file") != 2)
+      error ("cka:load:badIndex", "tfm_load: shard %s listed in %s does not exist",
+             files{k}, file);
+    endif
+  endfor
+  index = struct ("file", file, "names", {fieldnames(index.weight_map)}, "shards", {vals});
+endfunction
+
+function check_index (index, files, hs)
+  for f = 1:numel (files)
+    [~, b, e] = fileparts (files{f});
+    listed = index.names(strcmp (index.shards, [b e]));
+    have = hs{f}.names;
+    d1 = setdiff (listed, have);
+    d2 = setdiff (have, listed);
+    if (! isempty (d1))
+      error ("cka:load:badIndex", "tfm_load: %s maps \"%s\" to %s, which does not contain it",
+             index.file, d1{1}, files{f});
+    elseif (! isempty (d2))
+      error ("cka:load:badIndex",
+             "tfm_load: %s contains \"%s\", which %s does not map to it",
+             files{f}, d2{1}, index.file);
+    endif
+  endfor
+endfunction
+
+function given = read_config (cfg_opt, dir)
+  if (isstruct (cfg_opt))
+    given = cfg_opt;
+    return;
+  elseif (ischar (cfg_opt) && ! isempty (cfg_opt))
+    file = cfg_opt;
+  elseif (isempty (cfg_opt))
+    file = fullfile (dir, "config.json");
+  else
+    error ("cka:input:type", "tfm_load: Config must be a struct or a file name");
+  endif
+  if (exist (file, "file") != 2)
+    error ("cka:load:noConfig",
+           "tfm_load: %s not found (pass \"Config\" to give the configuration)", file);
+  endif
+  try
+    given = jsondecode (fileread (file), "makeValidName", false);
+  catch err
+    error ("cka:load:badConfig", "tfm_load: %s is not valid JSON: %s", file,
+           regexprep (err.message, '^jsondecode: ', ''));
+  end_try_catch
+  if (! (isstruct (given) && isscalar (given)))
+    error ("cka:load:badConfig", "tfm_load: %s is not a JSON object", file);
+  endif
+endfunction
+
+function arch = detect_arch (given, dir)
+  known = {"bert", "gpt2", "distilbert"};
+  if (isfield (given, "model_type") && ischar (given.model_type))
+    arch = given.model_type;
+    if (! any (strcmp (arch, known)))
+      error ("cka:load:unknownArch",
+             "tfm_load: %s: model_type \"%s\" is not supported (supported: %s)", dir, arch,
+             strjoin (known, ", "));
+    endif
+    return;
+  endif
+  if (isfield (given, "architectures") && iscellstr (given.architectures)
+      && ! isempty (given.architectures))
+    a = given.architectures{1};
+    pats = {"^DistilBert", "distilbert"; "^Bert", "bert"; "^GPT2", "gpt2"};
+    for k = 1:rows (pats)
+      if (! isempty (regexp (a, pats{k,1}, "once")))
+        arch = pats{k,2};
+        return;
+      endif
+    endfor
+  endif
+  error ("cka:load:unknownArch",
+         "tfm_load: %s: config.json has no supported model_type (supported: %s)", dir,
+         strjoin (known, ", "));
+endfunction
+
+function names = rename_legacy (names, expected)
+  ## TF-era names LayerNorm.gamma / .beta -> .weight / .bias, when the result
+  ## is a parameter of the model (HF renames by substring; same on real files)
+  for k = find (! cellfun (@isempty, regexp (names, '\.(gamma|beta)$', "once")))'
+    n = regexprep (names{k}, '\.gamma$', '.weight');
+    n = regexprep (n, '\.beta$', '.bias');
+    if (any (strcmp (n, expected)) && ! any (strcmp (names{k}, expected)))
+      names{k} = n;
+    endif
+  endfor
+endfunction
+
+function s = fmt_shape (sh)
+  s = ["[" strjoin(arrayfun (@(d) sprintf ("%d", d), sh, "UniformOutput", false), ", ") "]"];
+endfunction
+
+function s = list_names (c)
+  if (numel (c) > 12)
+    s = [strjoin(c(1:12)', ", ") sprintf(", ... (%d more)", numel (c) - 12)];
+  else
+    s = strjoin (c(:)', ", ");
+  endif
+endfunction
+
+%!shared d
+%! d = tempname ();
+%! mkdir (d);
+%! cfg = struct ("model_type", "bert", "vocab_size", 11, "hidden_size", 4, ...
+%!               "num_hidden_layers", 1, "num_attention_heads", 2, ...
+%!               "intermediate_size", 6, "max_position_embeddings", 8);
+%! fid = fopen (fullfile (d, "config.json"), "w"); fputs (fid, jsonencode (cfg)); fclose (fid);
+%! n = {"embeddings.word_embeddings.weight"; "embeddings.position_embeddings.weight"; ...
+%!      "embeddings.token_type_embeddings.weight"; "embeddings.LayerNorm.weight"; ...
+%!      "embeddings.LayerNorm.bias"};
+%! s = {[11 4]; [8 4]; [2 4]; 4; 4};
+%! L = {"attention.self.query", [4 4]; "attention.self.key", [4 4]; ...
+%!      "attention.self.value", [4 4]; "attention.output.dense", [4 4]; ...
+%!      "attention.output.LayerNorm", [4 0]; "intermediate.dense", [6 4]; ...
+%!      "output.dense", [4 6]; "output.LayerNorm", [4 0]};
+%! for k = 1:rows (L)
+%!   w = L{k,2};
+%!   if (w(2) == 0)
+%!     n(end+1:end+2) = strcat ("encoder.layer.0.", L{k,1}, {".gamma"; ".beta"});
+%!     s(end+1:end+2) = {w(1); w(1)};
+%!   else
+%!     n(end+1:end+2) = strcat ("encoder.layer.0.", L{k,1}, {".weight"; ".bias"});
+%!     s(end+1:end+2) = {w; w(1)};
+%!   endif
+%! endfor
+%! n(end+1:end+4) = {"pooler.dense.weight"; "pooler.dense.bias"; "cls.x.weight"; "embeddings.position_ids"};
+%! s(end+1:end+4) = {[4 4]; 4; [3 3]; [1 8]};
+%! w = cellfun (@(x) single (randn ([x 1](1:max (2, numel (x))))), s, "UniformOutput", false);
+%! safetensors_write (fullfile (d, "model.safetensors"), strcat ("bert.", n), w, "Shapes", s);
+%! warning ("off", "cka:load:unusedTensors", "local");
+%!test
+%! warning ("off", "cka:load:unusedTensors", "local");
+%! m = tfm_load (d);
+%! assert (m.arch, "bert");
+%! assert (m.config.hidden_size, 4);
+%! assert (m.config.layer_norm_eps, 1e-12);
+%! assert (numel (m.names), 5 + 16 + 2);
+%! assert (size (m.weights{1}), [11 4]);
+%! assert (size (m.weights{4}), [4 1]);
+%! assert (class (m.weights{1}), "single");
+%! [~, b] = fileparts (d);
+%! assert (m.name, b);
+%!test
+%! lastwarn ("");
+%! m = tfm_load (fullfile (d, "model.safetensors"));
+%! assert (numel (m.weights), 23);
+%! [msg, id] = lastwarn ();
+%! assert (id, "cka:load:unusedTensors");
+%! assert (! isempty (strfind (msg, "cls.x.weight")));
+%! assert (isempty (strfind (msg, "position_ids")));
+%!error id=cka:load:noConfig tfm_load (fullfile (d, "model.safetensors"), "Config", fullfile (d, "nope.json"))
+%!error id=cka:config:badValue tfm_load (d, "Config", struct ("model_type", "bert", "hidden_size", 5))
+%!error id=cka:load:shapeMismatch
+%! tfm_load (d, "Config", struct ("model_type", "bert", "vocab_size", 12, "hidden_size", 4, ...
+%!   "num_hidden_layers", 1, "num_attention_heads", 2, "intermediate_size", 6, ...
+%!   "max_position_embeddings", 8));
+%!error id=cka:load:missingTensor
+%! tfm_load (d, "Config", struct ("model_type", "bert", "vocab_size", 11, "hidden_size", 4, ...
+%!   "num_hidden_layers", 2, "num_attention_heads", 2, "intermediate_size", 6, ...
+%!   "max_position_embeddings", 8));
+%!error id=cka:load:unknownArch tfm_load (d, "Config", struct ("model_type", "llama"))
+%!error id=cka:load:notFound tfm_load (fullfile (d, "nothing-here"))
+%!error id=cka:load:noWeights tfm_load (tempdir ())
+%!error <Invalid call> tfm_load ()
+%!test
+%! confirm_recursive_rmdir (false, "local");
+%! rmdir (d, "s");

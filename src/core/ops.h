@@ -1,0 +1,72 @@
+/* Kernels shared by the transformer forward passes (float32).
+ *
+ * Activations are row-major: an [N, C] matrix is N rows of C floats (a
+ * [B, T, H] tensor is N = B*T rows).  Weights are read in place in the
+ * layout described in tfm.h.  Every matrix product is one BLAS sgemm (or one
+ * per attention head); element-wise loops are OpenMP-parallel and never call
+ * BLAS. */
+#ifndef CKA_OPS_H
+#define CKA_OPS_H
+
+#include "tfm.h"
+
+#include <stdint.h>
+
+/* Element-wise loops run as OpenMP teams only above these sizes: a team
+ * costs far more than a cheap loop over a small model, and OpenMP threads
+ * compete with OpenBLAS's own threads (badly so on a busy machine).
+ * Memory-bound loops (copies, adds, LayerNorm) use OPS_PAR_MIN elements;
+ * loops with a transcendental per element (softmax, GELU) OPS_PAR_MIN_HEAVY. */
+#define OPS_PAR_MIN (1 << 20)
+#define OPS_PAR_MIN_HEAVY (1 << 18)
+
+/* How a weight matrix sits in (column-major Octave) memory. */
+typedef enum ops_wlayout {
+    OPS_W_LINEAR,  /* nn.Linear, PyTorch [out, in]: memory row-major [in, out] */
+    OPS_W_CONV1D   /* GPT-2 Conv1D, PyTorch [in, out]: memory row-major [out, in] */
+} ops_wlayout;
+
+/* y[n, :] = b + x[n, :] . W  for n < N; x rows have stride ldx (>= in),
+ * y is [N, out] contiguous.  b may be NULL. */
+void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
+                const float *W, ops_wlayout layout, const float *b);
+
+/* out[n, :] = table[ids[n], :] for n < N, table PyTorch [num, dim] kept in
+ * column-major memory (entry (v, j) at v + num*j). */
+void ops_embed(float *out, const float *table, int64_t num, int64_t dim,
+               const int64_t *ids, int64_t N);
+/* y[n, :] += table[ids[n], :] (same table layout). */
+void ops_embed_add(float *y, const float *table, int64_t num, int64_t dim,
+                   const int64_t *ids, int64_t N);
+/* y[b, t, :] += table[t, :] for every b < B, t < T (position rows 0..T-1). */
+void ops_positions_add(float *y, const float *table, int64_t num, int64_t dim,
+                       int64_t B, int64_t T);
+/* out[t, :] = table[t, :], t < T: the [1, T, dim] tensor a position hook sees. */
+void ops_positions(float *out, const float *table, int64_t num, int64_t dim, int64_t T);
+
+/* y += a, n elements. */
+void ops_add(float *y, const float *a, int64_t n);
+/* x /= s, n elements (float32 division, as PyTorch's tensor / scalar). */
+void ops_div(float *x, float s, int64_t n);
+
+/* LayerNorm over rows of length H, mean and variance accumulated in double:
+ * y = (x - mean) / sqrt(var + eps) * g + b.  y may equal x. */
+void ops_layernorm(float *y, const float *x, int64_t N, int64_t H, const float *g,
+                   const float *b, double eps);
+
+/* Activation function in place on n elements. */
+void ops_activation(float *x, int64_t n, tfm_act act);
+
+/* Softmax of one row of length n (max subtracted; -inf entries give 0). */
+void ops_softmax_row(float *s, int64_t n);
+
+/* Attention scores per (batch b, head h): S[b, h] = Q_bh . K_bh^T, a
+ * [T, T] block of S ([B, nH, T, T] row-major).  Head h of Q is columns
+ * h*d .. h*d+d-1 of the [B*T, ldq] matrix Q (same for K with ldk). */
+void ops_attn_scores(float *S, const float *Q, int64_t ldq, const float *K, int64_t ldk,
+                     int64_t B, int64_t T, int64_t nH, int64_t d);
+/* Context C_bh = P_bh . V_bh, written to columns h*d.. of C ([B*T, ldc]). */
+void ops_attn_context(float *C, int64_t ldc, const float *P, const float *V, int64_t ldv,
+                      int64_t B, int64_t T, int64_t nH, int64_t d);
+
+#endif

@@ -1,0 +1,141 @@
+/* T = __safetensors_read__(file, file_size, header_len, names, dtypes, shapes, offsets, want)
+ * Internal gateway of the safetensors readers.  names, dtypes: cellstr of
+ * the header entries (jsondecode'd in the .m layer); shapes: cell of double
+ * vectors; offsets: n x 2 double (data_offsets).  Every entry is validated
+ * (numbers, dtypes, sizes, offsets, duplicates) before any tensor data is
+ * touched.  want: 1-based indices of the tensors to decode; T is a cell of
+ * single arrays in their PyTorch shapes (1-D as [n 1], 0-D as 1 x 1),
+ * converted from F32/F16/BF16/F64 and transposed into Octave's layout from
+ * one read-only mapping of the file.  With want empty, only validates.
+ * All outputs are allocated before the file is mapped, so no mx* call can
+ * raise while the mapping is held. */
+#include "mex_util.h"
+#include "safetensors.h"
+
+static char *cell_string(const mxArray *c, size_t k, const char *what)
+{
+    const mxArray *s = mxGetCell(c, k);
+    if (s == NULL || !mxIsChar(s))
+        mexErrMsgIdAndTxt("cka:safetensors:badHeader", "%s %zu is not a string", what, k + 1);
+    return mxArrayToString(s);
+}
+
+/* A single array owned by Octave, created by zeros(): the C MEX API of
+ * Octave 7 copies an mxCreate*Array result element by element when it is
+ * returned (a second pass over freshly faulted memory, which doubled the
+ * load time of large checkpoints), while the data of an Octave value from
+ * mexCallMATLAB is returned as it is.  The array is new and unshared, so
+ * writing into it is safe. */
+static mxArray *new_single(mwSize nd, const mwSize *dims)
+{
+    mxArray *in[2], *out[1];
+    in[0] = mxCreateDoubleMatrix(1, nd, mxREAL);
+    double *d = mxGetPr(in[0]);
+    for (mwSize k = 0; k < nd; k++)
+        d[k] = (double)dims[k];
+    in[1] = mxCreateString("single");
+    mexCallMATLAB(1, out, 2, in, "zeros");
+    mxDestroyArray(in[0]);
+    mxDestroyArray(in[1]);
+    if (!mxIsSingle(out[0]) || mxGetData(out[0]) == NULL)
+        mexErrMsgIdAndTxt("cka:internal:error", "__safetensors_read__: zeros did not return a single array");
+    return out[0];
+}
+
+void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+{
+    (void)nlhs;
+    if (nrhs != 8)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__safetensors_read__: expected 8 arguments, got %d", nrhs);
+    if (!mxIsChar(prhs[0]) || !mxIsCell(prhs[3]) || !mxIsCell(prhs[4]) || !mxIsCell(prhs[5]))
+        mexErrMsgIdAndTxt("cka:input:type", "__safetensors_read__: bad argument types");
+    char *file = mxArrayToString(prhs[0]);
+    double fsize_d = mexutil_get_scalar(prhs[1], "FILE_SIZE");
+    double hlen_d = mexutil_get_scalar(prhs[2], "HEADER_LEN");
+    size_t n = mxGetNumberOfElements(prhs[3]);
+    if (mxGetNumberOfElements(prhs[4]) != n || mxGetNumberOfElements(prhs[5]) != n)
+        mexErrMsgIdAndTxt("cka:input:shape", "__safetensors_read__: names, dtypes, shapes differ in length");
+    const double *off = mexutil_get_doubles(prhs[6], "OFFSETS");
+    if (mxGetM(prhs[6]) != n || (n > 0 && mxGetN(prhs[6]) != 2))
+        mexErrMsgIdAndTxt("cka:input:shape", "__safetensors_read__: OFFSETS must be n x 2");
+    const double *want = mexutil_get_doubles(prhs[7], "WANT");
+    size_t nwant = mxGetNumberOfElements(prhs[7]);
+    cka_error err;
+    cka_error_clear(&err);
+    uint64_t fsize, hlen;
+    if (st_number(fsize_d, &fsize, file, "-", "file size", &err) != 0 ||
+        st_number(hlen_d, &hlen, file, "-", "header length", &err) != 0)
+        mexutil_raise(&err);
+    if (fsize < 8 || hlen > fsize - 8)
+        mexErrMsgIdAndTxt("cka:safetensors:truncated", "%s: header runs past the end of the file", file);
+
+    st_entry *e = mxCalloc(n ? n : 1, sizeof *e);
+    for (size_t k = 0; k < n; k++) {
+        e[k].name = cell_string(prhs[3], k, "tensor name");
+        char *dt = cell_string(prhs[4], k, "dtype of tensor");
+        e[k].dtype = st_dtype_from_name(dt);
+        if (e[k].dtype < 0)
+            mexErrMsgIdAndTxt("cka:safetensors:unknownDtype", "%s: tensor \"%s\" has unknown dtype \"%s\"",
+                              file, e[k].name, dt);
+        mxFree(dt);
+        const mxArray *sh = mxGetCell(prhs[5], k);
+        if (sh == NULL || !mxIsDouble(sh) || mxIsComplex(sh))
+            mexErrMsgIdAndTxt("cka:safetensors:badHeader", "%s: tensor \"%s\": shape is not a list of numbers",
+                              file, e[k].name);
+        size_t nd = mxGetNumberOfElements(sh);
+        if (nd > ST_MAX_DIMS)
+            mexErrMsgIdAndTxt("cka:safetensors:badHeader", "%s: tensor \"%s\" has %zu dimensions (max %d)",
+                              file, e[k].name, nd, ST_MAX_DIMS);
+        const double *shv = mxGetPr(sh);
+        e[k].ndim = nd;
+        for (size_t d = 0; d < nd; d++)
+            if (st_number(shv[d], &e[k].shape[d], file, e[k].name, "shape entry", &err) != 0)
+                mexutil_raise(&err);
+        if (st_number(off[k], &e[k].begin, file, e[k].name, "data offset", &err) != 0 ||
+            st_number(off[k + n], &e[k].end, file, e[k].name, "data offset", &err) != 0)
+            mexutil_raise(&err);
+    }
+    if (st_validate(e, n, fsize - 8 - hlen, file, &err) != 0)
+        mexutil_raise(&err);
+
+    /* allocate every output before mapping */
+    size_t *idx = mxCalloc(nwant ? nwant : 1, sizeof *idx);
+    plhs[0] = mxCreateCellMatrix(nwant, 1);
+    for (size_t w = 0; w < nwant; w++) {
+        double v = want[w];
+        if (!(v >= 1 && v <= (double)n && v == (double)(size_t)v))
+            mexErrMsgIdAndTxt("cka:input:index", "__safetensors_read__: bad tensor index %g", v);
+        size_t k = (size_t)v - 1;
+        idx[w] = k;
+        if (!st_dtype_is_float(e[k].dtype))
+            mexErrMsgIdAndTxt("cka:safetensors:unsupportedDtype",
+                              "%s: tensor \"%s\" has dtype %s; only F32, F16, BF16 and F64 can be read",
+                              file, e[k].name, st_dtype_name(e[k].dtype));
+        mwSize dims[ST_MAX_DIMS + 1];
+        mwSize nd = (mwSize)e[k].ndim;
+        for (size_t d = 0; d < e[k].ndim; d++)
+            dims[d] = (mwSize)e[k].shape[d];
+        if (nd == 0)
+            dims[0] = 1, dims[1] = 1, nd = 2;
+        else if (nd == 1)
+            dims[1] = 1, nd = 2;
+        mxSetCell(plhs[0], w, new_single(nd, dims));
+    }
+    if (nwant > 0) {
+        st_map m;
+        if (st_map_file(file, fsize, &m, &err) != 0)
+            mexutil_raise(&err);
+        const unsigned char *data = m.data + 8 + hlen;
+        for (size_t w = 0; w < nwant; w++) {
+            const st_entry *x = &e[idx[w]];
+            st_decode(data + x->begin, x->dtype, x->shape, x->ndim,
+                      (float *)mxGetData(mxGetCell(plhs[0], w)));
+        }
+        st_unmap(&m);
+    }
+    for (size_t k = 0; k < n; k++)
+        mxFree((void *)e[k].name);
+    mxFree(e);
+    mxFree(idx);
+    mxFree(file);
+}

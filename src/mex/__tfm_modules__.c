@@ -1,0 +1,33 @@
+/* [names, hookable, blocks] = __tfm_modules__(model)
+ * Internal gateway of tfm_modules.m: the named_modules() list of the bare
+ * Hugging Face model (column cellstr, registration order, "" first),
+ * whether each entry can be hooked (false for ModuleList containers), and
+ * the block names (encoder.layer.i, h.i, transformer.layer.i). */
+#include "mex_model.h"
+
+void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+{
+    (void)nlhs;
+    if (nrhs != 1)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__tfm_modules__: expected 1 argument, got %d", nrhs);
+    cka_error err;
+    cka_error_clear(&err);
+    tfm_config cfg;
+    if (mexmodel_config(prhs[0], &cfg, &err))
+        mexutil_raise(&err);
+    const int n = tfm_module_count(&cfg);
+    char buf[160];
+    plhs[0] = mxCreateCellMatrix((mwSize)n, 1);
+    plhs[1] = mxCreateLogicalMatrix((mwSize)n, 1);
+    mxLogical *hookable = mxGetLogicals(plhs[1]);
+    for (int k = 0; k < n; k++) {
+        tfm_module_name(&cfg, k, buf, sizeof buf);
+        mxSetCell(plhs[0], (mwIndex)k, mxCreateString(buf));
+        hookable[k] = !tfm_module_is_container(&cfg, k);
+    }
+    plhs[2] = mxCreateCellMatrix((mwSize)cfg.n_layers, 1);
+    for (int l = 0; l < (int)cfg.n_layers; l++) {
+        tfm_module_name(&cfg, tfm_module_block(&cfg, l), buf, sizeof buf);
+        mxSetCell(plhs[2], (mwIndex)l, mxCreateString(buf));
+    }
+}

@@ -1,0 +1,48 @@
+/* Shared by the CKA gateways: read the option struct built by
+ * inst/private/cka_opts_internal.m (fields kernel, sigma, unbiased, epsilon,
+ * single; already validated there). */
+#ifndef CKA_MEX_OPTS_H
+#define CKA_MEX_OPTS_H
+
+#include "mex_util.h"
+#include "cka_gram.h"
+
+#include <math.h>
+
+static inline double cka_mex_field_scalar(const mxArray *s, const char *name)
+{
+    const mxArray *f = mxGetField(s, 0, name);
+    if (f == NULL)
+        mexErrMsgIdAndTxt("cka:input:badOption", "internal option struct lacks field '%s'", name);
+    return mexutil_get_scalar(f, name);
+}
+
+static inline cka_options cka_mex_options(const mxArray *s)
+{
+    if (!mxIsStruct(s) || mxGetNumberOfElements(s) != 1)
+        mexErrMsgIdAndTxt("cka:input:badOption", "CKA options must be a scalar struct");
+    cka_options o = cka_options_default();
+    o.kernel = cka_mex_field_scalar(s, "kernel") != 0.0 ? CKA_KERNEL_RBF : CKA_KERNEL_LINEAR;
+    o.sigma = cka_mex_field_scalar(s, "sigma");
+    o.unbiased = cka_mex_field_scalar(s, "unbiased") != 0.0;
+    o.epsilon = cka_mex_field_scalar(s, "epsilon");
+    o.single = cka_mex_field_scalar(s, "single") != 0.0;
+    return o;
+}
+
+/* A feature view over an Octave array whose first dimension is the n
+ * samples (column-major: the other dimensions flatten into d features, in
+ * an order that does not matter for a Gram matrix).  The caller has
+ * checked that a is a real single or double array. */
+static inline cka_features cka_mex_features(const mxArray *a, size_t n)
+{
+    cka_features f;
+    f.data = mxGetData(a);
+    f.type = mxIsSingle(a) ? CKA_F32 : CKA_F64;
+    f.n = n;
+    f.d = n ? mxGetNumberOfElements(a) / n : 0;
+    f.sample_major = 0;
+    return f;
+}
+
+#endif

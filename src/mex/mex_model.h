@@ -1,0 +1,280 @@
+/* Binding an Octave model struct to the C core (tfm_model), for every
+ * gateway that runs or inspects a model (__tfm_forward__, __tfm_modules__,
+ * the CKA gateways).
+ *
+ * The model struct (design.md, "Data model"): fields arch ("bert" | "gpt2"
+ * | "distilbert"), config (HF field names, defaults filled by tfm_config),
+ * names (cellstr of state_dict names), weights (cell of single arrays in
+ * PyTorch shapes; 1-D tensors [n 1] or [1 n]).  mexmodel_bind checks that
+ * every parameter the architecture needs is present, single, real, full and
+ * of the right size, and points the tfm_model at the data in place (no
+ * copy).  Extra names (e.g. heads) are ignored.  BERT without
+ * pooler.dense.* is accepted (no pooler hooks then).
+ *
+ * All memory comes from mxMalloc / mxArrayToString, so it is reclaimed if
+ * the gateway raises an error.  Functions return 0, or -1 with err filled
+ * (cka:input:* / cka:config:*); the gateway then calls mexutil_raise. */
+#ifndef CKA_MEX_MODEL_H
+#define CKA_MEX_MODEL_H
+
+#include "mex_util.h"
+#include "tfm.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Field `name` of struct s (element 0) or NULL. */
+static inline const mxArray *mexmodel_field(const mxArray *s, const char *name)
+{
+    return (s != NULL && mxIsStruct(s) && mxGetNumberOfElements(s) >= 1)
+               ? mxGetField(s, 0, name) : NULL;
+}
+
+/* A string field as an mxMalloc'ed C string, or NULL + error. */
+static inline char *mexmodel_string(const mxArray *s, const char *name, cka_error *err)
+{
+    const mxArray *f = mexmodel_field(s, name);
+    if (f == NULL || !mxIsChar(f)) {
+        cka_error_set(err, "cka:config:badValue", "model config field %s must be a string", name);
+        return NULL;
+    }
+    return mxArrayToString(f);
+}
+
+/* A real numeric/logical scalar config field.  If absent/empty: *out = def
+ * when has_default, else an error. */
+static inline int mexmodel_number(const mxArray *cfg, const char *name, double *out,
+                                  int has_default, double def, cka_error *err)
+{
+    const mxArray *f = mexmodel_field(cfg, name);
+    if (f == NULL || mxIsEmpty(f)) {
+        if (has_default) {
+            *out = def;
+            return 0;
+        }
+        return cka_error_set(err, "cka:config:missingField",
+                             "the model config has no field %s", name);
+    }
+    if (!(mxIsNumeric(f) || mxIsLogical(f)) || mxIsComplex(f) || mxGetNumberOfElements(f) != 1)
+        return cka_error_set(err, "cka:config:badValue",
+                             "model config field %s must be a real scalar", name);
+    *out = mxGetScalar(f);
+    return 0;
+}
+
+static inline int mexmodel_int(const mxArray *cfg, const char *name, int64_t *out,
+                               cka_error *err)
+{
+    double v = 0.0;
+    if (mexmodel_number(cfg, name, &v, 0, 0.0, err))
+        return -1;
+    if (!(v == floor(v) && v >= 1 && v <= 1073741824.0))
+        return cka_error_set(err, "cka:config:badValue",
+                             "model config field %s must be a positive integer, got %g", name, v);
+    *out = (int64_t)v;
+    return 0;
+}
+
+/* Index (0-based) of `name` in the cellstr `names`, or -1. */
+static inline mwIndex mexmodel_name_index(const mxArray *names, const char *name, int *found)
+{
+    const mwSize n = mxGetNumberOfElements(names);
+    const size_t len = strlen(name);
+    char buf[128];
+    *found = 0;
+    for (mwIndex k = 0; k < n; k++) {
+        const mxArray *c = mxGetCell(names, k);
+        if (c == NULL || !mxIsChar(c) || mxGetNumberOfElements(c) != len)
+            continue;
+        if (mxGetString(c, buf, sizeof buf) == 0 && strcmp(buf, name) == 0) {
+            *found = 1;
+            return k;
+        }
+    }
+    return 0;
+}
+
+/* Fill cfg from model.arch and model.config (and, for BERT, whether the
+ * pooler weights are present in model.names). */
+static inline int mexmodel_config(const mxArray *model, tfm_config *cfg, cka_error *err)
+{
+    if (!mxIsStruct(model) || mxGetNumberOfElements(model) != 1)
+        return cka_error_set(err, "cka:input:badModel",
+                             "the model must be a 1x1 struct (from tfm_create or tfm_load)");
+    static const char *const fields[] = {"arch", "config", "names", "weights"};
+    for (size_t k = 0; k < 4; k++)
+        if (mexmodel_field(model, fields[k]) == NULL)
+            return cka_error_set(err, "cka:input:badModel",
+                                 "the model struct has no field \"%s\"", fields[k]);
+    char *arch = mexmodel_string(model, "arch", err);
+    if (arch == NULL)
+        return -1;
+    tfm_arch a;
+    int rc = tfm_arch_from_name(arch, &a, err);
+    mxFree(arch);
+    if (rc)
+        return -1;
+    tfm_config_defaults(cfg, a);
+    const mxArray *c = mexmodel_field(model, "config");
+    if (!mxIsStruct(c))
+        return cka_error_set(err, "cka:input:badModel", "model.config must be a struct");
+    const char *act_field;
+    double v = 0.0;
+    switch (a) {
+    case TFM_ARCH_BERT:
+        if (mexmodel_int(c, "vocab_size", &cfg->vocab_size, err)
+            || mexmodel_int(c, "hidden_size", &cfg->hidden, err)
+            || mexmodel_int(c, "num_hidden_layers", &cfg->n_layers, err)
+            || mexmodel_int(c, "num_attention_heads", &cfg->n_heads, err)
+            || mexmodel_int(c, "intermediate_size", &cfg->inner, err)
+            || mexmodel_int(c, "max_position_embeddings", &cfg->max_positions, err)
+            || mexmodel_int(c, "type_vocab_size", &cfg->type_vocab, err)
+            || mexmodel_number(c, "layer_norm_eps", &cfg->ln_eps, 1, 1e-12, err))
+            return -1;
+        act_field = "hidden_act";
+        {
+            int found;
+            mexmodel_name_index(mexmodel_field(model, "names"), "pooler.dense.weight", &found);
+            cfg->has_pooler = found;
+        }
+        break;
+    case TFM_ARCH_GPT2:
+        if (mexmodel_int(c, "vocab_size", &cfg->vocab_size, err)
+            || mexmodel_int(c, "n_embd", &cfg->hidden, err)
+            || mexmodel_int(c, "n_layer", &cfg->n_layers, err)
+            || mexmodel_int(c, "n_head", &cfg->n_heads, err)
+            || mexmodel_int(c, "n_positions", &cfg->max_positions, err)
+            || mexmodel_number(c, "layer_norm_epsilon", &cfg->ln_eps, 1, 1e-5, err))
+            return -1;
+        if (mexmodel_number(c, "n_inner", &v, 1, 0.0, err))
+            return -1;
+        if (v == 0.0)
+            cfg->inner = 4 * cfg->hidden;       /* n_inner = null */
+        else if (mexmodel_int(c, "n_inner", &cfg->inner, err))
+            return -1;
+        if (mexmodel_number(c, "scale_attn_weights", &v, 1, 1.0, err))
+            return -1;
+        cfg->scale_attn_weights = v != 0.0;
+        if (mexmodel_number(c, "scale_attn_by_inverse_layer_idx", &v, 1, 0.0, err))
+            return -1;
+        cfg->scale_attn_by_inverse_layer_idx = v != 0.0;
+        if (mexmodel_number(c, "reorder_and_upcast_attn", &v, 1, 0.0, err))
+            return -1;
+        cfg->reorder_and_upcast_attn = v != 0.0;
+        act_field = "activation_function";
+        break;
+    case TFM_ARCH_DISTILBERT:
+    default:
+        if (mexmodel_int(c, "vocab_size", &cfg->vocab_size, err)
+            || mexmodel_int(c, "dim", &cfg->hidden, err)
+            || mexmodel_int(c, "n_layers", &cfg->n_layers, err)
+            || mexmodel_int(c, "n_heads", &cfg->n_heads, err)
+            || mexmodel_int(c, "hidden_dim", &cfg->inner, err)
+            || mexmodel_int(c, "max_position_embeddings", &cfg->max_positions, err))
+            return -1;
+        cfg->ln_eps = 1e-12;                    /* hard-coded in HF */
+        act_field = "activation";
+        break;
+    }
+    char *act = mexmodel_string(c, act_field, err);
+    if (act == NULL)
+        return -1;
+    rc = tfm_act_from_name(act, &cfg->act, err);
+    mxFree(act);
+    if (rc)
+        return -1;
+    return tfm_config_check(cfg, err);
+}
+
+/* Bind model (struct) to m: config + a pointer to every parameter's data. */
+static inline int mexmodel_bind(const mxArray *model, tfm_model *m, cka_error *err)
+{
+    tfm_config cfg;
+    if (mexmodel_config(model, &cfg, err))
+        return -1;
+    const mxArray *names = mexmodel_field(model, "names");
+    const mxArray *weights = mexmodel_field(model, "weights");
+    if (!mxIsCell(names) || !mxIsCell(weights)
+        || mxGetNumberOfElements(names) != mxGetNumberOfElements(weights))
+        return cka_error_set(err, "cka:input:badModel",
+                             "model.names and model.weights must be cells of the same length");
+    tfm_layer *layers = mxCalloc((size_t)cfg.n_layers, sizeof *layers);
+    tfm_model_init(m, &cfg, layers);
+    const int np = tfm_param_count(&cfg);
+    tfm_param *p = mxCalloc((size_t)np, sizeof *p);
+    tfm_param_list(m, p);
+    for (int k = 0; k < np; k++) {
+        int found;
+        mwIndex idx = mexmodel_name_index(names, p[k].name, &found);
+        if (!found)
+            return cka_error_set(err, "cka:input:missingWeight",
+                                 "the %s model has no weight \"%s\" in model.names",
+                                 tfm_arch_name(cfg.arch), p[k].name);
+        const mxArray *w = mxGetCell(weights, idx);
+        if (w == NULL || !mxIsSingle(w) || mxIsComplex(w) || mxIsSparse(w))
+            return cka_error_set(err, "cka:input:badWeight",
+                                 "weight \"%s\" must be a real full single array (got %s)",
+                                 p[k].name, w ? mxGetClassName(w) : "nothing");
+        const mwSize nd = mxGetNumberOfDimensions(w);
+        const mwSize *dims = mxGetDimensions(w);
+        int ok;
+        if (p[k].ndim == 1)
+            ok = nd == 2 && ((dims[0] == (mwSize)p[k].shape[0] && dims[1] == 1)
+                             || (dims[0] == 1 && dims[1] == (mwSize)p[k].shape[0]));
+        else
+            ok = nd == 2 && dims[0] == (mwSize)p[k].shape[0] && dims[1] == (mwSize)p[k].shape[1];
+        if (!ok) {
+            char want[64], got[64];
+            if (p[k].ndim == 1)
+                snprintf(want, sizeof want, "[%lld 1]", (long long)p[k].shape[0]);
+            else
+                snprintf(want, sizeof want, "[%lld %lld]", (long long)p[k].shape[0],
+                         (long long)p[k].shape[1]);
+            int used = snprintf(got, sizeof got, "[");
+            for (mwSize d = 0; d < nd && used < (int)sizeof got - 24; d++)
+                used += snprintf(got + used, sizeof got - used, "%s%lld", d ? " " : "",
+                                 (long long)dims[d]);
+            snprintf(got + used, sizeof got - used, "]");
+            return cka_error_set(err, "cka:input:badWeight",
+                                 "weight \"%s\" has size %s, expected %s (PyTorch shape)",
+                                 p[k].name, got, want);
+        }
+        *p[k].slot = (const float *)mxGetData(w);
+    }
+    mxFree(p);
+    return 0;
+}
+
+/* Resolve hook names: `hooks` is a string or a cellstr (may be empty).
+ * *idx (mxMalloc'ed, *n entries) receives module indices. */
+static inline int mexmodel_hooks(const tfm_config *cfg, const mxArray *hooks, int **idx, int *n,
+                                 cka_error *err)
+{
+    *idx = NULL;
+    *n = 0;
+    const int is_char = hooks != NULL && mxIsChar(hooks);   /* "" is the root */
+    if (hooks == NULL || (!is_char && mxIsEmpty(hooks)))
+        return 0;
+    if (!is_char && !mxIsCell(hooks))
+        return cka_error_set(err, "cka:input:badHooks",
+                             "Hooks must be a string or a cell array of strings");
+    const int cnt = is_char ? 1 : (int)mxGetNumberOfElements(hooks);
+    *idx = mxCalloc((size_t)cnt, sizeof **idx);
+    for (int r = 0; r < cnt; r++) {
+        const mxArray *s = is_char ? hooks : mxGetCell(hooks, (mwIndex)r);
+        if (s == NULL || !mxIsChar(s) || (mxGetM(s) > 1))
+            return cka_error_set(err, "cka:input:badHooks",
+                                 "Hooks{%d} must be a string (a module name)", r + 1);
+        char *name = mxArrayToString(s);
+        int rc = tfm_module_find(cfg, name ? name : "", &(*idx)[r], err);
+        mxFree(name);
+        if (rc)
+            return -1;
+    }
+    *n = cnt;
+    return 0;
+}
+
+#endif
