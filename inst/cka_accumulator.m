@@ -33,7 +33,7 @@
 ##
 ## @example
 ## @group
-## S = cka_accumulator ({"a", "b"}, {"c"});
+## S = cka_accumulator (@{"a", "b"@}, @{"c"@});
 ## for b = 1:4
 ##   X = randn (8, 5);
 ##   S = cka_update (S, @{X, X.^2@}, @{X * randn (5, 3)@});

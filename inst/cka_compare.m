@@ -301,6 +301,11 @@ function src = make_source (data, bs, mask_opt, ignore_mask, what)
   src = struct ("kind", "", "ids", [], "mask", [], "tt", [], "pos", 0, "bs", bs,
                 "fn", [], "total", NaN, "ignore_mask", logical (ignore_mask), "what", what);
   if (is_function_handle (data))
+    if (! isempty (mask_opt))
+      error ("cka:input:badOption",
+             "cka_compare: AttentionMask goes with matrix data; a %s function returns its masks in the batch structs",
+             what);
+    endif
     src.kind = "handle";
     src.fn = data;
     return;
@@ -457,6 +462,7 @@ endfunction
 %!error id=cka:input:unknownLayer cka_compare (m, [], ids, "Layers1", {"h.0"})
 %!error id=cka:input:unknownOption cka_compare (m, [], ids, "Layer", {"h.0"})
 %!error id=cka:input:tooFewSamples cka_compare (m, [], ids, "BatchSize", 3, "Progress", false)
+%!error id=cka:input:badOption cka_compare (m, [], @() [], "AttentionMask", ones (2))
 
 %!demo
 %! ## a random BERT compared with itself, block by block

@@ -9,7 +9,7 @@
 ## Shards of a data set processed in different Octave sessions or on
 ## different machines give, merged, the same matrix as one run over all
 ## batches (up to the order of floating-point additions).  All inputs must
-## have the same layers and the same CKA configuration
+## have the same layers, model names and CKA configuration
 ## (@code{cka:input:mergeMismatch} otherwise).  When the inputs are
 ## @code{cka_compare} results, the merged result has its matrix
 ## (@code{cka}) recomputed and its elapsed times added.
@@ -35,6 +35,12 @@ function S = cka_merge (varargin)
     if (! isequal (A.layers1(:), S.layers1(:)) || ! isequal (A.layers2(:), S.layers2(:)))
       error ("cka:input:mergeMismatch",
              "cka_merge: argument %d has different layers than argument 1", k);
+    endif
+    if (isfield (A, "model1_name") && isfield (S, "model1_name")
+        && ! (strcmp (A.model1_name, S.model1_name) && strcmp (A.model2_name, S.model2_name)))
+      error ("cka:input:mergeMismatch",
+             "cka_merge: argument %d compares %s with %s, argument 1 %s with %s", k,
+             A.model1_name, A.model2_name, S.model1_name, S.model2_name);
     endif
     if (! same_config (A.config, S.config))
       error ("cka:input:mergeMismatch",
@@ -91,3 +97,4 @@ endfunction
 %!error id=cka:input:notAccumulator cka_merge (cka_accumulator (1), 3)
 %!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (2))
 %!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (1, "Kernel", "rbf"))
+%!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (1, "Model1Name", "gpt2"))

@@ -12,7 +12,7 @@
 %! files = dir (fixture_path ("cka", "*__*.mat"));
 
 %!function names = tfm_modules_all (m)
-%!  names = __tfm_modules__ (m);
+%!  names = tfm_modules (m);
 %!endfunction
 
 %!function A = tfm_fwd (m, ids, mask, hook)

@@ -61,7 +61,7 @@ int cka_pool(const cka_tensor *a, cka_pooling p, const float *mask, int64_t B, i
     for (int k = 0; k < a->ndim; k++)
         numel *= (size_t)a->shape[k];
     size_t d = B ? numel / (size_t)B : 0;
-    int seq = a->ndim >= 3 && a->shape[1] == T;
+    int seq = a->ndim == 3 && a->shape[1] == T; /* [B, T, H]; 4-D outputs are not */
     size_t H = seq ? d / (size_t)T : 0; /* features per token */
     out->n = (size_t)B;
     out->d = d;
@@ -70,8 +70,8 @@ int cka_pool(const cka_tensor *a, cka_pooling p, const float *mask, int64_t B, i
     out->data = a->data;
     if (p == CKA_POOL_TOKENS && !seq)
         return cka_error_set(err, "cka:input:badPooling",
-                             "Pooling \"tokens\" needs a [batch, seq, ...] output; %s has %d "
-                             "dimensions and no sequence axis of length %lld",
+                             "Pooling \"tokens\" needs a [batch, seq, hidden] output; %s has %d "
+                             "dimensions or no sequence axis of length %lld",
                              what, a->ndim, (long long)T);
     if (!seq || (p == CKA_POOL_FLATTEN && mask == NULL))
         return 0; /* per-sample block, in place */

@@ -2,9 +2,9 @@
  * step of the CKA sink that cka_compare runs inside the forward hooks.
  *
  * An activation is a row-major (C order) float tensor in its PyTorch shape,
- * whose first dimension must be the batch.  For a [batch, seq, ...] output
- * whose second dimension is the sequence length of the batch ("sequence
- * output"), the pooling modes are:
+ * whose first dimension must be the batch.  For a 3-D [batch, seq, hidden]
+ * output whose second dimension is the sequence length of the batch
+ * ("sequence output"), the pooling modes are:
  *   FLATTEN  every position, flattened per sample in row-major order
  *            (pytorch-cka); with a mask, the features of padding positions
  *            are set to 0, so that the content of pads does not count;

@@ -192,8 +192,10 @@ static void run(const tfm_model *m, const batch_in *in, const int *modules, int 
     req.n = nreq;
     req.modules = modules;
     size_t bytes = tfm_workspace_size(&m->cfg, in->bt.B, in->bt.T);
-    if (bytes == 0)
+    if (bytes == 0) {
+        cka_pool_scratch_free(&c->scratch);
         mexErrMsgIdAndTxt("cka:memory:outOfMemory", "the batch is too large for %s", model_label);
+    }
     void *ws = mxMalloc(bytes);
     c->mask = in->pool_mask;
     c->B = in->bt.B;

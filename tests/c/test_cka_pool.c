@@ -94,6 +94,11 @@ static void test_non_sequence_and_errors(void)
     CHECK(f.data == act && f.d == 8, "2-D output flattened");
     CHECK(cka_pool(&pooler, CKA_POOL_TOKENS, mask, B, T, &s, &f, "pooler", &err) == -1, "tokens");
     CHECK(strcmp(err.id, "cka:input:badPooling") == 0 && strstr(err.msg, "pooler"), "%s", err.id);
+    /* a 4-D output whose second axis happens to equal T is not a sequence */
+    cka_tensor att = {act, 4, {B, T, 1, 2}};
+    CHECK(cka_pool(&att, CKA_POOL_MEAN, mask, B, T, &s, &f, "att", &err) == 0, "%s", err.msg);
+    CHECK(f.data == act && f.d == T * 2, "4-D output flattened");
+    CHECK(cka_pool(&att, CKA_POOL_TOKENS, mask, B, T, &s, &f, "att", &err) == -1, "tokens 4-D");
     cka_tensor pos = {act, 3, {1, T, 6, 1}};
     CHECK(cka_pool(&pos, CKA_POOL_FLATTEN, NULL, B, T, &s, &f, "pos", &err) == -1, "no batch");
     CHECK(strcmp(err.id, "cka:input:notBatched") == 0, "%s", err.id);
