@@ -281,3 +281,21 @@
 %! c = rmfield (c, "model_type");
 %! m = tfm_load (fixture_path ("models", "distilbert", "model.safetensors"), "Config", c);
 %! assert (m.arch, "distilbert");
+
+## saving over a sharded checkpoint replaces it
+%!test
+%! d = tempname ();
+%! unwind_protect
+%!   mkdir (d);
+%!   copyfile (fixture_path ("models", "bert_sharded", "*"), d);
+%!   m = tfm_load (d);
+%!   tfm_save (m, d);
+%!   assert (! exist (fullfile (d, "model.safetensors.index.json"), "file"));
+%!   assert (isempty (glob (fullfile (d, "model-*.safetensors"))));
+%!   f = dir (d);
+%!   assert (sort ({f(! [f.isdir]).name}), {"config.json", "model.safetensors"});
+%!   assert_same_weights (tfm_load (d), m);
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   if (isfolder (d)) rmdir (d, "s"); endif
+%! end_unwind_protect
