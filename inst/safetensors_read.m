@@ -106,3 +106,15 @@ endfunction
 %! end_unwind_protect
 %!error <Invalid call> safetensors_read ()
 %!error id=cka:input:type safetensors_read (1, "a")
+%!test
+%! ## empty and non-ASCII-named tensors
+%! f = [tempname() ".safetensors"];
+%! unwind_protect
+%!   nm = "caf\xc3\xa9.w";
+%!   safetensors_write (f, {"e", nm}, {zeros(0, 1, "single"), single([1 2])}, "Shapes", {0, [1 2]});
+%!   assert (size (safetensors_read (f, "e")), [0 1]);
+%!   assert (safetensors_read (f, nm), single ([1 2]));
+%!   assert (safetensors_info (f), {"caf\xc3\xa9.w"; "e"});
+%! unwind_protect_cleanup
+%!   unlink (f);
+%! end_unwind_protect

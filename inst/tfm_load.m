@@ -91,7 +91,7 @@ function model = tfm_load (path, varargin)
       meta.(mf{k}) = hs{f}.metadata.(mf{k});
     endfor
   endfor
-  where = sprintf ("%s", path);
+  where = path;
 
   ## prefixes, legacy names, buffers
   prefix = struct ("bert", "bert.", "gpt2", "transformer.", "distilbert", "distilbert.").(arch);
@@ -353,7 +353,8 @@ function names = rename_legacy (names, expected)
   for k = find (! cellfun (@isempty, regexp (names, '\.(gamma|beta)$', "once")))'
     n = regexprep (names{k}, '\.gamma$', '.weight');
     n = regexprep (n, '\.beta$', '.bias');
-    if (any (strcmp (n, expected)) && ! any (strcmp (names{k}, expected)))
+    if (any (strcmp (n, expected)) && ! any (strcmp (names{k}, expected))
+        && ! any (strcmp (n, names)))
       names{k} = n;
     endif
   endfor

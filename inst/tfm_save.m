@@ -27,7 +27,10 @@
 ##
 ## Both files are first written to temporary files in @var{dir} and then
 ## renamed into place: an error never leaves a half-written file, and a
-## model loaded from @var{dir} can be saved back over it.
+## model loaded from @var{dir} can be saved back over it.  A sharded
+## checkpoint saved earlier in @var{dir} (@file{model.safetensors.index.json}
+## and its @file{model-XXXXX-of-YYYYY.safetensors} shards) is removed once
+## the new files are in place, as @code{save_pretrained} does.
 ##
 ## @seealso{tfm_load, safetensors_write}
 ## @end deftypefn
@@ -122,6 +125,7 @@ function tfm_save (model, dir, varargin)
       error ("cka:save:io", "tfm_save: cannot rename into %s: %s", dir, msg);
     endif
     done = true;
+    remove_stale_shards (dir);
   unwind_protect_cleanup
     if (! done)
       if (exist (tmp_w, "file"))
@@ -132,6 +136,22 @@ function tfm_save (model, dir, varargin)
       endif
     endif
   end_unwind_protect
+endfunction
+
+## A sharded checkpoint saved earlier in DIR (model.safetensors.index.json
+## and its model-XXXXX-of-YYYYY.safetensors shards) would shadow nothing
+## (model.safetensors is preferred) but is stale: remove it, as
+## save_pretrained cleans the folder of a previous save.
+function remove_stale_shards (dir)
+  ix = fullfile (dir, "model.safetensors.index.json");
+  if (exist (ix, "file") != 2)
+    return;
+  endif
+  shards = glob (fullfile (dir, "model-[0-9][0-9][0-9][0-9][0-9]-of-[0-9][0-9][0-9][0-9][0-9].safetensors"));
+  for k = 1:numel (shards)
+    unlink (shards{k});
+  endfor
+  unlink (ix);
 endfunction
 
 ## config.json as save_pretrained writes it: keys sorted, 2-space indent,

@@ -310,3 +310,39 @@
 %! unlink (f);
 %! m = tfm_load (fixture_path ("models", "distilbert"));
 %! assert (numel (m.weights), 36);
+
+## byte mutations of a real checkpoint's header and prefix: every call
+## either succeeds or raises a cka:* error (never a crash or a hang)
+%!test
+%! src = fixture_path ("models", "distilbert", "model.safetensors");
+%! fid = fopen (src, "r"); b0 = fread (fid, Inf, "uint8=>uint8")'; fclose (fid);
+%! n = double (typecast (b0(1:8), "uint64"));
+%! f = tempname ();
+%! rand ("seed", 7);
+%! nok = 0; nerr = 0;
+%! unwind_protect
+%!   for it = 1:150
+%!     b = b0;
+%!     k = 1 + floor (rand () * (8 + n));      # prefix or header byte
+%!     switch (mod (it, 3))
+%!       case 0
+%!         b(k) = uint8 (floor (rand () * 256));
+%!       case 1
+%!         b(k) = bitxor (b(k), uint8 (2 ^ floor (rand () * 8)));
+%!       case 2
+%!         b = b(1:max (0, k - 1));             # truncation
+%!     endswitch
+%!     fid = fopen (f, "w"); fwrite (fid, b, "uint8"); fclose (fid);
+%!     try
+%!       C = safetensors_read (f);
+%!       nok++;
+%!     catch err
+%!       assert (strncmp (err.identifier, "cka:", 4), [err.identifier ": " err.message]);
+%!       nerr++;
+%!     end_try_catch
+%!   endfor
+%! unwind_protect_cleanup
+%!   unlink (f);
+%! end_unwind_protect
+%! assert (nok + nerr, 150);
+%! assert (nerr > 50);

@@ -223,3 +223,79 @@
 %!   confirm_recursive_rmdir (false, "local");
 %!   if (isfolder (d)) rmdir (d, "s"); endif
 %! end_unwind_protect
+
+## a BERT head checkpoint without pooler (e.g. BertForMaskedLM): loads
+## without pooler, with a warning, and saves / reloads that way
+%!test
+%! d = tempname ();
+%! unwind_protect
+%!   mkdir (d);
+%!   copyfile (fixture_path ("models", "bert", "config.json"), d);
+%!   [C, n] = safetensors_read (fixture_path ("models", "bert", "model.safetensors"));
+%!   keep = cellfun (@isempty, regexp (n, '^pooler'));
+%!   safetensors_write (fullfile (d, "model.safetensors"), strcat ("bert.", n(keep)), C(keep));
+%!   lastwarn ("");
+%!   m = tfm_load ([d "/"]);
+%!   [~, id] = lastwarn ();
+%!   assert (id, "cka:load:noPooler");
+%!   assert (numel (m.names), 69);
+%!   assert (! any (strncmp (m.names, "pooler", 6)));
+%!   [~, b] = fileparts (d);
+%!   assert (m.name, b);
+%!   ref = tfm_load (fixture_path ("models", "bert"));
+%!   assert (m.weights, ref.weights(1:69));
+%!   tfm_save (m, fullfile (d, "out"));
+%!   warning ("off", "cka:load:noPooler", "local");
+%!   m2 = tfm_load (fullfile (d, "out"));
+%!   assert (m2.names, m.names);
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   if (isfolder (d)) rmdir (d, "s"); endif
+%! end_unwind_protect
+
+## __metadata__ aliases of the conversion bot: the embedding matrix stored
+## only under its tied head name
+%!test
+%! d = tempname ();
+%! unwind_protect
+%!   mkdir (d);
+%!   copyfile (fixture_path ("models", "gpt2", "config.json"), d);
+%!   [C, n] = safetensors_read (fixture_path ("models", "gpt2", "model.safetensors"));
+%!   n = strcat ("transformer.", n);
+%!   n{strcmp (n, "transformer.wte.weight")} = "lm_head.weight";
+%!   safetensors_write (fullfile (d, "model.safetensors"), n, C, ...
+%!                      "Metadata", struct ("transformer.wte.weight", "lm_head.weight"));
+%!   lastwarn ("");
+%!   m = tfm_load (d);
+%!   assert (lastwarn (), "");
+%!   ref = tfm_load (fixture_path ("models", "gpt2"));
+%!   assert (m.weights, ref.weights);
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   if (isfolder (d)) rmdir (d, "s"); endif
+%! end_unwind_protect
+
+## architecture from "architectures" when model_type is absent
+%!test
+%! c = jsondecode (fileread (fixture_path ("models", "distilbert", "config.json")));
+%! c = rmfield (c, "model_type");
+%! m = tfm_load (fixture_path ("models", "distilbert", "model.safetensors"), "Config", c);
+%! assert (m.arch, "distilbert");
+
+## saving over a sharded checkpoint replaces it
+%!test
+%! d = tempname ();
+%! unwind_protect
+%!   mkdir (d);
+%!   copyfile (fixture_path ("models", "bert_sharded", "*"), d);
+%!   m = tfm_load (d);
+%!   tfm_save (m, d);
+%!   assert (! exist (fullfile (d, "model.safetensors.index.json"), "file"));
+%!   assert (isempty (glob (fullfile (d, "model-*.safetensors"))));
+%!   f = dir (d);
+%!   assert (sort ({f(! [f.isdir]).name}), {"config.json", "model.safetensors"});
+%!   assert_same_weights (tfm_load (d), m);
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   if (isfolder (d)) rmdir (d, "s"); endif
+%! end_unwind_protect

@@ -513,15 +513,49 @@ static inline void to_array4(V4 v, float out[4])
 #define LOAD4_bf16(p) SET4(load_bf16(p), load_bf16((p) + 2), load_bf16((p) + 4), load_bf16((p) + 6))
 #define LOAD4_f64(p) SET4(load_f64(p), load_f64((p) + 8), load_f64((p) + 16), load_f64((p) + 24))
 
+/* General N-d layout change: the k-th element in row-major order of a
+ * tensor of shape sh sits at *off in column-major order.  Start with
+ * nd_begin, advance with nd_next. */
+typedef struct nd_walk {
+    uint64_t idx[ST_MAX_DIMS], stride[ST_MAX_DIMS], n, off;
+} nd_walk;
+
+static void nd_begin(nd_walk *w, const uint64_t *sh, size_t nd)
+{
+    w->n = 1;
+    w->off = 0;
+    for (size_t d = 0; d < nd; d++) {
+        w->idx[d] = 0;
+        w->stride[d] = w->n;
+        w->n *= sh[d];
+    }
+}
+
+static inline void nd_next(nd_walk *w, const uint64_t *sh, size_t nd)
+{
+    for (size_t d = nd; d-- > 0;) {
+        if (++w->idx[d] < sh[d]) {
+            w->off += w->stride[d];
+            return;
+        }
+        w->off -= w->stride[d] * (sh[d] - 1);
+        w->idx[d] = 0;
+    }
+}
+
 #define BLK 64
 
-/* Squeeze size-1 axes (they change neither layout). */
-static size_t squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
+/* Squeeze size-1 axes (they change neither layout) into out; returns the
+ * number of axes left, or -1 for an empty tensor (nothing to convert). */
+static int squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
 {
-    size_t k = 0;
-    for (size_t d = 0; d < ndim; d++)
+    int k = 0;
+    for (size_t d = 0; d < ndim; d++) {
+        if (shape[d] == 0)
+            return -1;
         if (shape[d] != 1)
             out[k++] = shape[d];
+    }
     return k;
 }
 
@@ -567,25 +601,11 @@ static size_t squeeze(const uint64_t *shape, size_t ndim, uint64_t *out)
             }                                                                              \
             return;                                                                        \
         }                                                                                  \
-        /* general N-d: walk the source in order, odometer over the index */               \
-        uint64_t idx[ST_MAX_DIMS] = {0}, stride[ST_MAX_DIMS];                              \
-        uint64_t n = 1;                                                                    \
-        for (size_t d = 0; d < nd; d++) {                                                  \
-            stride[d] = n;                                                                 \
-            n *= sh[d];                                                                    \
-        }                                                                                  \
-        uint64_t off = 0;                                                                  \
-        for (uint64_t k = 0; k < n; k++) {                                                 \
-            dst[off] = LOAD(src + k * (ES));                                               \
-            for (size_t d = nd; d-- > 0;) {                                                \
-                if (++idx[d] < sh[d]) {                                                    \
-                    off += stride[d];                                                      \
-                    break;                                                                 \
-                }                                                                          \
-                off -= stride[d] * (sh[d] - 1);                                            \
-                idx[d] = 0;                                                                \
-            }                                                                              \
-        }                                                                                  \
+        /* general N-d: walk the source in order */                                        \
+        nd_walk w;                                                                         \
+        nd_begin(&w, sh, nd);                                                              \
+        for (uint64_t k = 0; k < w.n; k++, nd_next(&w, sh, nd))                            \
+            dst[w.off] = LOAD(src + k * (ES));                                             \
     }
 
 DEFINE_DECODE(f32, 4, load_f32, LOAD4_F32)
@@ -597,10 +617,10 @@ void st_decode(const unsigned char *src, int dtype, const uint64_t *shape, size_
                float *dst)
 {
     uint64_t sh[ST_MAX_DIMS];
-    size_t nd = squeeze(shape, ndim, sh);
-    for (size_t d = 0; d < nd; d++)
-        if (sh[d] == 0)
-            return;
+    int k = squeeze(shape, ndim, sh);
+    if (k < 0)
+        return;
+    size_t nd = (size_t)k;
     switch (dtype) {
     case ST_F32: decode_f32(src, sh, nd, dst); break;
     case ST_F16: decode_f16(src, sh, nd, dst); break;
@@ -668,24 +688,10 @@ static inline void store_bf16(unsigned char *p, float f)
             }                                                                              \
             return;                                                                        \
         }                                                                                  \
-        uint64_t idx[ST_MAX_DIMS] = {0}, stride[ST_MAX_DIMS];                              \
-        uint64_t n = 1;                                                                    \
-        for (size_t d = 0; d < nd; d++) {                                                  \
-            stride[d] = n;                                                                 \
-            n *= sh[d];                                                                    \
-        }                                                                                  \
-        uint64_t off = 0;                                                                  \
-        for (uint64_t k = 0; k < n; k++) {                                                 \
-            STORE(dst + k * (ES), src[off]);                                               \
-            for (size_t d = nd; d-- > 0;) {                                                \
-                if (++idx[d] < sh[d]) {                                                    \
-                    off += stride[d];                                                      \
-                    break;                                                                 \
-                }                                                                          \
-                off -= stride[d] * (sh[d] - 1);                                            \
-                idx[d] = 0;                                                                \
-            }                                                                              \
-        }                                                                                  \
+        nd_walk w;                                                                         \
+        nd_begin(&w, sh, nd);                                                              \
+        for (uint64_t k = 0; k < w.n; k++, nd_next(&w, sh, nd))                            \
+            STORE(dst + k * (ES), src[w.off]);                                             \
     }
 
 static inline void store4_any(unsigned char *p, V4 v, size_t es, void (*st)(unsigned char *, float))
@@ -707,10 +713,10 @@ void st_encode(const float *src, const uint64_t *shape, size_t ndim, int dtype,
                unsigned char *dst)
 {
     uint64_t sh[ST_MAX_DIMS];
-    size_t nd = squeeze(shape, ndim, sh);
-    for (size_t d = 0; d < nd; d++)
-        if (sh[d] == 0)
-            return;
+    int k = squeeze(shape, ndim, sh);
+    if (k < 0)
+        return;
+    size_t nd = (size_t)k;
     switch (dtype) {
     case ST_F32: encode_f32(src, sh, nd, dst); break;
     case ST_F16: encode_f16(src, sh, nd, dst); break;

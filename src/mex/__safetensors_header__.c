@@ -5,13 +5,14 @@
  * .m layer.  No C resource is held across an mx* call. */
 #include "mex_util.h"
 #include "safetensors.h"
+#include "safetensors_mex.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
     if (nrhs != 1 || !mxIsChar(prhs[0]))
         mexErrMsgIdAndTxt("cka:input:nargs", "__safetensors_header__: expected one file name");
-    char *file = mxArrayToString(prhs[0]);
+    char *file = stmex_string(prhs[0]);
     cka_error err;
     cka_error_clear(&err);
     uint64_t fsize = 0, hlen = 0;

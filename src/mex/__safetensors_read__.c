@@ -11,13 +11,14 @@
  * raise while the mapping is held. */
 #include "mex_util.h"
 #include "safetensors.h"
+#include "safetensors_mex.h"
 
 static char *cell_string(const mxArray *c, size_t k, const char *what)
 {
     const mxArray *s = mxGetCell(c, k);
     if (s == NULL || !mxIsChar(s))
         mexErrMsgIdAndTxt("cka:safetensors:badHeader", "%s %zu is not a string", what, k + 1);
-    return mxArrayToString(s);
+    return stmex_string(s);
 }
 
 /* A single array owned by Octave, created by zeros(): the C MEX API of
@@ -49,7 +50,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         mexErrMsgIdAndTxt("cka:input:nargs", "__safetensors_read__: expected 8 arguments, got %d", nrhs);
     if (!mxIsChar(prhs[0]) || !mxIsCell(prhs[3]) || !mxIsCell(prhs[4]) || !mxIsCell(prhs[5]))
         mexErrMsgIdAndTxt("cka:input:type", "__safetensors_read__: bad argument types");
-    char *file = mxArrayToString(prhs[0]);
+    char *file = stmex_string(prhs[0]);
     double fsize_d = mexutil_get_scalar(prhs[1], "FILE_SIZE");
     double hlen_d = mexutil_get_scalar(prhs[2], "HEADER_LEN");
     size_t n = mxGetNumberOfElements(prhs[3]);

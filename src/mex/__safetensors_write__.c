@@ -6,6 +6,7 @@
  * caller renames it into place); a partial file is removed on error. */
 #include "mex_util.h"
 #include "safetensors.h"
+#include "safetensors_mex.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
@@ -14,9 +15,9 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     if (nrhs != 5 || !mxIsChar(prhs[0]) || !mxIsChar(prhs[1]) || !mxIsCell(prhs[2]) ||
         !mxIsCell(prhs[3]) || !mxIsChar(prhs[4]))
         mexErrMsgIdAndTxt("cka:input:nargs", "__safetensors_write__: bad arguments");
-    char *path = mxArrayToString(prhs[0]);
-    char *header = mxArrayToString(prhs[1]);
-    char *dtname = mxArrayToString(prhs[4]);
+    char *path = stmex_string(prhs[0]);
+    char *header = stmex_string(prhs[1]);
+    char *dtname = stmex_string(prhs[4]);
     int dtype = st_dtype_from_name(dtname);
     size_t n = mxGetNumberOfElements(prhs[2]);
     if (mxGetNumberOfElements(prhs[3]) != n)

@@ -69,6 +69,11 @@ unwind_protect
   endfor
   printf ("tfm_load (warm cache), %d runs: best %.3f s = %.0f MB/s, median %.3f s = %.0f MB/s\n",
           nrep, min (times), mb / min (times), median (times), mb / median (times));
+  printf ("  first run in this process %.3f s = %.0f MB/s (all output pages freshly faulted)\n",
+          times(1), mb / times(1));
+  if (exist ("/proc/loadavg", "file"))
+    printf ("  load average during the runs: %s", fileread ("/proc/loadavg"));
+  endif
 
   ## the reader alone (no config / name mapping)
   t0 = tic ();

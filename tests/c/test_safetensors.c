@@ -126,6 +126,70 @@ static void test_validate(void)
     CHECK(st_validate(NULL, 0, 8, "f", &e) == -1, "empty with data");
 }
 
+
+/* Random tables: st_validate must never crash, and whenever it accepts a
+ * table, the entries must tile [0, data_len) exactly with consistent sizes. */
+static uint32_t rng_next(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+static void test_validate_random(void)
+{
+    static const char *names[] = {"a", "b", "c", "d", "e", "f"};
+    uint32_t seed = 12345;
+    int accepted = 0, bad = 0;
+    cka_error e;
+    for (int it = 0; it < 20000; it++) {
+        st_entry t[6];
+        size_t n = rng_next(&seed) % 7;
+        uint64_t pos = 0;
+        for (size_t k = 0; k < n; k++) {
+            memset(&t[k], 0, sizeof t[k]);
+            t[k].name = names[rng_next(&seed) % 6];
+            t[k].dtype = (int)(rng_next(&seed) % (ST_NDTYPES + 1)) - (rng_next(&seed) % 8 == 0);
+            t[k].ndim = rng_next(&seed) % 4;
+            for (size_t d = 0; d < t[k].ndim; d++)
+                t[k].shape[d] = rng_next(&seed) % 5 == 0 ? UINT64_MAX / (rng_next(&seed) % 7 + 1)
+                                                           : rng_next(&seed) % 4;
+            uint64_t bytes = (rng_next(&seed) % 4) * 8;
+            if (t[k].dtype >= 0 && t[k].dtype < ST_NDTYPES && rng_next(&seed) % 2) {
+                uint64_t m = 1;
+                for (size_t d = 0; d < t[k].ndim; d++)
+                    m = t[k].shape[d] < 1000 ? m * t[k].shape[d] : 0;
+                bytes = m * st_dtype_bits(t[k].dtype) / 8;
+            }
+            t[k].begin = rng_next(&seed) % 3 == 0 ? rng_next(&seed) % 64 : pos;
+            t[k].end = t[k].begin + bytes;
+            pos = t[k].end;
+        }
+        uint64_t data_len = rng_next(&seed) % 2 ? pos : rng_next(&seed) % 128;
+        if (st_validate(t, n, data_len, "f", &e) == 0) {
+            accepted++;
+            uint64_t total = 0;
+            for (size_t k = 0; k < n; k++) {
+                if (t[k].end < t[k].begin || t[k].end > data_len ||
+                    (t[k].end - t[k].begin) * 8 != st_numel(&t[k]) * st_dtype_bits(t[k].dtype))
+                    bad++;
+                for (size_t j = 0; j < k; j++)
+                    if (strcmp(t[j].name, t[k].name) == 0 ||
+                        (t[j].begin < t[k].end && t[k].begin < t[j].end))
+                        bad++;
+                total += t[k].end - t[k].begin;
+            }
+            if (total != data_len)
+                bad++;
+        } else if (strncmp(e.id, "cka:safetensors:", 16) != 0) {
+            bad++;
+        }
+    }
+    CHECK(bad == 0, "%d accepted tables violate the invariants", bad);
+    CHECK(accepted > 100, "only %d tables accepted", accepted);
+}
+
 static void test_dtype_names(void)
 {
     CHECK(st_dtype_from_name("F32") == ST_F32, "F32");
@@ -315,6 +379,7 @@ int main(void)
     RUN(test_header_bytes);
     RUN(test_number);
     RUN(test_validate);
+    RUN(test_validate_random);
     RUN(test_dtype_names);
     RUN(test_half);
     RUN(test_bf16);
