@@ -131,7 +131,7 @@ static double ref_act(double x, tfm_act act)
 {
     if (act == TFM_ACT_GELU)
         return 0.5 * x * (1 + erf(x / sqrt(2.0)));
-    return 0.5 * x * (1 + tanh(sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));  /* gelu_new */
+    return 0.5 * x * (1 + tanh(sqrt(2 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));  /* gelu_new */
 }
 
 /* Attention of all heads.  mode 0 BERT (scores / sqrt d + additive mask),
