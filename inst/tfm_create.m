@@ -204,6 +204,17 @@ endfunction
 %! assert (m.weights{strcmp (m.names, "embeddings.LayerNorm.weight")}, ones (32, 1, "single"));
 %! assert (m.weights{strcmp (m.names, "encoder.layer.1.output.dense.bias")}, zeros (32, 1, "single"));
 %! assert (size (m.weights{strcmp (m.names, "encoder.layer.0.intermediate.dense.weight")}), [64 32]);
+%! ## every 2-D tensor ~ N(0, 0.02^2) (the zeroed padding row left out)
+%! for k = find (cellfun (@columns, m.weights) > 1)'
+%!   w = m.weights{k};
+%!   if (k == 1)
+%!     w = w(2:end, :);
+%!   endif
+%!   w = double (w(:));
+%!   n = numel (w);
+%!   assert (abs (mean (w)) < 5 * 0.02 / sqrt (n));
+%!   assert (abs (std (w, 1) / 0.02 - 1) < 5 / sqrt (2 * n));
+%! endfor
 
 %!test
 %! ## same seed, same weights; different seed, different weights

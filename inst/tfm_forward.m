@@ -208,3 +208,17 @@ endfunction
 %! m.weights{5} = double (m.weights{5});
 %! fail ("tfm_forward (m, ids)", "single");
 %!error id=cka:config:unknownArch tfm_forward (setfield (model, "arch", "llama"), ids)
+
+%!demo
+%! ## Capture every block of a small random GPT-2 for a padded batch.
+%! model = tfm_create ("gpt2", "n_embd", 64, "n_layer", 4, "n_head", 4,
+%!                     "vocab_size", 500, "Seed", 1);
+%! ids = [17 42 99 3 0 0; 5 6 7 8 9 10];
+%! mask = [1 1 1 1 0 0; 1 1 1 1 1 1];
+%! blocks = tfm_modules (model, "blocks");
+%! [h, acts] = tfm_forward (model, ids, "AttentionMask", mask, "Hooks", blocks);
+%! for k = 1:numel (blocks)
+%!   printf ("%-4s %s  mean |x| = %.3f\n", blocks{k}, mat2str (size (acts{k})),
+%!           mean (abs (acts{k}(:))));
+%! endfor
+%! printf ("last_hidden_state %s\n", mat2str (size (h)));
