@@ -35,7 +35,7 @@
 ## @math{N(0, r^2)} with @var{r} = @code{initializer_range}, biases 0,
 ## LayerNorm weights 1 and biases 0, the @code{pad_token_id} row of the word
 ## embeddings (BERT, DistilBERT) 0, and GPT-2's @code{c_proj.weight}
-## matrices from @math{N(0, (r / \sqrt{2 n_{layer}})^2)}.  With DistilBERT's
+## matrices from @math{N(0, (r / sqrt (2 n_layer))^2)}.  With DistilBERT's
 ## @code{sinusoidal_pos_embds} true, the position table is the sinusoidal
 ## one.
 ##
@@ -44,7 +44,8 @@
 ## PyTorch would draw): parameter @var{k} (1-based, @code{state_dict} order)
 ## is filled in row-major (PyTorch) element order from the stream
 ## @var{k}-1 of the seed; a stream is a xoshiro256** generator seeded by
-## splitmix64 from @code{bitxor (seed, stream * 0x9E3779B97F4A7C15)}, and
+## splitmix64 from @code{bitxor (seed, stream * 0x9E3779B97F4A7C15)}
+## (64-bit unsigned arithmetic), and
 ## normals are Box-Muller pairs of 53-bit uniforms, scaled in double and
 ## rounded to single.
 ##
