@@ -23,15 +23,17 @@
 ## @item @qcode{"AttentionMask"}
 ## @code{[batch, seq]}, 1 for real tokens and 0 for padding (default: none,
 ## every token attended).  Padding is handled as Hugging Face does: BERT adds
-## @code{(1 - mask) * realmin ("single")}-style large negative values to the
-## scores, DistilBERT replaces masked scores, GPT-2 combines its causal mask
-## with the padding mask.  Outputs at padded positions are computed (not
-## zeroed) exactly like Hugging Face's.
+## @code{(1 - mask) * -realmax ("single")} to the attention scores,
+## DistilBERT sets the scores of masked keys to @code{-realmax ("single")},
+## GPT-2 applies its causal mask and then adds the padding term.  Outputs at
+## padded positions are computed (not zeroed) exactly like Hugging Face's.
 ##
 ## @item @qcode{"TokenTypeIds"}
 ## @code{[batch, seq]} segment ids (BERT: in @code{[0, type_vocab_size)},
-## default zeros; GPT-2: looked up in the word embedding as Hugging Face
-## does).  DistilBERT has none.
+## default zeros; GPT-2: looked up in the word embedding @code{wte} and
+## added after the positions, as Hugging Face does; the @qcode{"wte"} hook
+## then reports the lookup of @var{input_ids}, the first of its two calls).
+## DistilBERT has none.
 ##
 ## @item @qcode{"Hooks"}
 ## A module name or a cellstr of names, exactly PyTorch
