@@ -229,6 +229,8 @@ endfunction
 %! ## portable generator: fixed values for seed 42, stream 0, row-major fill
 %! v = __tfm_randn__ (42, 0, 1, 4);
 %! assert (class (v), "single");
+%! assert (__tfm_randn__ (0, 0, 1, 4),
+%!         single ([-0.0141067971; -1.00858653; -1.84589505; 1.06692827]));
 %! m = tfm_create ("gpt2", "n_embd", 4, "n_layer", 1, "n_head", 1, "vocab_size", 3,
 %!                 "initializer_range", 1, "Seed", 42);
 %! assert (m.weights{1}(1, :), v');

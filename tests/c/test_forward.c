@@ -657,6 +657,8 @@ static void test_randn(void)
     float g[4];
     tfm_randn(0, 0, 1.0f, g, 4);
     printf("  randn(seed 0, stream 0) = %.9g %.9g %.9g %.9g\n", g[0], g[1], g[2], g[3]);
+    CHECK(g[0] == -0.0141067971f && g[1] == -1.00858653f && g[2] == -1.84589505f
+          && g[3] == 1.06692827f, "the generator's output changed");
     free(a);
     free(b);
 }
