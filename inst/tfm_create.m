@@ -35,7 +35,7 @@
 ## @math{N(0, r^2)} with @var{r} = @code{initializer_range}, biases 0,
 ## LayerNorm weights 1 and biases 0, the @code{pad_token_id} row of the word
 ## embeddings (BERT, DistilBERT) 0, and GPT-2's @code{c_proj.weight}
-## matrices from @math{N(0, (r / \sqrt{2 n_{layer}})^2)}.  With DistilBERT's
+## matrices from @math{N(0, (r / sqrt (2 n_layer))^2)}.  With DistilBERT's
 ## @code{sinusoidal_pos_embds} true, the position table is the sinusoidal
 ## one.
 ##
@@ -44,7 +44,8 @@
 ## PyTorch would draw): parameter @var{k} (1-based, @code{state_dict} order)
 ## is filled in row-major (PyTorch) element order from the stream
 ## @var{k}-1 of the seed; a stream is a xoshiro256** generator seeded by
-## splitmix64 from @code{bitxor (seed, stream * 0x9E3779B97F4A7C15)}, and
+## splitmix64 from @code{bitxor (seed, stream * 0x9E3779B97F4A7C15)}
+## (64-bit unsigned arithmetic), and
 ## normals are Box-Muller pairs of 53-bit uniforms, scaled in double and
 ## rounded to single.
 ##
@@ -204,6 +205,17 @@ endfunction
 %! assert (m.weights{strcmp (m.names, "embeddings.LayerNorm.weight")}, ones (32, 1, "single"));
 %! assert (m.weights{strcmp (m.names, "encoder.layer.1.output.dense.bias")}, zeros (32, 1, "single"));
 %! assert (size (m.weights{strcmp (m.names, "encoder.layer.0.intermediate.dense.weight")}), [64 32]);
+%! ## every 2-D tensor ~ N(0, 0.02^2) (the zeroed padding row left out)
+%! for k = find (cellfun (@columns, m.weights) > 1)'
+%!   w = m.weights{k};
+%!   if (k == 1)
+%!     w = w(2:end, :);
+%!   endif
+%!   w = double (w(:));
+%!   n = numel (w);
+%!   assert (abs (mean (w)) < 5 * 0.02 / sqrt (n));
+%!   assert (abs (std (w, 1) / 0.02 - 1) < 5 / sqrt (2 * n));
+%! endfor
 
 %!test
 %! ## same seed, same weights; different seed, different weights
@@ -217,6 +229,8 @@ endfunction
 %! ## portable generator: fixed values for seed 42, stream 0, row-major fill
 %! v = __tfm_randn__ (42, 0, 1, 4);
 %! assert (class (v), "single");
+%! assert (__tfm_randn__ (0, 0, 1, 4),
+%!         single ([-0.0141067971; -1.00858653; -1.84589505; 1.06692827]));
 %! m = tfm_create ("gpt2", "n_embd", 4, "n_layer", 1, "n_head", 1, "vocab_size", 3,
 %!                 "initializer_range", 1, "Seed", 42);
 %! assert (m.weights{1}(1, :), v');

@@ -23,15 +23,17 @@
 ## @item @qcode{"AttentionMask"}
 ## @code{[batch, seq]}, 1 for real tokens and 0 for padding (default: none,
 ## every token attended).  Padding is handled as Hugging Face does: BERT adds
-## @code{(1 - mask) * realmin ("single")}-style large negative values to the
-## scores, DistilBERT replaces masked scores, GPT-2 combines its causal mask
-## with the padding mask.  Outputs at padded positions are computed (not
-## zeroed) exactly like Hugging Face's.
+## @code{(1 - mask) * -realmax ("single")} to the attention scores,
+## DistilBERT sets the scores of masked keys to @code{-realmax ("single")},
+## GPT-2 applies its causal mask and then adds the padding term.  Outputs at
+## padded positions are computed (not zeroed) exactly like Hugging Face's.
 ##
 ## @item @qcode{"TokenTypeIds"}
 ## @code{[batch, seq]} segment ids (BERT: in @code{[0, type_vocab_size)},
-## default zeros; GPT-2: looked up in the word embedding as Hugging Face
-## does).  DistilBERT has none.
+## default zeros; GPT-2: looked up in the word embedding @code{wte} and
+## added after the positions, as Hugging Face does; the @qcode{"wte"} hook
+## then reports the lookup of @var{input_ids}, the first of its two calls).
+## DistilBERT has none.
 ##
 ## @item @qcode{"Hooks"}
 ## A module name or a cellstr of names, exactly PyTorch
@@ -208,3 +210,17 @@ endfunction
 %! m.weights{5} = double (m.weights{5});
 %! fail ("tfm_forward (m, ids)", "single");
 %!error id=cka:config:unknownArch tfm_forward (setfield (model, "arch", "llama"), ids)
+
+%!demo
+%! ## Capture every block of a small random GPT-2 for a padded batch.
+%! model = tfm_create ("gpt2", "n_embd", 64, "n_layer", 4, "n_head", 4,
+%!                     "vocab_size", 500, "Seed", 1);
+%! ids = [17 42 99 3 0 0; 5 6 7 8 9 10];
+%! mask = [1 1 1 1 0 0; 1 1 1 1 1 1];
+%! blocks = tfm_modules (model, "blocks");
+%! [h, acts] = tfm_forward (model, ids, "AttentionMask", mask, "Hooks", blocks);
+%! for k = 1:numel (blocks)
+%!   printf ("%-4s %s  mean |x| = %.3f\n", blocks{k}, mat2str (size (acts{k})),
+%!           mean (abs (acts{k}(:))));
+%! endfor
+%! printf ("last_hidden_state %s\n", mat2str (size (h)));

@@ -1,11 +1,16 @@
-## Forward passes of the fixture checkpoints against the Hugging Face
-## reference outputs (tests/fixtures/acts/*.mat, transformers 4.31, float32):
-## every hook point, with and without padding, BERT token types, F16 weights.
+## Forward passes of the fixture checkpoints (loaded with tfm_load) against
+## the Hugging Face reference outputs (tests/fixtures/acts/*.mat,
+## transformers 4.31, float32): every hook point, with and without padding,
+## BERT token types, F16 weights, and every hub layout of the same weights
+## (prefixed head checkpoints, gamma/beta names, shards, legacy buffers).
 ## Tolerance per hook: max|got - ref| <= 1e-5 * max(1, max|ref|).
 
-%!function check_all_hooks (name)
+%!function check_all_hooks (name, acts_name)
+%!  if (nargin < 2)
+%!    acts_name = name;
+%!  endif
 %!  model = fixture_model (name);
-%!  d = load (fixture_path ("acts", [name ".mat"]));
+%!  d = load (fixture_path ("acts", [acts_name ".mat"]));
 %!  [names, hookable] = tfm_modules (model);
 %!  assert (names(hookable), d.names);
 %!  assert (names(! hookable), d.skipped_names);
@@ -30,6 +35,13 @@
 %!test check_all_hooks ("gpt2");
 %!test check_all_hooks ("distilbert");
 %!test check_all_hooks ("bert_f16");
+%!test check_all_hooks ("bert_sharded", "bert");
+%!test check_all_hooks ("bert_pretraining", "bert");
+%!test check_all_hooks ("bert_legacy_gamma_beta", "bert");
+%!test check_all_hooks ("gpt2_lmhead", "gpt2");
+%!test check_all_hooks ("gpt2_lmhead_tied", "gpt2");
+%!test check_all_hooks ("gpt2_legacy_buffers", "gpt2");
+%!test check_all_hooks ("distilbert_mlm", "distilbert");
 
 %!test
 %! ## BERT with explicit token type ids

@@ -3,6 +3,7 @@
 #include "tfm.h"
 #include "hooks.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,10 @@ static int check_batch(const tfm_config *cfg, const tfm_batch *bt, cka_error *er
     if (bt->B < 1 || bt->T < 1 || bt->ids == NULL)
         return cka_error_set(err, "cka:input:emptyInput",
                              "input_ids must have at least one row and one column");
+    if (bt->B > INT_MAX / bt->T)
+        return cka_error_set(err, "cka:input:tooLarge",
+                             "the batch %lld x %lld has more tokens than BLAS can index",
+                             (long long)bt->B, (long long)bt->T);
     if (bt->T > cfg->max_positions)
         return cka_error_set(err, "cka:input:sequenceTooLong",
                              "the sequence length %lld exceeds the position table of the "

@@ -20,6 +20,11 @@
  * PyTorch shape, contiguous, e.g. [B, T, H], [B, nH, T, T] for attention
  * probabilities, [1, T, H] for position embeddings, [B, H] for the pooler.
  *
+ * Threads: matrix products use BLAS's own threads; large element-wise loops
+ * use OpenMP (never calling BLAS inside a parallel region); the hook
+ * callback always runs on the calling thread.  Nothing here is global
+ * state: concurrent forwards on different scratch buffers are safe.
+ *
  * Typical use:
  *     tfm_model m;
  *     tfm_model_init(&m, &cfg, layers);              // layers: cfg.n_layers slots

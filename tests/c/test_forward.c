@@ -131,7 +131,7 @@ static double ref_act(double x, tfm_act act)
 {
     if (act == TFM_ACT_GELU)
         return 0.5 * x * (1 + erf(x / sqrt(2.0)));
-    return 0.5 * x * (1 + tanh(sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));  /* gelu_new */
+    return 0.5 * x * (1 + tanh(sqrt(2 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));  /* gelu_new */
 }
 
 /* Attention of all heads.  mode 0 BERT (scores / sqrt d + additive mask),
@@ -140,7 +140,7 @@ static double ref_act(double x, tfm_act act)
  * step is done in float32 like PyTorch, so fully masked rows come out
  * uniform exactly as there. */
 static void ref_attention(double *probs, double *ctx, const double *q, const double *k,
-                          const double *v, int ld, const float *mask, int mode)
+                          const double *v, int ld, const float *mask, int mode, double div)
 {
     for (int b = 0; b < B; b++)
         for (int h = 0; h < NH; h++)
@@ -155,7 +155,7 @@ static void ref_attention(double *probs, double *ctx, const double *q, const dou
                         dot += qe * k[(b * T + j) * ld + h * D + e];
                     }
                     float m = mask ? mask[b * T + j] : 1.0f;
-                    float sf = (float)(mode == 2 ? dot : dot / sqrt((double)D));
+                    float sf = (float)(mode == 2 ? dot : dot / div);
                     if (mode == 1 && j > i)
                         sf = -FLT_MAX;
                     if (mode == 2) {
@@ -220,7 +220,7 @@ static void ref_bert(const tfm_model *m, const int64_t *ids, const float *mask,
         ref_put(rs, base + BERT_L_QUERY, q, N * H);
         ref_put(rs, base + BERT_L_KEY, k, N * H);
         ref_put(rs, base + BERT_L_VALUE, v, N * H);
-        ref_attention(probs, ctx, q, k, v, H, mask, 0);
+        ref_attention(probs, ctx, q, k, v, H, mask, 0, sqrt((double)D));
         ref_put(rs, base + BERT_L_PROBS, probs, B * NH * T * T);
         ref_put(rs, base + BERT_L_SELF, ctx, N * H);
         ref_linear(a, ctx, N, H, H, w->o.w, w->o.b);
@@ -283,7 +283,9 @@ static void ref_gpt2(const tfm_model *m, const int64_t *ids, const float *mask, 
         ref_put(rs, base + GPT2_L_LN1, t, N * H);
         ref_conv1d(qkv, t, N, H, 3 * H, w->qkv.w, w->qkv.b);
         ref_put(rs, base + GPT2_L_C_ATTN, qkv, N * 3 * H);
-        ref_attention(probs, ctx, qkv, qkv + H, qkv + 2 * H, 3 * H, mask, 1);
+        double div = (m->cfg.scale_attn_weights ? sqrt((double)D) : 1.0)
+                     * (m->cfg.scale_attn_by_inverse_layer_idx ? l + 1.0 : 1.0);
+        ref_attention(probs, ctx, qkv, qkv + H, qkv + 2 * H, 3 * H, mask, 1, div);
         ref_put(rs, base + GPT2_L_PROBS, probs, B * NH * T * T);
         ref_conv1d(t, ctx, N, H, H, w->o.w, w->o.b);
         ref_put(rs, base + GPT2_L_ATTN_PROJ, t, N * H);
@@ -338,7 +340,7 @@ static void ref_distilbert(const tfm_model *m, const int64_t *ids, const float *
         ref_put(rs, base + DBERT_L_Q, q, N * H);
         ref_put(rs, base + DBERT_L_K, k, N * H);
         ref_put(rs, base + DBERT_L_V, v, N * H);
-        ref_attention(probs, ctx, q, k, v, H, mask, 2);
+        ref_attention(probs, ctx, q, k, v, H, mask, 2, 1.0);
         ref_put(rs, base + DBERT_L_PROBS, probs, B * NH * T * T);
         ref_linear(a, ctx, N, H, H, w->o.w, w->o.b);
         ref_put(rs, base + DBERT_L_OUT_LIN, a, N * H);
@@ -406,10 +408,15 @@ static const float test_mask[N] = {1, 1, 1, 1, 1, 0, 1, 1, 1, 0};
 static const int64_t test_tt[N] = {0, 0, 1, 1, 2, 0, 1, 1, 1, 0};
 
 /* Run every hookable module of arch against the reference. */
-static void check_arch(tfm_arch arch, const float *mask, const int64_t *tt)
+static void check_arch_flags(tfm_arch arch, const float *mask, const int64_t *tt, int gpt2_flags)
 {
     test_model tm;
     make_model(&tm, arch, 11 + (uint64_t)arch);
+    if (gpt2_flags) {               /* scale_attn_weights off/on, by layer, reorder */
+        tm.m.cfg.scale_attn_weights = gpt2_flags != 1;
+        tm.m.cfg.scale_attn_by_inverse_layer_idx = 1;
+        tm.m.cfg.reorder_and_upcast_attn = gpt2_flags == 3;
+    }
     ref_store rs;
     memset(&rs, 0, sizeof rs);
     if (arch == TFM_ARCH_BERT)
@@ -438,6 +445,11 @@ static void check_arch(tfm_arch arch, const float *mask, const int64_t *tt)
     free_model(&tm);
 }
 
+static void check_arch(tfm_arch arch, const float *mask, const int64_t *tt)
+{
+    check_arch_flags(arch, mask, tt, 0);
+}
+
 static void test_bert_matches_reference(void)
 {
     check_arch(TFM_ARCH_BERT, NULL, NULL);
@@ -448,6 +460,8 @@ static void test_gpt2_matches_reference(void)
 {
     check_arch(TFM_ARCH_GPT2, NULL, NULL);
     check_arch(TFM_ARCH_GPT2, test_mask, NULL);
+    for (int flags = 1; flags <= 3; flags++)
+        check_arch_flags(TFM_ARCH_GPT2, test_mask, NULL, flags);
 }
 
 static void test_distilbert_matches_reference(void)
@@ -643,6 +657,8 @@ static void test_randn(void)
     float g[4];
     tfm_randn(0, 0, 1.0f, g, 4);
     printf("  randn(seed 0, stream 0) = %.9g %.9g %.9g %.9g\n", g[0], g[1], g[2], g[3]);
+    CHECK(g[0] == -0.0141067971f && g[1] == -1.00858653f && g[2] == -1.84589505f
+          && g[3] == 1.06692827f, "the generator's output changed");
     free(a);
     free(b);
 }
