@@ -7,9 +7,11 @@
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
-    (void)nlhs;
     if (nrhs != 1)
         mexErrMsgIdAndTxt("cka:input:nargs", "__tfm_modules__: expected 1 argument, got %d", nrhs);
+    /* plhs has room for max(nlhs, 1) outputs only: fill just those. */
+    if (nlhs > 3)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__tfm_modules__: at most 3 outputs, %d requested", nlhs);
     cka_error err;
     cka_error_clear(&err);
     tfm_config cfg;
@@ -18,13 +20,18 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     const int n = tfm_module_count(&cfg);
     char buf[160];
     plhs[0] = mxCreateCellMatrix((mwSize)n, 1);
-    plhs[1] = mxCreateLogicalMatrix((mwSize)n, 1);
-    mxLogical *hookable = mxGetLogicals(plhs[1]);
     for (int k = 0; k < n; k++) {
         tfm_module_name(&cfg, k, buf, sizeof buf);
         mxSetCell(plhs[0], (mwIndex)k, mxCreateString(buf));
-        hookable[k] = !tfm_module_is_container(&cfg, k);
     }
+    if (nlhs >= 2) {
+        plhs[1] = mxCreateLogicalMatrix((mwSize)n, 1);
+        mxLogical *hookable = mxGetLogicals(plhs[1]);
+        for (int k = 0; k < n; k++)
+            hookable[k] = !tfm_module_is_container(&cfg, k);
+    }
+    if (nlhs < 3)
+        return;
     plhs[2] = mxCreateCellMatrix((mwSize)cfg.n_layers, 1);
     for (int l = 0; l < (int)cfg.n_layers; l++) {
         tfm_module_name(&cfg, tfm_module_block(&cfg, l), buf, sizeof buf);
