@@ -224,7 +224,8 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
        "xlim", [0.5, n2 + 0.5], "ylim", [0.5, n1 + 0.5], "ydir", "reverse",
        "layer", "top", "box", "off", "tickdir", "out",
        "fontsize", fs_tick, "ticklabelinterpreter", "none",
-       "clim", [vmin, vmax], "colormap", map);
+       "clim", [vmin, vmax], "colormap", map,
+       "ticklength", [1, 1] * 4 / max (lay.axpos(3:4)));
   ## Masked and NaN cells are covered in the background colour, whatever a
   ## toolkit does with NaN in an image.
   hidden = ! shown;
@@ -249,40 +250,59 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
         "color", [0 0 0], "linewidth", 0.5, "clipping", "off", "tag", "cka_frame");
 
   ## ---- tick labels ------------------------------------------------------
+  ## Tick labels are text objects: the gnuplot toolkit ignores
+  ## xticklabelrotation and ticklabelinterpreter (underscores in layer names
+  ## would turn into subscripts).  All text is centred vertically on an
+  ## anchor computed from the layout, the one alignment every toolkit
+  ## places alike, also for rotated text.
+  px2dx = n2 / lay.axpos(3);
+  px2dy = n1 / lay.axpos(4);
   yk = 1:lay.ystep:n1;
-  set (ax, "ytick", yk, "yticklabel", layers1(yk));
   xk = 1:lay.xstep:n2;
-  set (ax, "xtick", xk, "xticklabel", {});
-  ## x labels as text objects: the gnuplot toolkit ignores
-  ## xticklabelrotation.  Rotated ones are anchored at their right end.
-  dy = lay.xlab_gap_px * n1 / lay.axpos(4);
-  hg = hggroup (ax, "tag", "cka_xticklabels");
-  for j = xk
-    text (j, n1 + 0.5 + dy, layers2{j}, "parent", hg, "rotation", lay.xrot,
-          "horizontalalignment", ifelse (lay.xrot, "right", "center"),
-          "verticalalignment", "top",
-          "fontsize", fs_tick, "interpreter", "none", "tag", "cka_xticklabel",
+  set (ax, "ytick", yk, "yticklabel", {}, "xtick", xk, "xticklabel", {});
+  hg = hggroup (ax, "tag", "cka_yticklabels");
+  for i = yk
+    text (0.5 - lay.ylab_gap_px * px2dx, i, layers1{i}, "parent", hg,
+          "horizontalalignment", "right", "verticalalignment", "middle",
+          "fontsize", fs_tick, "interpreter", "none", "tag", "cka_yticklabel",
           "clipping", "off");
+  endfor
+  hg = hggroup (ax, "tag", "cka_xticklabels");
+  if (lay.xrot)
+    ## right end of the rotated text just below and left of its tick
+    ox = -lay.tick_line_px / 2 * sind (45);
+    oy = lay.xlab_gap_px + lay.tick_line_px / 2 * cosd (45);
+    halign = "right";
+  else
+    ox = 0;
+    oy = lay.xlab_gap_px + lay.tick_line_px / 2;
+    halign = "center";
+  endif
+  for j = xk
+    text (j + ox * px2dx, n1 + 0.5 + oy * px2dy, layers2{j}, "parent", hg,
+          "rotation", lay.xrot, "horizontalalignment", halign,
+          "verticalalignment", "middle", "fontsize", fs_tick,
+          "interpreter", "none", "tag", "cka_xticklabel", "clipping", "off");
   endfor
 
   ## ---- axis labels and title -----------------------------------------------
   ## Placed as text in data units at the computed margins, since the toolkits
   ## disagree on where automatic labels go next to custom tick labels.
-  px2dx = n2 / lay.axpos(3);
-  px2dy = n1 / lay.axpos(4);
   ylabel (ax, "");
   xlabel (ax, "");
-  text (ax, 0.5 - lay.ylabel_off_px * px2dx, (n1 + 1) / 2, [m1 " Layers"],
-        "rotation", 90, "horizontalalignment", "center",
-        "verticalalignment", "bottom", "fontsize", fs_label,
+  half = LINE_H * fs_label / 2;
+  text (ax, 0.5 - (lay.ylabel_off_px + half) * px2dx, (n1 + 1) / 2,
+        [m1 " Layers"], "rotation", 90, "horizontalalignment", "center",
+        "verticalalignment", "middle", "fontsize", fs_label,
         "interpreter", "none", "tag", "cka_ylabel", "clipping", "off");
-  text (ax, (n2 + 1) / 2, n1 + 0.5 + lay.xlabel_off_px * px2dy, [m2 " Layers"],
-        "horizontalalignment", "center", "verticalalignment", "top",
-        "fontsize", fs_label, "interpreter", "none", "tag", "cka_xlabel",
-        "clipping", "off");
+  text (ax, (n2 + 1) / 2, n1 + 0.5 + (lay.xlabel_off_px + half) * px2dy,
+        [m2 " Layers"], "horizontalalignment", "center",
+        "verticalalignment", "middle", "fontsize", fs_label,
+        "interpreter", "none", "tag", "cka_xlabel", "clipping", "off");
   if (! isempty (ttl))
-    text (ax, (n2 + 1) / 2, 0.5 - lay.title_off_px * px2dy, ttl,
-          "horizontalalignment", "center", "verticalalignment", "bottom",
+    text (ax, (n2 + 1) / 2,
+          0.5 - (lay.title_off_px + LINE_H * fs_title / 2) * px2dy, ttl,
+          "horizontalalignment", "center", "verticalalignment", "middle",
           "fontsize", fs_title, "interpreter", "none", "tag", "cka_title",
           "clipping", "off");
   endif
@@ -354,7 +374,7 @@ endfunction
 function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
                                fs_title, has_title, show_cb, n1, n2)
   pad = 6;
-  tick_len = 4;
+  tick_len = 8;    # ticklength gives 4 px; gnuplot draws about 4 px more
   ## longest tick labels (the caller already cut overlong ones)
   ly = max ([cellfun(@numel, layers1), 1]);
   lx = max ([cellfun(@numel, layers2), 1]);
@@ -370,7 +390,7 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   left = pad + label_h + 4 + ytick_w + tick_len + 4;
   ## the first rotated x label reaches left of the first column
   bottom = pad + label_h + 4 + xtick_h + tick_len + 4;
-  top = pad + (has_title) * (LINE_H * fs_title + 4);
+  top = pad + (has_title) * (LINE_H * fs_title + 6);
   if (! has_title)
     top = max (top, LINE_H * fs_tick);
   endif
@@ -408,7 +428,10 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   else
     lay.xstep = max (1, ceil ((xtick_len + CHAR_W * fs_tick) / (w / n2)));
   endif
-  lay.xlab_gap_px = tick_len + 3;
+  lay.tick_len_px = tick_len;
+  lay.xlab_gap_px = tick_len + 4;
+  lay.ylab_gap_px = tick_len + 4;
+  lay.tick_line_px = LINE_H * fs_tick;
   lay.xlabel_off_px = tick_len + 4 + xtick_h + 4;
   lay.ylabel_off_px = tick_len + 4 + ytick_w + 4;
   lay.title_off_px = 6;
@@ -673,7 +696,9 @@ endfunction
 %! fs = [tempname() ".svg"];  fp = [tempname() ".pdf"];
 %! unwind_protect
 %!   [fig, ax] = plot_cka_heatmap (R, "layer_name_depth", 2, "File", fs);
-%!   assert (get (ax, "yticklabel")(:)', {"layer.0", "layer.1"});
+%!   hy = findobj (ax, "tag", "cka_yticklabel");
+%!   [~, o] = sort (cellfun (@(q) q(2), get (hy, "position")));
+%!   assert (get (hy(o), "string")', {"layer.0", "layer.1"});
 %!   xl = get (findobj (ax, "tag", "cka_xticklabel"), "string");
 %!   assert (sort (xl(:))', {"0.mlp", "1.mlp", "2.mlp"});
 %!   assert (get (findobj (ax, "tag", "cka_title"), "string"), "CKA: bert_tiny vs gpt2");

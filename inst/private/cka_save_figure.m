@@ -43,8 +43,22 @@ function cka_save_figure (fig, file, fname)
   warning ("off", "Octave:gnuplot-graphics", "local");
   warning ("off", "print:nogs", "local");
   ok = false;
+  restore = {};
   unwind_protect
     if (gnuplot)
+      if (! strcmp (dev, "-dpngcairo"))
+        ## Vector terminals take the figure's pixels as points (PDF) or
+        ## user units (SVG) while pngcairo renders about 1.39 pixels per
+        ## point: shrink the page to 72%, so that text has the same size
+        ## relative to the figure as in a PNG (the layout is in normalized
+        ## units) and a PDF page is FigSize inches.
+        pos = get (fig, "position");
+        restore{end+1} = {fig, "position", pos};
+        set (fig, "position", [pos(1:2), pos(3:4) * 0.72]);
+      endif
+      if (strcmp (dev, "-dsvg"))
+        restore = [restore, cells_as_patches(fig)];
+      endif
       print (fig, tmp, dev);
     else
       ## OpenGL toolkits print the paper size: make it the figure's, 100 dpi
@@ -62,10 +76,50 @@ function cka_save_figure (fig, file, fname)
     endif
     ok = true;
   unwind_protect_cleanup
+    for k = numel (restore):-1:1
+      r = restore{k};
+      if (ishghandle (r{1}))
+        if (strcmp (r{2}, "delete"))
+          delete (r{1});
+        else
+          set (r{1}, r{2}, r{3});
+        endif
+      endif
+    endfor
     if (! ok && exist (tmp, "file"))
       delete (tmp);
     endif
   end_unwind_protect
+endfunction
+
+function restore = cells_as_patches (fig)
+  ## SVG viewers smooth gnuplot's embedded cell images into blurs: draw the
+  ## heatmap cells as vector squares instead, in the image's place in the
+  ## stacking order.  Returns what to undo afterwards.
+  restore = {};
+  him = findall (fig, "type", "image", "tag", "cka_cells");
+  for k = 1:numel (him)
+    ax = get (him(k), "parent");
+    C = get (him(k), "cdata");
+    xd = get (him(k), "xdata");
+    yd = get (him(k), "ydata");
+    [n1, n2] = size (C);
+    [J, I] = meshgrid (1:n2, 1:n1);
+    keep = isfinite (C(:));
+    J = J(keep) + xd(1) - 1;
+    I = I(keep) + yd(1) - 1;
+    px = [J - 0.5, J + 0.5, J + 0.5, J - 0.5]';
+    py = [I - 0.5, I - 0.5, I + 0.5, I + 0.5]';
+    hp = patch (ax, px, py, C(keep)', "edgecolor", "none",
+                "cdatamapping", "scaled");
+    kids = get (ax, "children");
+    kids(kids == hp) = [];
+    at = find (kids == him(k));
+    set (ax, "children", [kids(1:at-1); hp; kids(at:end)]);
+    set (him(k), "visible", "off");
+    restore{end+1} = {hp, "delete"};
+    restore{end+1} = {him(k), "visible", "on"};
+  endfor
 endfunction
 
 function s = ifelse_str (c, a, b)
