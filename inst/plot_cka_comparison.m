@@ -207,7 +207,7 @@ endfunction
 %! [i, j] = ndgrid (1:8);
 %! A = exp (-abs (i - j) / 3);
 %! plot_cka_comparison ({A, A.^2, sqrt(A)}, {"BERT vs BERT", "BERT vs GPT-2", ...
-%!                      "GPT-2 vs GPT-2"}, "NCols", 3, "Visible", true);
+%!                      "GPT-2 vs GPT-2"}, "NCols", 3);
 
 %!function rgb = cell_rgb (img, ax, i, j)
 %!  ## RGB at a corner of cell (i, j) of the heatmap in axes ax

@@ -603,7 +603,7 @@ endfunction
 %! [i, j] = ndgrid (1:8);
 %! M = exp (-abs (i - j) / 3);
 %! plot_cka_heatmap (M, "Model1Name", "BERT", "Model2Name", "BERT", ...
-%!                   "Annot", true, "MaskUpper", true, "Visible", true);
+%!                   "Annot", true, "MaskUpper", true);
 
 %!function [img, at] = render_png (fig, ax, file)
 %!  ## read back a PNG and return a function mapping cell (i, j) plus an

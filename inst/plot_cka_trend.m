@@ -345,7 +345,7 @@ endfunction
 %!demo
 %! d = [1 0.93 0.85 0.71 0.64 0.55 0.5 0.45];
 %! plot_cka_trend ({d, d.^2}, "Labels", {"BERT vs BERT", "BERT vs GPT-2"}, ...
-%!                 "Title", "Layer-wise CKA", "Visible", true);
+%!                 "Title", "Layer-wise CKA");
 
 ## One line: PNG of FigSize * 100 pixels, y from 0 to 1.05, tab10 blue
 ## markers in the picture, no legend
