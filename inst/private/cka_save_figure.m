@@ -7,6 +7,10 @@
 ## (.png, .svg, .pdf).  A PNG has exactly the figure's size in pixels; SVG and
 ## PDF have the same layout (one pixel = one point).
 ##
+## With the qt and fltk toolkits, Octave's own print is used; PDF then needs
+## Ghostscript (error @code{cka:plot:noGhostscript} without it), and a PNG
+## without Ghostscript is the rendered frame.
+##
 ## With the gnuplot toolkit the cairo terminals are used directly
 ## (pngcairo, pdfcairo, svg), so neither Ghostscript nor a display is needed,
 ## and no @code{-S} option is passed (it would rescale every font by the
@@ -61,14 +65,37 @@ function cka_save_figure (fig, file, fname)
       endif
       print (fig, tmp, dev);
     else
-      ## OpenGL toolkits print the paper size: make it the figure's, 100 dpi
-      u = get (fig, "units");
-      set (fig, "units", "pixels");
-      px = get (fig, "position")(3:4);
-      set (fig, "units", u);
-      set (fig, "paperunits", "inches", "papersize", px / 100,
-           "paperposition", [0, 0, px / 100], "paperpositionmode", "manual");
-      print (fig, tmp, dev, "-r100");
+      ## OpenGL toolkits (qt, fltk): gl2ps cannot embed images in SVG, so
+      ## cells become squares there too; PDF (and PNG with fltk) go through
+      ## Ghostscript; a PNG without it is taken from the rendered frame.
+      if (strcmp (dev, "-dsvg"))
+        restore = [restore, cells_as_patches(fig)];
+      endif
+      have_gs = have_ghostscript ();
+      fltk = strcmp (get (fig, "__graphics_toolkit__"), "fltk");
+      if (fltk && strcmp (get (fig, "visible"), "off"))
+        ## fltk renders only visible figures
+        restore{end+1} = {fig, "visible", "off"};
+        set (fig, "visible", "on");
+        drawnow ();
+      endif
+      if (strcmp (dev, "-dpng") && ! have_gs)
+        frame = getframe (fig);
+        imwrite (frame.cdata, tmp);
+      elseif (strcmp (dev, "-dpdf") && ! have_gs)
+        error ("cka:plot:noGhostscript",
+               "%s: writing PDF with the %s toolkit needs Ghostscript ('gs'); install it, or use graphics_toolkit gnuplot",
+               fname, get (fig, "__graphics_toolkit__"));
+      else
+        ## print the paper size: make it the figure's, at 100 dpi
+        u = get (fig, "units");
+        set (fig, "units", "pixels");
+        px = get (fig, "position")(3:4);
+        set (fig, "units", u);
+        set (fig, "paperunits", "inches", "papersize", px / 100,
+             "paperposition", [0, 0, px / 100], "paperpositionmode", "manual");
+        print (fig, tmp, dev, "-r100");
+      endif
     endif
     [st, msg] = movefile (tmp, file, "f");
     if (! st)
@@ -119,6 +146,13 @@ function restore = cells_as_patches (fig)
     set (him(k), "visible", "off");
     restore{end+1} = {hp, "delete"};
     restore{end+1} = {him(k), "visible", "on"};
+  endfor
+endfunction
+
+function tf = have_ghostscript ()
+  tf = ! isempty (getenv ("GSC"));
+  for b = {"gs", "gswin64c", "gswin32c"}
+    tf = tf || ! isempty (file_in_path (getenv ("PATH"), b{1}));
   endfor
 endfunction
 
