@@ -70,6 +70,7 @@ function cka_save_figure (fig, file, fname)
       ## Ghostscript; a PNG without it is taken from the rendered frame.
       if (strcmp (dev, "-dsvg"))
         restore = [restore, cells_as_patches(fig)];
+        restore = [restore, colorbars_as_patches(fig)];
       endif
       have_gs = have_ghostscript ();
       fltk = strcmp (get (fig, "__graphics_toolkit__"), "fltk");
@@ -146,6 +147,42 @@ function restore = cells_as_patches (fig)
     set (him(k), "visible", "off");
     restore{end+1} = {hp, "delete"};
     restore{end+1} = {him(k), "visible", "on"};
+  endfor
+endfunction
+
+function restore = colorbars_as_patches (fig)
+  ## gl2ps (qt, fltk) drops images from SVG: redraw colorbar gradients as
+  ## one square per colormap entry
+  restore = {};
+  hcb = [findall(fig, "type", "axes", "tag", "colorbar");
+         findall(fig, "type", "axes", "tag", "cka_colorbar")];
+  for k = 1:numel (hcb)
+    him = findall (hcb(k), "type", "image");
+    for m = 1:numel (him)
+      C = get (him(m), "cdata");
+      if (! isvector (C) || numel (C) < 2)
+        continue;
+      endif
+      yd = get (him(m), "ydata");
+      xd = get (him(m), "xdata");
+      n = numel (C);
+      dy = (yd(end) - yd(1)) / (n - 1);
+      yc = yd(1) + (0:n-1) * dy;
+      if (numel (xd) > 1 && xd(end) > xd(1))
+        x0 = xd(1);
+        x1 = xd(end);
+      else
+        x0 = xd(1) - 0.5;
+        x1 = xd(1) + 0.5;
+      endif
+      px = repmat ([x0; x1; x1; x0], 1, n);
+      py = [yc - dy/2; yc - dy/2; yc + dy/2; yc + dy/2];
+      hp = patch (hcb(k), px, py, double (C(:)'), "edgecolor", "none",
+                  "cdatamapping", get (him(m), "cdatamapping"));
+      set (him(m), "visible", "off");
+      restore{end+1} = {hp, "delete"};
+      restore{end+1} = {him(m), "visible", "on"};
+    endfor
   endfor
 endfunction
 
