@@ -468,15 +468,7 @@ function c = pick_layers (given, from_r, n, name, fname)
   if (numel (c) != n)
     error ("cka:plot:sizeMismatch",
            "%s: %s has %d names but the matrix has %d %s", fname, name,
-           numel (c), n, ifelse (strcmp (name, "Layers1"), "rows", "columns"));
-  endif
-endfunction
-
-function s = ifelse (c, a, b)
-  if (c)
-    s = a;
-  else
-    s = b;
+           numel (c), n, cka_ifelse (strcmp (name, "Layers1"), "rows", "columns"));
   endif
 endfunction
 

@@ -33,9 +33,9 @@ function cka_save_figure (fig, file, fname)
   gnuplot = strcmp (get (fig, "__graphics_toolkit__"), "gnuplot");
   switch (lower (ext))
     case ".png"
-      dev = ifelse_str (gnuplot, "-dpngcairo", "-dpng");
+      dev = cka_ifelse (gnuplot, "-dpngcairo", "-dpng");
     case ".pdf"
-      dev = ifelse_str (gnuplot, "-dpdfcairo", "-dpdf");
+      dev = cka_ifelse (gnuplot, "-dpdfcairo", "-dpdf");
     case ".svg"
       dev = "-dsvg";
     otherwise
@@ -191,12 +191,4 @@ function tf = have_ghostscript ()
   for b = {"gs", "gswin64c", "gswin32c"}
     tf = tf || ! isempty (file_in_path (getenv ("PATH"), b{1}));
   endfor
-endfunction
-
-function s = ifelse_str (c, a, b)
-  if (c)
-    s = a;
-  else
-    s = b;
-  endif
 endfunction
