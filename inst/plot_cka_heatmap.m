@@ -19,8 +19,10 @@
 ## @item @qcode{"Layers1"}, @qcode{"Layers2"} (cellstr)
 ## Tick labels of the y axis (rows) and x axis (columns).  Default: the names
 ## from @var{R}, else the layer indices 0, 1, @dots{}.  The x labels are
-## rotated by 45 degrees; when cells are too small for every label, only every
-## k-th label is shown so that labels never overlap.
+## rotated by 45 degrees (labels of up to 3 characters stay level); when cells
+## are too small for every label, only every k-th label is shown so that
+## labels never overlap, and names longer than about 30% of the figure width
+## are cut from the left (@qcode{"...attention.output"}).
 ##
 ## @item @qcode{"Model1Name"}, @qcode{"Model2Name"} (default @qcode{"Model 1"}, @qcode{"Model 2"})
 ## The axis labels read @qcode{"<Model1Name> Layers"} (y) and

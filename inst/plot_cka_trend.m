@@ -35,7 +35,8 @@
 ## (matplotlib's @qcode{"D"}), @qcode{"x"}, @qcode{"+"}, @qcode{"*"},
 ## @qcode{"."}, @qcode{"p"}, @qcode{"h"}, @qcode{"none"}.
 ## @item @qcode{"Legend"} (default @code{true})
-## A legend when there is more than one line.
+## A legend when there is more than one line, in the corner with the fewest
+## data points.
 ## @item @qcode{"Grid"} (default @code{true})
 ## @item @qcode{"LineWidth"} (1.5), @qcode{"MarkerSize"} (6), @qcode{"FontSize"} (11)
 ## @item @qcode{"FigSize"} (default @code{[10, 6]})
@@ -50,7 +51,7 @@
 ## @example
 ## @group
 ## d = [1 0.93 0.85 0.71 0.64 0.55];
-## plot_cka_trend ({d, d.^2}, "Labels", {"BERT vs BERT", "BERT vs GPT-2"}, ...
+## plot_cka_trend (@{d, d.^2@}, "Labels", @{"BERT vs BERT", "BERT vs GPT-2"@}, ...
 ##                 "Title", "Layer-wise CKA", "File", "trend.svg");
 ## @end group
 ## @end example
