@@ -177,7 +177,10 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
   if (share)
     shown = axs';
     shown = shown(1:n);
-    pos = cell2mat (get (shown(:), "position"));
+    pos = get (shown(:), "position");
+    if (iscell (pos))
+      pos = cell2mat (pos);
+    endif
     y0 = min (pos(:,2));
     y1 = max (pos(:,2) + pos(:,4));
     last = shown(end);

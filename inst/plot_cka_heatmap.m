@@ -76,7 +76,8 @@
 ## the heatmap, its labels and colorbar) instead of a new figure.
 ##
 ## @item @qcode{"TickFontSize"} (8), @qcode{"LabelFontSize"} (12), @qcode{"TitleFontSize"} (14)
-## Font sizes in points.
+## Font sizes in points.  Defaults (not sizes given explicitly) shrink, down
+## to half, when the heatmap has less than about 4.5 by 3.5 inches.
 ##
 ## @item @qcode{"File"}
 ## Also write the figure to this file; the format comes from the extension:
@@ -194,12 +195,28 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
       hcb = get (ax, "__colorbar_handle__");
       if (! isempty (hcb) && ishghandle (hcb))
         delete (hcb);
+        ## Octave 7 leaves the colorbar's colormap and clim listeners on the
+        ## axes behind; they would fail on the deleted colorbar
+        dellistener (ax, "colormap");
+        dellistener (ax, "clim");
       endif
     endif
     cla (ax);
   endif
   figpx = cka_fig_pixels (fig);
   reg = region .* [figpx, figpx];                # [x y w h] in pixels
+  ## In a small space (a subplot, a small FigSize) default font sizes would
+  ## crowd the cells out: scale down those the caller did not set.
+  shrink = min (1, max (0.5, min (reg(3) / 450, reg(4) / 350)));
+  if (! given.TickFontSize)
+    fs_tick *= shrink;
+  endif
+  if (! given.LabelFontSize)
+    fs_label *= shrink;
+  endif
+  if (! given.TitleFontSize)
+    fs_title *= shrink;
+  endif
   ## names longer than about 30% of the width are cut from the left
   maxc = max (6, floor (0.3 * reg(3) / (CHAR_W * fs_tick)));
   layers1 = cut_names (layers1, maxc);
@@ -313,11 +330,10 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   if (annot)
     cellw = lay.axpos(3) / n2;
     cellh = lay.axpos(4) / n1;
-    vals = M;
     strs = cell (n1, n2);
-    strs(shown) = arrayfun (@(v) format_value (fmt, v), vals(shown),
+    strs(shown) = arrayfun (@(v) format_value (fmt, v), M(shown),
                             "uniformoutput", false);
-    maxlen = max ([cellfun(@numel, strs(shown)); 1]);
+    maxlen = max ([cellfun(@numel, strs(shown))(:); 1]);
     ## shrink the font where the longest string would not fit a cell
     fit = min (cellw * 0.92 / (maxlen * CHAR_W), cellh * 0.9 / LINE_H);
     fsa = min (fs_annot, floor (fit * 2) / 2);
