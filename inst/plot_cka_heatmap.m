@@ -822,6 +822,27 @@ endfunction
 %!   close (fig);
 %! end_unwind_protect
 
+## Edge cases: 1x1, a row, all NaN, redrawing into the same axes
+%!test
+%! fig = figure ("visible", "off");
+%! unwind_protect
+%!   ax = axes (fig);
+%!   plot_cka_heatmap (0.5, "Ax", ax);
+%!   assert (diff (get (ax, "clim")) > 0);
+%!   plot_cka_heatmap ([0.1 0.2 0.3], "Ax", ax, "Annot", true);
+%!   assert (numel (findobj (ax, "tag", "cka_annot")), 3);
+%!   assert (numel (findobj (fig, "tag", "cka_colorbar")), 1);
+%!   plot_cka_heatmap (NaN (3), "Ax", ax, "Cmap", "gray");
+%!   assert (get (ax, "clim"), [0 1]);
+%!   assert (numel (findobj (ax, "tag", "cka_mask")), 1);
+%!   assert (isempty (findobj (ax, "tag", "cka_annot")));
+%!   assert (numel (findobj (fig, "tag", "cka_colorbar")), 1);
+%!   plot_cka_heatmap (true (2), "Ax", ax, "Colorbar", false);
+%!   assert (isempty (findobj (fig, "tag", "cka_colorbar")));
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
 %!warning id=cka:plot:annotTooSmall
 %! fig = figure ("visible", "off");
 %! unwind_protect
