@@ -244,7 +244,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
        "layer", "top", "box", "off", "tickdir", "out",
        "fontsize", fs_tick, "ticklabelinterpreter", "none",
        "clim", [vmin, vmax], "colormap", map,
-       "ticklength", [1, 1] * 4 / max (lay.axpos(3:4)));
+       "ticklength", [1, 1] * tick_length (fig, lay.axpos));
   ## Masked and NaN cells are covered in the background colour, whatever a
   ## toolkit does with NaN in an image.
   hidden = ! shown;
@@ -495,6 +495,16 @@ function c = shorten_names (c, depth)
     parts = strsplit (c{k}, ".");
     c{k} = strjoin (parts(max (1, end - depth + 1):end), ".");
   endfor
+endfunction
+
+function tl = tick_length (fig, axpos)
+  ## about 4-8 pixels: gnuplot draws ticks of a size of its own, about 8
+  ## pixels for 0.01; other toolkits scale ticklength by the axes size
+  if (strcmp (get (fig, "__graphics_toolkit__"), "gnuplot"))
+    tl = 0.01;
+  else
+    tl = 4 / max (axpos(3:4));
+  endif
 endfunction
 
 function c = cut_names (c, maxc)
