@@ -73,7 +73,9 @@
 ##
 ## @item @qcode{"Ax"}
 ## Draw into these axes (their @qcode{"outerposition"} is the space used by
-## the heatmap, its labels and colorbar) instead of a new figure.
+## the heatmap, its labels and colorbar) instead of a new figure;
+## @qcode{"FigSize"} is then unused and @qcode{"File"} saves the whole
+## figure.
 ##
 ## @item @qcode{"TickFontSize"} (8), @qcode{"LabelFontSize"} (12), @qcode{"TitleFontSize"} (14)
 ## Font sizes in points.  Defaults (not sizes given explicitly) shrink, down
@@ -828,6 +830,29 @@ endfunction
 %!   plot_cka_heatmap (M, "Ax", a1, "Annot", true, "AnnotFmt", "r=%4.2f");
 %!   assert (sort (get (findobj (a1, "tag", "cka_annot"), "string"))', ...
 %!           {"r=0.20", "r=0.60", "r=1.00"});
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+## A result struct with only the matrix: pytorch-cka's default names
+%!test
+%! [fig, ax] = plot_cka_heatmap (struct ("cka", [1 0.5; 0.5 1]), "Visible", "off");
+%! unwind_protect
+%!   assert (get (findobj (ax, "tag", "cka_title"), "string"), "CKA: Model 1 vs Model 2");
+%!   assert (sort (get (findobj (ax, "tag", "cka_xticklabel"), "string"))', {"0", "1"});
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+## Headless gnuplot: an explicit Visible true warns and stays invisible
+## rather than printing ASCII art
+%!testif ; strcmp (graphics_toolkit (), "gnuplot") && isempty (getenv ("DISPLAY"))
+%! lastwarn ("");
+%! fig = plot_cka_heatmap (eye (2), "Visible", true);
+%! unwind_protect
+%!   [~, id] = lastwarn ();
+%!   assert (id, "cka:plot:noDisplay");
+%!   assert (get (fig, "visible"), "off");
 %! unwind_protect_cleanup
 %!   close (fig);
 %! end_unwind_protect

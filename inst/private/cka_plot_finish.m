@@ -12,7 +12,8 @@
 ## actually be shown (a toolkit other than gnuplot, or gnuplot with a
 ## @env{DISPLAY}); so batch scripts on a headless machine never get gnuplot's
 ## ASCII-art output.  A figure given through @qcode{"Ax"} keeps its visibility
-## unless @var{visible} is explicit.
+## unless @var{visible} is explicit.  An explicit true where no window can be
+## shown gives the warning @code{cka:plot:noDisplay} and an invisible figure.
 ## @end deftypefn
 
 function cka_plot_finish (fig, created, file, visible, fname)
@@ -26,6 +27,13 @@ function cka_plot_finish (fig, created, file, visible, fname)
       return;
     endif
     vis = isempty (file) && can_show_windows ();
+  endif
+  if (vis && ! can_show_windows ())
+    ## gnuplot without a window terminal would print ASCII art to stdout
+    warning ("cka:plot:noDisplay",
+             "%s: no display for the gnuplot toolkit; the figure stays invisible (use \"File\" to save it)",
+             fname);
+    vis = false;
   endif
   if (vis)
     set (fig, "visible", "on");
