@@ -27,7 +27,7 @@
 ## @qcode{"Layers2"} set them separately).
 ## @item @qcode{"FigSize"} (default @code{[5*NCols, 4*NRows]})
 ## In inches, at 100 pixels per inch.
-## @item @qcode{"File"}, @qcode{"Visible"}
+## @item @qcode{"File"}, @qcode{"Visible"}, @qcode{"Dpi"}
 ## As for @code{plot_cka_heatmap}.
 ## @end table
 ##
@@ -74,7 +74,7 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
   endif
 
   ## Split own options from those passed to plot_cka_heatmap.
-  own = {"Layers", "NCols", "FigSize", "ShareColorbar", "File", "Visible"};
+  own = {"Layers", "NCols", "FigSize", "ShareColorbar", "File", "Visible", "Dpi"};
   forbidden = {"Ax", "Title", "Colorbar"};
   if (mod (numel (varargin), 2) != 0)
     error ("cka:input:badOption",
@@ -103,7 +103,8 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     endif
   endfor
   defaults = struct ("Layers", [], "NCols", 2, "FigSize", [],
-                     "ShareColorbar", true, "File", "", "Visible", "auto");
+                     "ShareColorbar", true, "File", "", "Visible", "auto",
+                     "Dpi", 100);
   opts = parse_options (fname, defaults, mine);
 
   n = numel (matrices);
@@ -200,7 +201,7 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     set (cbl, "fontsize", fs);
   endif
 
-  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  cka_plot_finish (fig, created, opts.File, opts.Visible, opts.Dpi, fname);
   if (nargout == 0)
     clear fig axs;
   endif

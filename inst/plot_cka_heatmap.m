@@ -85,6 +85,11 @@
 ## Also write the figure to this file; the format comes from the extension:
 ## @file{.png}, @file{.svg} or @file{.pdf}.
 ##
+## @item @qcode{"Dpi"} (default 100)
+## Resolution of a PNG written by @qcode{"File"}: it has
+## @code{FigSize * Dpi} pixels, with text and lines scaled alike (300 for
+## print).  SVG and PDF are vector formats of @code{FigSize} inches.
+##
 ## @item @qcode{"Visible"} (default @qcode{"auto"})
 ## @code{true}/@code{false}; @qcode{"auto"} shows a new figure only when no
 ## @qcode{"File"} is given and a window can be opened, so that headless batch
@@ -124,7 +129,8 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
                      "MaskUpper", false, "LayerNameDepth", [],
                      "Colorbar", true, "FigSize", [], "Ax", [],
                      "TickFontSize", 8, "LabelFontSize", 12,
-                     "TitleFontSize", 14, "File", "", "Visible", "auto");
+                     "TitleFontSize", 14, "File", "", "Visible", "auto",
+                     "Dpi", 100);
   [opts, given] = parse_options (fname, defaults, varargin);
 
   res = cka_result_fields (M_or_R, fname);
@@ -375,7 +381,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
     set (cbl, "fontsize", max (fs_label - 2, 1));
   endif
 
-  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  cka_plot_finish (fig, created, opts.File, opts.Visible, opts.Dpi, fname);
   if (nargout == 0)
     clear fig ax;
   endif
@@ -834,6 +840,27 @@ endfunction
 %!   close (fig);
 %! end_unwind_protect
 
+## Dpi: a PNG with FigSize * Dpi pixels, cells and ink where they were
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! f = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_heatmap ([0 1; 1 0], "FigSize", [4, 3], "Dpi", 250, "File", f);
+%!   img = imread (f);
+%!   assert (size (img), [750, 1000, 3]);
+%!   assert (get (fig, "position")(3:4), [400, 300]);      # figure unchanged
+%!   p = get (ax, "position") .* [1000 750 1000 750];
+%!   px = @(i, j) double (squeeze (img(round (750 - p(2) - p(4) + (i - 0.5) / 2 * p(4)),
+%!                                     round (p(1) + (j - 0.5) / 2 * p(3)), :)))';
+%!   assert (px (1, 1), [0 0 4], 2);                        # magma's ends
+%!   assert (px (1, 2), [252 253 191], 2);
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (f, "file"))
+%!     delete (f);
+%!   endif
+%! end_unwind_protect
+
 ## A result struct with only the matrix: pytorch-cka's default names
 %!test
 %! [fig, ax] = plot_cka_heatmap (struct ("cka", [1 0.5; 0.5 1]), "Visible", "off");
@@ -901,4 +928,5 @@ endfunction
 %!error id=cka:plot:badInput plot_cka_heatmap ("abc")
 %!error id=cka:plot:badInput plot_cka_heatmap (struct ("layers1", {{"a"}}))
 %!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", [tempname() ".jpg"])
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "Dpi", 0, "File", [tempname() ".png"])
 %!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", "/nonexistent/dir/x.png")

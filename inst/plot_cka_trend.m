@@ -41,7 +41,7 @@
 ## @item @qcode{"LineWidth"} (1.5), @qcode{"MarkerSize"} (6), @qcode{"FontSize"} (11)
 ## @item @qcode{"FigSize"} (default @code{[10, 6]})
 ## In inches, at 100 pixels per inch.
-## @item @qcode{"Ax"}, @qcode{"File"}, @qcode{"Visible"}
+## @item @qcode{"Ax"}, @qcode{"File"}, @qcode{"Visible"}, @qcode{"Dpi"}
 ## As for @code{plot_cka_heatmap}.
 ## @end table
 ##
@@ -69,7 +69,8 @@ function [fig, ax] = plot_cka_trend (values, varargin)
                      "FigSize", [10, 6], "Ax", [], "Colors", [],
                      "LineStyles", [], "Markers", [], "Legend", true,
                      "Grid", true, "LineWidth", 1.5, "MarkerSize", 6,
-                     "FontSize", 11, "File", "", "Visible", "auto");
+                     "FontSize", 11, "File", "", "Visible", "auto",
+                     "Dpi", 100);
   opts = parse_options (fname, defaults, varargin);
 
   lines = to_lines (values, fname);
@@ -167,7 +168,7 @@ function [fig, ax] = plot_cka_trend (values, varargin)
     legend (ax, h(1:nl), labels(1:nl), "location", legend_corner (h, ax, nl),
             "interpreter", "none");
   endif
-  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  cka_plot_finish (fig, created, opts.File, opts.Visible, opts.Dpi, fname);
   if (nargout == 0)
     clear fig ax;
   endif

@@ -2,10 +2,11 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {} {} cka_save_figure (@var{fig}, @var{file}, @var{fname})
+## @deftypefn {} {} cka_save_figure (@var{fig}, @var{file}, @var{dpi}, @var{fname})
 ## Write figure @var{fig} to @var{file}; the format comes from the extension
-## (.png, .svg, .pdf).  A PNG has exactly the figure's size in pixels; SVG and
-## PDF have the same layout (one pixel = one point).
+## (.png, .svg, .pdf).  A PNG has the figure's size in pixels times
+## @var{dpi}/100 (the figure has 100 pixels per inch); SVG and PDF have the
+## same layout on a page of the figure's size in inches.
 ##
 ## With the qt and fltk toolkits, Octave's own print is used; PDF then needs
 ## Ghostscript (error @code{cka:plot:noGhostscript} without it), and a PNG
@@ -18,9 +19,14 @@
 ## directory and renamed at the end, so a failure leaves no partial file.
 ## @end deftypefn
 
-function cka_save_figure (fig, file, fname)
+function cka_save_figure (fig, file, dpi, fname)
   if (! ischar (file) || ! isrow (file))
     error ("cka:input:badOption", "%s: File must be a file name", fname);
+  endif
+  if (! (isscalar (dpi) && isnumeric (dpi) && isreal (dpi) && dpi >= 10
+         && dpi <= 1200))
+    error ("cka:input:badOption", "%s: Dpi must be a number from 10 to 1200",
+           fname);
   endif
   [dir, base, ext] = fileparts (file);
   if (isempty (dir))
@@ -63,7 +69,11 @@ function cka_save_figure (fig, file, fname)
       if (strcmp (dev, "-dsvg"))
         restore = [restore, cells_as_patches(fig)];
       endif
-      print (fig, tmp, dev);
+      if (strcmp (dev, "-dpngcairo") && dpi != 100)
+        restore = [restore, png_at_dpi(fig, tmp, dpi / 100)];
+      else
+        print (fig, tmp, dev);
+      endif
     else
       ## OpenGL toolkits (qt, fltk): gl2ps cannot embed images in SVG, so
       ## cells become squares there too; PDF (and PNG with fltk) go through
@@ -95,7 +105,7 @@ function cka_save_figure (fig, file, fname)
         set (fig, "units", u);
         set (fig, "paperunits", "inches", "papersize", px / 100,
              "paperposition", [0, 0, px / 100], "paperpositionmode", "manual");
-        print (fig, tmp, dev, "-r100");
+        print (fig, tmp, dev, sprintf ("-r%g", dpi));
       endif
     endif
     [st, msg] = movefile (tmp, file, "f");
@@ -184,6 +194,43 @@ function restore = colorbars_as_patches (fig)
       restore{end+1} = {him(m), "visible", "on"};
     endfor
   endfor
+endfunction
+
+function restore = png_at_dpi (fig, file, f)
+  ## A PNG f times larger with everything in proportion: gnuplot's pngcairo
+  ## scales fonts and lines itself (fontscale, linewidth), markers are sized
+  ## per plot and enlarged here.  Octave's print would rescale fonts only.
+  restore = {};
+  h = findall (fig, "-property", "markersize");
+  for k = 1:numel (h)
+    w = get (h(k), "markersize");
+    restore{end+1} = {h(k), "markersize", w};
+    set (h(k), "markersize", w * f);
+  endfor
+  px = round (cka_fig_pixels (fig) * f);
+  fs = get (findall (fig, "type", "axes"), "fontsize");
+  if (iscell (fs))
+    fs = cell2mat (fs);
+  endif
+  if (isempty (fs))
+    fs = 10;
+  endif
+  bg = get (fig, "color");
+  if (! isnumeric (bg))
+    bg = [1 1 1];
+  endif
+  term = sprintf (['pngcairo size %d,%d fontscale %g linewidth %g font ",%g" ' ...
+                   'background rgb "#%02x%02x%02x"'], px, f, f,
+                  round (median (fs)), round (255 * bg));
+  old = get (0, "currentfigure");
+  set (0, "currentfigure", fig);
+  unwind_protect
+    drawnow (term, file);
+  unwind_protect_cleanup
+    if (ishghandle (old))
+      set (0, "currentfigure", old);
+    endif
+  end_unwind_protect
 endfunction
 
 function tf = have_ghostscript ()
