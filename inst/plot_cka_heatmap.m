@@ -88,7 +88,9 @@
 ## @item @qcode{"Dpi"} (default 100)
 ## Resolution of a PNG written by @qcode{"File"}: it has
 ## @code{FigSize * Dpi} pixels, with text and lines scaled alike (300 for
-## print).  SVG and PDF are vector formats of @code{FigSize} inches.
+## print).  SVG and PDF are vector formats of @code{FigSize} inches.  (With
+## the qt or fltk toolkit and no Ghostscript, a PNG is the rendered frame at
+## 100 dpi.)
 ##
 ## @item @qcode{"Visible"} (default @qcode{"auto"})
 ## @code{true}/@code{false}; @qcode{"auto"} shows a new figure only when no

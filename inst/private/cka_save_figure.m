@@ -91,6 +91,11 @@ function cka_save_figure (fig, file, dpi, fname)
         drawnow ();
       endif
       if (strcmp (dev, "-dpng") && ! have_gs)
+        if (dpi != 100)
+          warning ("cka:plot:dpiIgnored",
+                   "%s: without Ghostscript the %s toolkit saves the PNG at screen size; Dpi is ignored",
+                   fname, get (fig, "__graphics_toolkit__"));
+        endif
         frame = getframe (fig);
         imwrite (frame.cdata, tmp);
       elseif (strcmp (dev, "-dpdf") && ! have_gs)
