@@ -276,7 +276,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   ## A frame drawn as a line: with "box" on the toolkits mirror the outward
   ## ticks onto the title and the colorbar.
   line (ax, [0.5, n2 + 0.5, n2 + 0.5, 0.5, 0.5], [0.5, 0.5, n1 + 0.5, n1 + 0.5, 0.5],
-        "color", [0 0 0], "linewidth", 0.5, "clipping", "off", "tag", "cka_frame");
+        "color", [0 0 0], "linewidth", 0.8, "clipping", "off", "tag", "cka_frame");
 
   ## ---- tick labels ------------------------------------------------------
   ## Tick labels are text objects: the gnuplot toolkit ignores
