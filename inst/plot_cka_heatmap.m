@@ -427,7 +427,7 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   if (show_cb)
     fs_cb = max (fs_label - 2, 1);
     cb_w = max (12, 0.04 * reg(3));
-    right = pad + 0.03 * reg(3) + cb_w + 6 + 5 * CHAR_W * fs_cb + 6 ...
+    right = 2 * pad + 0.03 * reg(3) + cb_w + 6 + 5 * CHAR_W * fs_cb + 6 ...
             + LINE_H * fs_cb;
   endif
   ## never let the margins eat more than ~60% of the region

@@ -15,7 +15,8 @@
 ## With the gnuplot toolkit the cairo terminals are used directly
 ## (pngcairo, pdfcairo, svg), so neither Ghostscript nor a display is needed,
 ## and no @code{-S} option is passed (it would rescale every font by the
-## output width).  The file is written under a temporary name in the same
+## output width).  Text keeps the same size relative to the figure in all
+## three formats.  The file is written under a temporary name in the same
 ## directory and renamed at the end, so a failure leaves no partial file.
 ## @end deftypefn
 
@@ -56,21 +57,20 @@ function cka_save_figure (fig, file, dpi, fname)
   restore = {};
   unwind_protect
     if (gnuplot)
-      if (! strcmp (dev, "-dpngcairo"))
-        ## Vector terminals take the figure's pixels as points (PDF) or
-        ## user units (SVG) while pngcairo renders about 1.39 pixels per
-        ## point: shrink the page to 72%, so that text has the same size
-        ## relative to the figure as in a PNG (the layout is in normalized
-        ## units) and a PDF page is FigSize inches.
+      if (strcmp (dev, "-dsvg"))
+        ## The SVG terminal takes the figure's pixels as user units and
+        ## points of text as units: shrink the canvas to 72% so that text has
+        ## the size relative to the figure that it has in a PNG (the layout
+        ## is in normalized units).
         pos = get (fig, "position");
         restore{end+1} = {fig, "position", pos};
         set (fig, "position", [pos(1:2), pos(3:4) * 0.72]);
-      endif
-      if (strcmp (dev, "-dsvg"))
         restore = [restore, cells_as_patches(fig)];
       endif
       if (strcmp (dev, "-dpngcairo") && dpi != 100)
         restore = [restore, png_at_dpi(fig, tmp, dpi / 100)];
+      elseif (strcmp (dev, "-dpdfcairo"))
+        pdf_like_png (fig, tmp);
       else
         print (fig, tmp, dev);
       endif
@@ -201,6 +201,49 @@ function restore = colorbars_as_patches (fig)
   endfor
 endfunction
 
+function pdf_like_png (fig, file)
+  ## A page of the figure's size in inches (100 pixels per inch) whose text
+  ## has the size relative to the figure it has in the PNG.  Octave's print
+  ## leaves pdfcairo's default fontscale (0.5), which makes text about 70%
+  ## of that; 0.72 was measured to match pngcairo.
+  px = cka_fig_pixels (fig);
+  term = sprintf (['pdfcairo enhanced size %gin,%gin fontscale 0.72 ' ...
+                   'font ",%g" background rgb "#%02x%02x%02x"'], px / 100,
+                  median_fontsize (fig), round (255 * fig_color (fig)));
+  drawnow_to (fig, term, file);
+endfunction
+
+function fs = median_fontsize (fig)
+  ## the terminal's default font, as Octave's print chooses it
+  fs = get (findall (fig, "type", "axes"), "fontsize");
+  if (iscell (fs))
+    fs = cell2mat (fs);
+  endif
+  if (isempty (fs))
+    fs = 10;
+  endif
+  fs = round (median (fs));
+endfunction
+
+function c = fig_color (fig)
+  c = get (fig, "color");
+  if (! isnumeric (c))
+    c = [1 1 1];
+  endif
+endfunction
+
+function drawnow_to (fig, term, file)
+  old = get (0, "currentfigure");
+  set (0, "currentfigure", fig);
+  unwind_protect
+    drawnow (term, file);
+  unwind_protect_cleanup
+    if (ishghandle (old))
+      set (0, "currentfigure", old);
+    endif
+  end_unwind_protect
+endfunction
+
 function restore = png_at_dpi (fig, file, f)
   ## A PNG f times larger with everything in proportion: gnuplot's pngcairo
   ## scales fonts and lines itself (fontscale, linewidth), markers are sized
@@ -213,29 +256,10 @@ function restore = png_at_dpi (fig, file, f)
     set (h(k), "markersize", w * f);
   endfor
   px = round (cka_fig_pixels (fig) * f);
-  fs = get (findall (fig, "type", "axes"), "fontsize");
-  if (iscell (fs))
-    fs = cell2mat (fs);
-  endif
-  if (isempty (fs))
-    fs = 10;
-  endif
-  bg = get (fig, "color");
-  if (! isnumeric (bg))
-    bg = [1 1 1];
-  endif
   term = sprintf (['pngcairo size %d,%d fontscale %g linewidth %g font ",%g" ' ...
                    'background rgb "#%02x%02x%02x"'], px, f, f,
-                  round (median (fs)), round (255 * bg));
-  old = get (0, "currentfigure");
-  set (0, "currentfigure", fig);
-  unwind_protect
-    drawnow (term, file);
-  unwind_protect_cleanup
-    if (ishghandle (old))
-      set (0, "currentfigure", old);
-    endif
-  end_unwind_protect
+                  median_fontsize (fig), round (255 * fig_color (fig)));
+  drawnow_to (fig, term, file);
 endfunction
 
 function tf = have_ghostscript ()
