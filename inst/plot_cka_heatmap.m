@@ -749,6 +749,11 @@ endfunction
 %!   fid = fopen (fp, "r");  head = fread (fid, 5, "char=>char")';  fclose (fid);
 %!   assert (head, "%PDF-");
 %!   assert (stat (fp).size > 1000);
+%!   ## a page of FigSize inches (pytorch-cka's default 6 x 5 here)
+%!   fid = fopen (fp, "r");  bytes = fread (fid, Inf, "uint8=>uint8")';  fclose (fid);
+%!   bytes(bytes > 127) = 32;
+%!   box = regexp (char (bytes), '/MediaBox \[\s*0 0 (\d+) (\d+)', "tokens", "once");
+%!   assert (str2double (box(:))', [432, 360]);
 %! unwind_protect_cleanup
 %!   close all;
 %!   for f = {fs, fp}
