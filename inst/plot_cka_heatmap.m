@@ -19,8 +19,10 @@
 ## @item @qcode{"Layers1"}, @qcode{"Layers2"} (cellstr)
 ## Tick labels of the y axis (rows) and x axis (columns).  Default: the names
 ## from @var{R}, else the layer indices 0, 1, @dots{}.  The x labels are
-## rotated by 45 degrees; when cells are too small for every label, only every
-## k-th label is shown so that labels never overlap.
+## rotated by 45 degrees (labels of up to 3 characters stay level); when cells
+## are too small for every label, only every k-th label is shown so that
+## labels never overlap, and names longer than about 30% of the figure width
+## are cut from the left (@qcode{"...attention.output"}).
 ##
 ## @item @qcode{"Model1Name"}, @qcode{"Model2Name"} (default @qcode{"Model 1"}, @qcode{"Model 2"})
 ## The axis labels read @qcode{"<Model1Name> Layers"} (y) and
@@ -71,14 +73,24 @@
 ##
 ## @item @qcode{"Ax"}
 ## Draw into these axes (their @qcode{"outerposition"} is the space used by
-## the heatmap, its labels and colorbar) instead of a new figure.
+## the heatmap, its labels and colorbar) instead of a new figure;
+## @qcode{"FigSize"} is then unused and @qcode{"File"} saves the whole
+## figure.
 ##
 ## @item @qcode{"TickFontSize"} (8), @qcode{"LabelFontSize"} (12), @qcode{"TitleFontSize"} (14)
-## Font sizes in points.
+## Font sizes in points.  Defaults (not sizes given explicitly) shrink, down
+## to half, when the heatmap has less than about 4.5 by 3.5 inches.
 ##
 ## @item @qcode{"File"}
 ## Also write the figure to this file; the format comes from the extension:
 ## @file{.png}, @file{.svg} or @file{.pdf}.
+##
+## @item @qcode{"Dpi"} (default 100)
+## Resolution of a PNG written by @qcode{"File"}: it has
+## @code{FigSize * Dpi} pixels, with text and lines scaled alike (300 for
+## print).  SVG and PDF are vector formats of @code{FigSize} inches.  (With
+## the qt or fltk toolkit and no Ghostscript, a PNG is the rendered frame at
+## 100 dpi.)
 ##
 ## @item @qcode{"Visible"} (default @qcode{"auto"})
 ## @code{true}/@code{false}; @qcode{"auto"} shows a new figure only when no
@@ -119,7 +131,8 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
                      "MaskUpper", false, "LayerNameDepth", [],
                      "Colorbar", true, "FigSize", [], "Ax", [],
                      "TickFontSize", 8, "LabelFontSize", 12,
-                     "TitleFontSize", 14, "File", "", "Visible", "auto");
+                     "TitleFontSize", 14, "File", "", "Visible", "auto",
+                     "Dpi", 100);
   [opts, given] = parse_options (fname, defaults, varargin);
 
   res = cka_result_fields (M_or_R, fname);
@@ -192,12 +205,28 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
       hcb = get (ax, "__colorbar_handle__");
       if (! isempty (hcb) && ishghandle (hcb))
         delete (hcb);
+        ## Octave 7 leaves the colorbar's colormap and clim listeners on the
+        ## axes behind; they would fail on the deleted colorbar
+        dellistener (ax, "colormap");
+        dellistener (ax, "clim");
       endif
     endif
     cla (ax);
   endif
   figpx = cka_fig_pixels (fig);
   reg = region .* [figpx, figpx];                # [x y w h] in pixels
+  ## In a small space (a subplot, a small FigSize) default font sizes would
+  ## crowd the cells out: scale down those the caller did not set.
+  shrink = min (1, max (0.5, min (reg(3) / 450, reg(4) / 350)));
+  if (! given.TickFontSize)
+    fs_tick *= shrink;
+  endif
+  if (! given.LabelFontSize)
+    fs_label *= shrink;
+  endif
+  if (! given.TitleFontSize)
+    fs_title *= shrink;
+  endif
   ## names longer than about 30% of the width are cut from the left
   maxc = max (6, floor (0.3 * reg(3) / (CHAR_W * fs_tick)));
   layers1 = cut_names (layers1, maxc);
@@ -224,7 +253,8 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
        "xlim", [0.5, n2 + 0.5], "ylim", [0.5, n1 + 0.5], "ydir", "reverse",
        "layer", "top", "box", "off", "tickdir", "out",
        "fontsize", fs_tick, "ticklabelinterpreter", "none",
-       "clim", [vmin, vmax], "colormap", map);
+       "clim", [vmin, vmax], "colormap", map,
+       "ticklength", [1, 1] * tick_length (fig, lay.axpos));
   ## Masked and NaN cells are covered in the background colour, whatever a
   ## toolkit does with NaN in an image.
   hidden = ! shown;
@@ -246,43 +276,62 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   ## A frame drawn as a line: with "box" on the toolkits mirror the outward
   ## ticks onto the title and the colorbar.
   line (ax, [0.5, n2 + 0.5, n2 + 0.5, 0.5, 0.5], [0.5, 0.5, n1 + 0.5, n1 + 0.5, 0.5],
-        "color", [0 0 0], "linewidth", 0.5, "clipping", "off", "tag", "cka_frame");
+        "color", [0 0 0], "linewidth", 0.8, "clipping", "off", "tag", "cka_frame");
 
   ## ---- tick labels ------------------------------------------------------
+  ## Tick labels are text objects: the gnuplot toolkit ignores
+  ## xticklabelrotation and ticklabelinterpreter (underscores in layer names
+  ## would turn into subscripts).  All text is centred vertically on an
+  ## anchor computed from the layout, the one alignment every toolkit
+  ## places alike, also for rotated text.
+  px2dx = n2 / lay.axpos(3);
+  px2dy = n1 / lay.axpos(4);
   yk = 1:lay.ystep:n1;
-  set (ax, "ytick", yk, "yticklabel", layers1(yk));
   xk = 1:lay.xstep:n2;
-  set (ax, "xtick", xk, "xticklabel", {});
-  ## x labels as text objects: the gnuplot toolkit ignores
-  ## xticklabelrotation.  Rotated ones are anchored at their right end.
-  dy = lay.xlab_gap_px * n1 / lay.axpos(4);
-  hg = hggroup (ax, "tag", "cka_xticklabels");
-  for j = xk
-    text (j, n1 + 0.5 + dy, layers2{j}, "parent", hg, "rotation", lay.xrot,
-          "horizontalalignment", ifelse (lay.xrot, "right", "center"),
-          "verticalalignment", "top",
-          "fontsize", fs_tick, "interpreter", "none", "tag", "cka_xticklabel",
+  set (ax, "ytick", yk, "yticklabel", {}, "xtick", xk, "xticklabel", {});
+  hg = hggroup (ax, "tag", "cka_yticklabels");
+  for i = yk
+    text (0.5 - lay.ylab_gap_px * px2dx, i, layers1{i}, "parent", hg,
+          "horizontalalignment", "right", "verticalalignment", "middle",
+          "fontsize", fs_tick, "interpreter", "none", "tag", "cka_yticklabel",
           "clipping", "off");
+  endfor
+  hg = hggroup (ax, "tag", "cka_xticklabels");
+  if (lay.xrot)
+    ## right end of the rotated text just below and left of its tick
+    ox = -lay.tick_line_px / 2 * sind (45);
+    oy = lay.xlab_gap_px + lay.tick_line_px / 2 * cosd (45);
+    halign = "right";
+  else
+    ox = 0;
+    oy = lay.xlab_gap_px + lay.tick_line_px / 2;
+    halign = "center";
+  endif
+  for j = xk
+    text (j + ox * px2dx, n1 + 0.5 + oy * px2dy, layers2{j}, "parent", hg,
+          "rotation", lay.xrot, "horizontalalignment", halign,
+          "verticalalignment", "middle", "fontsize", fs_tick,
+          "interpreter", "none", "tag", "cka_xticklabel", "clipping", "off");
   endfor
 
   ## ---- axis labels and title -----------------------------------------------
   ## Placed as text in data units at the computed margins, since the toolkits
   ## disagree on where automatic labels go next to custom tick labels.
-  px2dx = n2 / lay.axpos(3);
-  px2dy = n1 / lay.axpos(4);
   ylabel (ax, "");
   xlabel (ax, "");
-  text (ax, 0.5 - lay.ylabel_off_px * px2dx, (n1 + 1) / 2, [m1 " Layers"],
-        "rotation", 90, "horizontalalignment", "center",
-        "verticalalignment", "bottom", "fontsize", fs_label,
+  half = LINE_H * fs_label / 2;
+  text (ax, 0.5 - (lay.ylabel_off_px + half) * px2dx, (n1 + 1) / 2,
+        [m1 " Layers"], "rotation", 90, "horizontalalignment", "center",
+        "verticalalignment", "middle", "fontsize", fs_label,
         "interpreter", "none", "tag", "cka_ylabel", "clipping", "off");
-  text (ax, (n2 + 1) / 2, n1 + 0.5 + lay.xlabel_off_px * px2dy, [m2 " Layers"],
-        "horizontalalignment", "center", "verticalalignment", "top",
-        "fontsize", fs_label, "interpreter", "none", "tag", "cka_xlabel",
-        "clipping", "off");
+  text (ax, (n2 + 1) / 2, n1 + 0.5 + (lay.xlabel_off_px + half) * px2dy,
+        [m2 " Layers"], "horizontalalignment", "center",
+        "verticalalignment", "middle", "fontsize", fs_label,
+        "interpreter", "none", "tag", "cka_xlabel", "clipping", "off");
   if (! isempty (ttl))
-    text (ax, (n2 + 1) / 2, 0.5 - lay.title_off_px * px2dy, ttl,
-          "horizontalalignment", "center", "verticalalignment", "bottom",
+    text (ax, (n2 + 1) / 2,
+          0.5 - (lay.title_off_px + LINE_H * fs_title / 2) * px2dy, ttl,
+          "horizontalalignment", "center", "verticalalignment", "middle",
           "fontsize", fs_title, "interpreter", "none", "tag", "cka_title",
           "clipping", "off");
   endif
@@ -291,11 +340,10 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   if (annot)
     cellw = lay.axpos(3) / n2;
     cellh = lay.axpos(4) / n1;
-    vals = M;
     strs = cell (n1, n2);
-    strs(shown) = arrayfun (@(v) format_value (fmt, v), vals(shown),
+    strs(shown) = arrayfun (@(v) format_value (fmt, v), M(shown),
                             "uniformoutput", false);
-    maxlen = max ([cellfun(@numel, strs(shown)); 1]);
+    maxlen = max ([cellfun(@numel, strs(shown))(:); 1]);
     ## shrink the font where the longest string would not fit a cell
     fit = min (cellw * 0.92 / (maxlen * CHAR_W), cellh * 0.9 / LINE_H);
     fsa = min (fs_annot, floor (fit * 2) / 2);
@@ -335,7 +383,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
     set (cbl, "fontsize", max (fs_label - 2, 1));
   endif
 
-  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  cka_plot_finish (fig, created, opts.File, opts.Visible, opts.Dpi, fname);
   if (nargout == 0)
     clear fig ax;
   endif
@@ -354,7 +402,7 @@ endfunction
 function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
                                fs_title, has_title, show_cb, n1, n2)
   pad = 6;
-  tick_len = 4;
+  tick_len = 8;    # ticklength gives 4 px; gnuplot draws about 4 px more
   ## longest tick labels (the caller already cut overlong ones)
   ly = max ([cellfun(@numel, layers1), 1]);
   lx = max ([cellfun(@numel, layers2), 1]);
@@ -370,7 +418,7 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   left = pad + label_h + 4 + ytick_w + tick_len + 4;
   ## the first rotated x label reaches left of the first column
   bottom = pad + label_h + 4 + xtick_h + tick_len + 4;
-  top = pad + (has_title) * (LINE_H * fs_title + 4);
+  top = pad + (has_title) * (LINE_H * fs_title + 6);
   if (! has_title)
     top = max (top, LINE_H * fs_tick);
   endif
@@ -379,7 +427,7 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   if (show_cb)
     fs_cb = max (fs_label - 2, 1);
     cb_w = max (12, 0.04 * reg(3));
-    right = pad + 0.03 * reg(3) + cb_w + 6 + 5 * CHAR_W * fs_cb + 6 ...
+    right = 2 * pad + 0.03 * reg(3) + cb_w + 6 + 5 * CHAR_W * fs_cb + 6 ...
             + LINE_H * fs_cb;
   endif
   ## never let the margins eat more than ~60% of the region
@@ -408,7 +456,10 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   else
     lay.xstep = max (1, ceil ((xtick_len + CHAR_W * fs_tick) / (w / n2)));
   endif
-  lay.xlab_gap_px = tick_len + 3;
+  lay.tick_len_px = tick_len;
+  lay.xlab_gap_px = tick_len + 4;
+  lay.ylab_gap_px = tick_len + 4;
+  lay.tick_line_px = LINE_H * fs_tick;
   lay.xlabel_off_px = tick_len + 4 + xtick_h + 4;
   lay.ylabel_off_px = tick_len + 4 + ytick_w + 4;
   lay.title_off_px = 6;
@@ -445,15 +496,7 @@ function c = pick_layers (given, from_r, n, name, fname)
   if (numel (c) != n)
     error ("cka:plot:sizeMismatch",
            "%s: %s has %d names but the matrix has %d %s", fname, name,
-           numel (c), n, ifelse (strcmp (name, "Layers1"), "rows", "columns"));
-  endif
-endfunction
-
-function s = ifelse (c, a, b)
-  if (c)
-    s = a;
-  else
-    s = b;
+           numel (c), n, cka_ifelse (strcmp (name, "Layers1"), "rows", "columns"));
   endif
 endfunction
 
@@ -462,6 +505,16 @@ function c = shorten_names (c, depth)
     parts = strsplit (c{k}, ".");
     c{k} = strjoin (parts(max (1, end - depth + 1):end), ".");
   endfor
+endfunction
+
+function tl = tick_length (fig, axpos)
+  ## about 4-8 pixels: gnuplot draws ticks of a size of its own, about 8
+  ## pixels for 0.01; other toolkits scale ticklength by the axes size
+  if (strcmp (get (fig, "__graphics_toolkit__"), "gnuplot"))
+    tl = 0.01;
+  else
+    tl = 4 / max (axpos(3:4));
+  endif
 endfunction
 
 function c = cut_names (c, maxc)
@@ -580,7 +633,7 @@ endfunction
 %! [i, j] = ndgrid (1:8);
 %! M = exp (-abs (i - j) / 3);
 %! plot_cka_heatmap (M, "Model1Name", "BERT", "Model2Name", "BERT", ...
-%!                   "Annot", true, "MaskUpper", true, "Visible", true);
+%!                   "Annot", true, "MaskUpper", true);
 
 %!function [img, at] = render_png (fig, ax, file)
 %!  ## read back a PNG and return a function mapping cell (i, j) plus an
@@ -673,7 +726,9 @@ endfunction
 %! fs = [tempname() ".svg"];  fp = [tempname() ".pdf"];
 %! unwind_protect
 %!   [fig, ax] = plot_cka_heatmap (R, "layer_name_depth", 2, "File", fs);
-%!   assert (get (ax, "yticklabel")(:)', {"layer.0", "layer.1"});
+%!   hy = findobj (ax, "tag", "cka_yticklabel");
+%!   [~, o] = sort (cellfun (@(q) q(2), get (hy, "position")));
+%!   assert (get (hy(o), "string")', {"layer.0", "layer.1"});
 %!   xl = get (findobj (ax, "tag", "cka_xticklabel"), "string");
 %!   assert (sort (xl(:))', {"0.mlp", "1.mlp", "2.mlp"});
 %!   assert (get (findobj (ax, "tag", "cka_title"), "string"), "CKA: bert_tiny vs gpt2");
@@ -694,6 +749,11 @@ endfunction
 %!   fid = fopen (fp, "r");  head = fread (fid, 5, "char=>char")';  fclose (fid);
 %!   assert (head, "%PDF-");
 %!   assert (stat (fp).size > 1000);
+%!   ## a page of FigSize inches (pytorch-cka's default 6 x 5 here)
+%!   fid = fopen (fp, "r");  bytes = fread (fid, Inf, "uint8=>uint8")';  fclose (fid);
+%!   bytes(bytes > 127) = 32;
+%!   box = regexp (char (bytes), '/MediaBox \[\s*0 0 (\d+) (\d+)', "tokens", "once");
+%!   assert (str2double (box(:))', [432, 360]);
 %! unwind_protect_cleanup
 %!   close all;
 %!   for f = {fs, fp}
@@ -787,6 +847,71 @@ endfunction
 %!   close (fig);
 %! end_unwind_protect
 
+## Dpi: a PNG with FigSize * Dpi pixels, cells and ink where they were
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! f = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_heatmap ([0 1; 1 0], "FigSize", [4, 3], "Dpi", 250, "File", f);
+%!   img = imread (f);
+%!   assert (size (img), [750, 1000, 3]);
+%!   assert (get (fig, "position")(3:4), [400, 300]);      # figure unchanged
+%!   p = get (ax, "position") .* [1000 750 1000 750];
+%!   px = @(i, j) double (squeeze (img(round (750 - p(2) - p(4) + (i - 0.5) / 2 * p(4)),
+%!                                     round (p(1) + (j - 0.5) / 2 * p(3)), :)))';
+%!   assert (px (1, 1), [0 0 4], 2);                        # magma's ends
+%!   assert (px (1, 2), [252 253 191], 2);
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (f, "file"))
+%!     delete (f);
+%!   endif
+%! end_unwind_protect
+
+## A result struct with only the matrix: pytorch-cka's default names
+%!test
+%! [fig, ax] = plot_cka_heatmap (struct ("cka", [1 0.5; 0.5 1]), "Visible", "off");
+%! unwind_protect
+%!   assert (get (findobj (ax, "tag", "cka_title"), "string"), "CKA: Model 1 vs Model 2");
+%!   assert (sort (get (findobj (ax, "tag", "cka_xticklabel"), "string"))', {"0", "1"});
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+## Headless gnuplot: an explicit Visible true warns and stays invisible
+## rather than printing ASCII art
+%!testif ; strcmp (graphics_toolkit (), "gnuplot") && isempty (getenv ("DISPLAY"))
+%! lastwarn ("");
+%! fig = plot_cka_heatmap (eye (2), "Visible", true);
+%! unwind_protect
+%!   [~, id] = lastwarn ();
+%!   assert (id, "cka:plot:noDisplay");
+%!   assert (get (fig, "visible"), "off");
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+## Edge cases: 1x1, a row, all NaN, redrawing into the same axes
+%!test
+%! fig = figure ("visible", "off");
+%! unwind_protect
+%!   ax = axes (fig);
+%!   plot_cka_heatmap (0.5, "Ax", ax);
+%!   assert (diff (get (ax, "clim")) > 0);
+%!   plot_cka_heatmap ([0.1 0.2 0.3], "Ax", ax, "Annot", true);
+%!   assert (numel (findobj (ax, "tag", "cka_annot")), 3);
+%!   assert (numel (findobj (fig, "tag", "cka_colorbar")), 1);
+%!   plot_cka_heatmap (NaN (3), "Ax", ax, "Cmap", "gray");
+%!   assert (get (ax, "clim"), [0 1]);
+%!   assert (numel (findobj (ax, "tag", "cka_mask")), 1);
+%!   assert (isempty (findobj (ax, "tag", "cka_annot")));
+%!   assert (numel (findobj (fig, "tag", "cka_colorbar")), 1);
+%!   plot_cka_heatmap (true (2), "Ax", ax, "Colorbar", false);
+%!   assert (isempty (findobj (fig, "tag", "cka_colorbar")));
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
 %!warning id=cka:plot:annotTooSmall
 %! fig = figure ("visible", "off");
 %! unwind_protect
@@ -810,4 +935,5 @@ endfunction
 %!error id=cka:plot:badInput plot_cka_heatmap ("abc")
 %!error id=cka:plot:badInput plot_cka_heatmap (struct ("layers1", {{"a"}}))
 %!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", [tempname() ".jpg"])
+%!error id=cka:input:badOption plot_cka_heatmap (eye (2), "Dpi", 0, "File", [tempname() ".png"])
 %!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", "/nonexistent/dir/x.png")

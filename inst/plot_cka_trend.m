@@ -9,7 +9,7 @@
 ##
 ## @var{values} is a vector (one line), a matrix (one line per row) or a cell
 ## array of vectors (one line each; lengths may differ).  The y axis spans
-## 0 to 1.05.
+## 0 to 1.05 (widened to show values outside that range).
 ##
 ## Options (case-insensitive; pytorch-cka's snake_case names such as
 ## @qcode{"x_values"} work too):
@@ -35,12 +35,13 @@
 ## (matplotlib's @qcode{"D"}), @qcode{"x"}, @qcode{"+"}, @qcode{"*"},
 ## @qcode{"."}, @qcode{"p"}, @qcode{"h"}, @qcode{"none"}.
 ## @item @qcode{"Legend"} (default @code{true})
-## A legend when there is more than one line.
+## A legend when there is more than one line, in the corner with the fewest
+## data points.
 ## @item @qcode{"Grid"} (default @code{true})
 ## @item @qcode{"LineWidth"} (1.5), @qcode{"MarkerSize"} (6), @qcode{"FontSize"} (11)
 ## @item @qcode{"FigSize"} (default @code{[10, 6]})
 ## In inches, at 100 pixels per inch.
-## @item @qcode{"Ax"}, @qcode{"File"}, @qcode{"Visible"}
+## @item @qcode{"Ax"}, @qcode{"File"}, @qcode{"Visible"}, @qcode{"Dpi"}
 ## As for @code{plot_cka_heatmap}.
 ## @end table
 ##
@@ -50,7 +51,7 @@
 ## @example
 ## @group
 ## d = [1 0.93 0.85 0.71 0.64 0.55];
-## plot_cka_trend ({d, d.^2}, "Labels", {"BERT vs BERT", "BERT vs GPT-2"}, ...
+## plot_cka_trend (@{d, d.^2@}, "Labels", @{"BERT vs BERT", "BERT vs GPT-2"@}, ...
 ##                 "Title", "Layer-wise CKA", "File", "trend.svg");
 ## @end group
 ## @end example
@@ -68,7 +69,8 @@ function [fig, ax] = plot_cka_trend (values, varargin)
                      "FigSize", [10, 6], "Ax", [], "Colors", [],
                      "LineStyles", [], "Markers", [], "Legend", true,
                      "Grid", true, "LineWidth", 1.5, "MarkerSize", 6,
-                     "FontSize", 11, "File", "", "Visible", "auto");
+                     "FontSize", 11, "File", "", "Visible", "auto",
+                     "Dpi", 100);
   opts = parse_options (fname, defaults, varargin);
 
   lines = to_lines (values, fname);
@@ -131,7 +133,13 @@ function [fig, ax] = plot_cka_trend (values, varargin)
       set (h(k), "markerfacecolor", get (h(k), "color"));
     endif
   endfor
-  set (ax, "ylim", [0, 1.05], "fontsize", fs, "box", "on",
+  ## pytorch-cka's fixed 0..1.05, widened only if values lie outside (the
+  ## unbiased estimator can give slightly negative CKA)
+  ally = [cellfun(@min, lines), cellfun(@max, lines)];
+  ally = ally(isfinite (ally));
+  ylo = min ([0, ally - 0.05]);
+  yhi = max ([1.05, ally + 0.05]);
+  set (ax, "ylim", [ylo, yhi], "fontsize", fs, "box", "on",
        "ticklabelinterpreter", "none");
   allx = cell2mat (cellfun (@(y) numel (y), lines, "uniformoutput", false));
   if (isempty (xv))
@@ -147,7 +155,9 @@ function [fig, ax] = plot_cka_trend (values, varargin)
   xlabel (ax, opts.XLabel, "interpreter", "none", "fontsize", fs + 1);
   ylabel (ax, opts.YLabel, "interpreter", "none", "fontsize", fs + 1);
   if (! isempty (opts.Title))
-    title (ax, opts.Title, "interpreter", "none", "fontsize", fs + 3);
+    ## normal weight as in matplotlib (and gnuplot's SVG mangles bold fonts)
+    title (ax, opts.Title, "interpreter", "none", "fontsize", fs + 3,
+           "fontweight", "normal");
   endif
   if (cka_check_flag (opts.Grid, "Grid", fname))
     set (ax, "xgrid", "on", "ygrid", "on", "gridcolor", [0.8 0.8 0.8],
@@ -155,13 +165,44 @@ function [fig, ax] = plot_cka_trend (values, varargin)
   endif
   if (cka_check_flag (opts.Legend, "Legend", fname) && n > 1)
     nl = min (n, numel (labels));
-    legend (ax, h(1:nl), labels(1:nl), "location", "southwest",
+    legend (ax, h(1:nl), labels(1:nl), "location", legend_corner (h, ax, nl),
             "interpreter", "none");
   endif
-  cka_plot_finish (fig, created, opts.File, opts.Visible, fname);
+  cka_plot_finish (fig, created, opts.File, opts.Visible, opts.Dpi, fname);
   if (nargout == 0)
     clear fig ax;
   endif
+endfunction
+
+function loc = legend_corner (h, ax, nl)
+  ## matplotlib's "best", simplified: the corner whose legend-sized box
+  ## covers the fewest points of the (densely resampled) lines
+  xl = get (ax, "xlim");
+  yl = get (ax, "ylim");
+  px = [];
+  py = [];
+  for k = 1:numel (h)
+    x = get (h(k), "xdata");
+    y = get (h(k), "ydata");
+    if (numel (x) > 1)
+      t = linspace (1, numel (x), 20 * numel (x));
+      x = interp1 (x, t);
+      y = interp1 (y, t);
+    endif
+    px = [px, (x - xl(1)) / diff(xl)];
+    py = [py, (y - yl(1)) / diff(yl)];
+  endfor
+  bw = 0.45;
+  bh = min (0.9, 0.07 * nl + 0.05);
+  locs = {"northeast", "southwest", "southeast", "northwest"};
+  boxes = [1-bw, 1-bh; 0, 0; 1-bw, 0; 0, 1-bh];
+  hits = zeros (1, 4);
+  for k = 1:4
+    hits(k) = nnz (px >= boxes(k,1) & px <= boxes(k,1) + bw
+                   & py >= boxes(k,2) & py <= boxes(k,2) + bh);
+  endfor
+  [~, k] = min (hits);
+  loc = locs{k};
 endfunction
 
 function lines = to_lines (values, fname)
@@ -306,7 +347,7 @@ endfunction
 %!demo
 %! d = [1 0.93 0.85 0.71 0.64 0.55 0.5 0.45];
 %! plot_cka_trend ({d, d.^2}, "Labels", {"BERT vs BERT", "BERT vs GPT-2"}, ...
-%!                 "Title", "Layer-wise CKA", "Visible", true);
+%!                 "Title", "Layer-wise CKA");
 
 ## One line: PNG of FigSize * 100 pixels, y from 0 to 1.05, tab10 blue
 ## markers in the picture, no legend
@@ -385,6 +426,15 @@ endfunction
 %!       delete (f{1});
 %!     endif
 %!   endfor
+%! end_unwind_protect
+
+%!test
+%! ## negative CKA values (unbiased estimator) stay visible
+%! [fig, ax] = plot_cka_trend ([-0.2 0.5 1.1], "Visible", false);
+%! unwind_protect
+%!   assert (get (ax, "ylim"), [-0.25, 1.15], 1e-12);
+%! unwind_protect_cleanup
+%!   close (fig);
 %! end_unwind_protect
 
 %!error <Invalid call> plot_cka_trend ()

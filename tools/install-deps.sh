@@ -2,8 +2,12 @@
 # Install the Debian 12 packages octave-cka needs to build, test and plot.
 # Works as root or through sudo; installs only what is missing.
 set -e
-PKGS="octave liboctave-dev gnuplot-nox libopenblas-dev liblapack-dev \
-autoconf automake make gcc pkg-config libutf8proc-dev"
+# fonts-freefont-otf: Octave's text renderer needs FreeSans (only a
+# "Recommends" of octave-common); without it every figure fails with
+# "ft_text_renderer: invalid bounding box".  The plots print through
+# gnuplot's cairo terminals, so Ghostscript is not needed.
+PKGS="octave liboctave-dev gnuplot-nox fonts-freefont-otf libopenblas-dev \
+liblapack-dev autoconf automake make gcc pkg-config libutf8proc-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
