@@ -60,8 +60,12 @@ function tok = tfm_tokenizer (path)
   if (nargin != 1)
     print_usage ();
   endif
+  if (isstruct (path))
+    tok = from_spec (path);
+    return;
+  endif
   if (! (ischar (path) && isrow (path)))
-    error ("cka:input:badPath", "tfm_tokenizer: PATH must be a string");
+    error ("cka:input:badPath", "tfm_tokenizer: PATH must be a string or a struct");
   endif
   if (isfolder (path))
     dir = path;
@@ -120,7 +124,52 @@ function tok = tfm_tokenizer (path)
       error ("cka:tokenizer:notFound",
              "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt or tokenizer.json", file);
   endswitch
+  tok.source = file;
+  tok = finish (tok, cfg, stm, mcfg, dir);
+endfunction
 
+## A tokenizer from an in-memory description (toy vocabularies, teaching).
+function tok = from_spec (S)
+  if (! isscalar (S) || ! isfield (S, "vocab") || ! iscellstr (S.vocab) || isempty (S.vocab))
+    error ("cka:input:badOption", "tfm_tokenizer: a struct needs a non-empty cellstr field vocab");
+  endif
+  if (isfield (S, "type"))
+    type = S.type;
+  elseif (isfield (S, "merges"))
+    type = "bpe";
+  else
+    type = "wordpiece";
+  endif
+  switch (type)
+    case "wordpiece"
+      tok = wordpiece_defaults ();
+    case "bpe"
+      tok = bpe_defaults ();
+    otherwise
+      error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\" or \"bpe\"");
+  endswitch
+  for f = fieldnames (S)'
+    if (! isfield (tok, f{1}) || any (strcmp (f{1}, {"special_ids", "source"})))
+      error ("cka:input:unknownOption", "tfm_tokenizer: unknown tokenizer field '%s'", f{1});
+    endif
+    tok.(f{1}) = S.(f{1});
+  endfor
+  tok.vocab = tok.vocab(:);
+  if (isempty (tok.merges))
+    tok.merges = cell (0, 2);
+  elseif (! (iscellstr (tok.merges) && columns (tok.merges) == 2))
+    error ("cka:tokenizer:badMerges", "tfm_tokenizer: merges must be an n x 2 cellstr");
+  endif
+  if (! iscellstr (tok.special_tokens))
+    error ("cka:input:badOption", "tfm_tokenizer: special_tokens must be a cellstr");
+  endif
+  tok.source = "(struct)";
+  tok = finish (tok, struct (), struct (), struct (), "");
+endfunction
+
+## Special tokens, their ids, limits and flags from the JSON files.
+function tok = finish (tok, cfg, stm, mcfg, dir)
+  file = tok.source;
   ## special tokens: tokenizer_config.json, then special_tokens_map.json
   roles = {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token", ...
            "bos_token", "eos_token"};
@@ -176,7 +225,7 @@ function tok = tfm_tokenizer (path)
   endif
 
   ## limits and decoding flags
-  mml = getf (cfg, "model_max_length", Inf);
+  mml = getf (cfg, "model_max_length", tok.model_max_length);
   if (! (isnumeric (mml) && isscalar (mml)) || mml >= 1e29)
     mml = Inf;   # HF's "unset" sentinel 1e30
   endif
@@ -191,9 +240,11 @@ function tok = tfm_tokenizer (path)
            file, numel (tok.vocab), vs);
   endif
   tok.padding_side = char (getf (cfg, "padding_side", tok.padding_side));
-  tok.clean_up_tokenization_spaces = logical (getf (cfg, "clean_up_tokenization_spaces", true));
-  tok.name = char (getf (cfg, "name_or_path", base_name (dir)));
-  tok.source = file;
+  tok.clean_up_tokenization_spaces = logical (getf (cfg, "clean_up_tokenization_spaces",
+                                                    tok.clean_up_tokenization_spaces));
+  if (isempty (tok.name))
+    tok.name = char (getf (cfg, "name_or_path", base_name (dir)));
+  endif
 endfunction
 
 function tok = common_fields ()
@@ -419,29 +470,24 @@ function j = read_json_if (file)
   endif
 endfunction
 
-%!shared bdir, gdir
-%! bdir = fixture_path ("tokenizers", "bert-base-uncased");
-%! gdir = fixture_path ("tokenizers", "gpt2");
-
+## a toy WordPiece tokenizer from a struct
 %!test
-%! tok = tfm_tokenizer (bdir);
+%! tok = tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; "play"; "##ing"}}));
 %! assert (tok.type, "wordpiece");
-%! assert (numel (tok.vocab), 30522);
-%! assert (tok.vocab([1 101 102 103 104] ), {"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"});
-%! assert (tok.lowercase, true);
-%! assert (isempty (tok.strip_accents));
-%! assert (sort (tok.special_ids), [0 100 101 102 103]);
-%! assert (tok.template, "bert");
-
+%! assert (tok.special_tokens, {"[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"});
+%! assert (tok.special_ids, [1 2 3 0 4]);
+%! [t, ids] = tfm_tokenize (tok, "Playing PLAY");
+%! assert (t, {"play", "##ing", "play"});
+%! assert (ids, [5 6 5]);
 %!test
-%! tok = tfm_tokenizer (fullfile (gdir, "vocab.json"));
+%! tok = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "ab"; "<|endoftext|>"}}, "merges", {{"a", "b"}}));
 %! assert (tok.type, "bpe");
-%! assert (numel (tok.vocab), 50257);
-%! assert (size (tok.merges), [50000 2]);
-%! assert (tok.merges(1,:), {"Ġ", "t"});
-%! assert (tok.vocab{50257}, "<|endoftext|>");
 %! assert (tok.pad_token, "<|endoftext|>");
-%! assert (tok.special_ids, 50256);
+%! assert (tfm_tokenize (tok, "aab"), {"a", "ab"});
+%!error id=cka:input:badOption tfm_tokenizer (struct ("vocab", {{}}))
+%!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
+%!error id=cka:tokenizer:missingToken tfm_tokenizer (struct ("vocab", {{"a"}}))
+%!error id=cka:tokenizer:badMerges tfm_tokenizer (struct ("vocab", {{"a"}}, "merges", {{"a"}}))
 
 ## a tokenizer.json of either kind, with both spellings of the merges
 %!test

@@ -95,3 +95,142 @@
 %!   confirm_recursive_rmdir (false, "local");
 %!   rmdir (d, "s");
 %! end_unwind_protect
+
+## ---- tfm_tokenizer on the real vocabularies ----
+%!shared bdir, gdir
+%! bdir = fixture_path ("tokenizers", "bert-base-uncased");
+%! gdir = fixture_path ("tokenizers", "gpt2");
+
+%!test
+%! tok = tfm_tokenizer (bdir);
+%! assert (tok.type, "wordpiece");
+%! assert (numel (tok.vocab), 30522);
+%! assert (tok.vocab([1 101 102 103 104] ), {"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"});
+%! assert (tok.lowercase, true);
+%! assert (isempty (tok.strip_accents));
+%! assert (sort (tok.special_ids), [0 100 101 102 103]);
+%! assert (tok.template, "bert");
+
+%!test
+%! tok = tfm_tokenizer (fullfile (gdir, "vocab.json"));
+%! assert (tok.type, "bpe");
+%! assert (numel (tok.vocab), 50257);
+%! assert (size (tok.merges), [50000 2]);
+%! assert (tok.merges(1,:), {"Ġ", "t"});
+%! assert (tok.vocab{50257}, "<|endoftext|>");
+%! assert (tok.pad_token, "<|endoftext|>");
+%! assert (tok.special_ids, 50256);
+
+## ---- tfm_tokenize on the real vocabularies ----
+%!shared bert, gpt2
+%! bert = tfm_tokenizer (fixture_path ("tokenizers", "bert-base-uncased"));
+%! gpt2 = tfm_tokenizer (fixture_path ("tokenizers", "gpt2"));
+
+%!test
+%! [t, ids] = tfm_tokenize (bert, "Hello, world!");
+%! assert (t, {"hello", ",", "world", "!"});
+%! assert (ids, [7592 1010 2088 999]);
+%!test
+%! [t, ids] = tfm_tokenize (gpt2, "Hello, world!");
+%! assert (t, {"Hello", ",", "Ġworld", "!"});
+%! assert (ids, [15496 11 995 0]);
+%!test
+%! ## WordPiece pieces, accents, CJK, the 100-character limit
+%! assert (tfm_tokenize (bert, "unaffable"), {"una", "##ffa", "##ble"});
+%! assert (tfm_tokenize (bert, "Café Déjà"), {"cafe", "de", "##ja"});
+%! assert (tfm_tokenize (bert, "中文"), {"中", "文"});
+%! assert (tfm_tokenize (bert, repmat ("a", 1, 101)), {"[UNK]"});
+%! assert (tfm_tokenize (bert, "[MASK]ed [CLS]"), {"[MASK]", "ed", "[CLS]"});
+%!test
+%! ## GPT-2 pre-tokenisation: contractions, runs of spaces, special tokens
+%! assert (tfm_tokenize (gpt2, "it's"), {"it", "'s"});
+%! assert (tfm_tokenize (gpt2, "a  b"), {"a", "Ġ", "Ġb"});
+%! assert (tfm_tokenize (gpt2, "a<|endoftext|>b"), {"a", "<|endoftext|>", "b"});
+%! assert (tfm_tokenize (gpt2, ""), cell (1, 0));
+%!test
+%! [t, ids] = tfm_tokenize (gpt2, {"a", "b c"});
+%! assert (t, {{"a"}, {"b", "Ġc"}});
+%! assert (ids, {64, [65 269]});
+%!error id=cka:tokenizer:invalidUtf8 tfm_tokenize (bert, "caf\xe9")
+%!error id=cka:tokenizer:invalidUtf8 tfm_tokenize (gpt2, {"ok", "\xc3\x28"})
+%!error id=cka:input:badText tfm_tokenize (bert, 42)
+%!error id=cka:input:badTokenizer tfm_tokenize (struct ("a", 1), "x")
+%!error <Invalid call> tfm_tokenize (bert)
+
+## ---- tfm_encode on the real vocabularies ----
+%!shared bert, gpt2
+%! bert = tfm_tokenizer (fixture_path ("tokenizers", "bert-base-uncased"));
+%! gpt2 = tfm_tokenizer (fixture_path ("tokenizers", "gpt2"));
+
+%!test
+%! enc = tfm_encode (bert, {"Hello world!", "Hi."});
+%! assert (enc.input_ids, [101 7592 2088 999 102; 101 7632 1012 102 0]);
+%! assert (enc.attention_mask, [1 1 1 1 1; 1 1 1 1 0]);
+%! assert (enc.token_type_ids, zeros (2, 5));
+%!test
+%! enc = tfm_encode (bert, "Hello world!", "MaxLength", 4);
+%! assert (enc.input_ids, [101 7592 2088 102]);
+%! enc = tfm_encode (bert, "Hello world!", "Padding", "max_length", "MaxLength", 7);
+%! assert (enc.input_ids, [101 7592 2088 999 102 0 0]);
+%! enc = tfm_encode (bert, "Hello world!", "AddSpecialTokens", false);
+%! assert (enc.input_ids, [7592 2088 999]);
+%!test
+%! enc = tfm_encode (bert, "Hi.", "TextPairs", "Hello world!");
+%! assert (enc.input_ids, [101 7632 1012 102 7592 2088 999 102]);
+%! assert (enc.token_type_ids, [0 0 0 0 1 1 1 1]);
+%! ## longest_first: the longer text loses tokens first
+%! enc = tfm_encode (bert, "a b c d e", "TextPairs", "f g", "MaxLength", 8);
+%! assert (enc.input_ids, [101 1037 1038 1039 102 1042 1043 102]);
+%!test
+%! enc = tfm_encode (gpt2, {"Hello world", "Hi"}, "PaddingSide", "left");
+%! assert (enc.input_ids, [15496 995; 50256 17250]);
+%! assert (enc.attention_mask, [1 1; 0 1]);
+%! assert (isempty (enc.token_type_ids));
+%!test
+%! enc = tfm_encode (gpt2, {"Hello world", "Hi"}, "Padding", false);
+%! assert (enc.input_ids, {[15496 995]; 17250});
+%! assert (enc.attention_mask, {[1 1]; 1});
+%!test
+%! enc = tfm_encode (bert, cell (0, 1));
+%! assert (size (enc.input_ids), [0 0]);
+%!error id=cka:input:badText tfm_encode (bert, 1)
+%!error id=cka:input:sizeMismatch tfm_encode (bert, {"a", "b"}, "TextPairs", {"c"})
+%!error id=cka:input:badOption tfm_encode (bert, "a", "Padding", "shortest")
+%!error id=cka:input:badOption tfm_encode (bert, "a", "MaxLength", 0)
+%!error id=cka:input:badOption tfm_encode (bert, "a", "MaxLength", 2)
+%!error id=cka:input:badOption tfm_encode (bert, "a", "PaddingSide", "up")
+%!error id=cka:input:badOption tfm_encode (gpt2, "a", "Truncation", true)
+%!error id=cka:input:unknownOption tfm_encode (bert, "a", "MaxLen", 3)
+%!error id=cka:tokenizer:invalidUtf8 tfm_encode (bert, "\xff")
+%!error <Invalid call> tfm_encode (bert)
+
+## ---- tfm_decode on the real vocabularies ----
+%!shared bert, gpt2
+%! bert = tfm_tokenizer (fixture_path ("tokenizers", "bert-base-uncased"));
+%! gpt2 = tfm_tokenizer (fixture_path ("tokenizers", "gpt2"));
+
+%!test
+%! enc = tfm_encode (bert, "Hello, world! Isn't it unaffable?");
+%! assert (tfm_decode (bert, enc.input_ids), "[CLS] hello, world! isn't it unaffable? [SEP]");
+%! assert (tfm_decode (bert, enc.input_ids, "SkipSpecialTokens", true),
+%!         "hello, world! isn't it unaffable?");
+%! assert (tfm_decode (bert, enc.input_ids, "SkipSpecialTokens", true,
+%!                     "CleanUpTokenizationSpaces", false),
+%!         "hello , world ! isn ' t it unaffable ?");
+%!test
+%! t = "naïve café — 中文 😀  two  spaces\n";
+%! [~, ids] = tfm_tokenize (gpt2, t);
+%! assert (tfm_decode (gpt2, ids, "CleanUpTokenizationSpaces", false), t);
+%!test
+%! ## a byte-level token that is half of a UTF-8 character decodes to U+FFFD
+%! [~, ids] = tfm_tokenize (gpt2, "😀");
+%! assert (tfm_decode (gpt2, ids(1)), "\xef\xbf\xbd");
+%!test
+%! enc = tfm_encode (gpt2, {"Hello world", "Hi"});
+%! assert (tfm_decode (gpt2, enc.input_ids, "SkipSpecialTokens", true), {"Hello world"; "Hi"});
+%! assert (tfm_decode (gpt2, {[15496 995], 17250}), {"Hello world"; "Hi"});
+%! assert (tfm_decode (gpt2, []), "");
+%!error id=cka:input:tokenOutOfRange tfm_decode (bert, 30522)
+%!error id=cka:input:tokenOutOfRange tfm_decode (gpt2, -1)
+%!error id=cka:input:badIds tfm_decode (gpt2, "abc")
+%!error <Invalid call> tfm_decode (gpt2)
