@@ -117,9 +117,6 @@ size_t bpe_pretok_next(const char *s, size_t n)
 /* ---- model -------------------------------------------------------------- */
 static int32_t intern(bpe_model *m, const char *s, size_t n)
 {
-    int32_t e = tok_hash_find(&m->sym, s, n);
-    if (e >= 0)
-        return e;
     if (m->nsym == m->sym_cap) {
         size_t c = m->sym_cap ? 2 * m->sym_cap : 1024;
         int32_t *p = realloc(m->sym_id, c * sizeof *p);
@@ -128,11 +125,13 @@ static int32_t intern(bpe_model *m, const char *s, size_t n)
         m->sym_id = p;
         m->sym_cap = c;
     }
-    e = tok_hash_put(&m->sym, s, n, (int32_t)m->nsym, 0);
+    size_t before = m->sym.count;
+    int32_t e = tok_hash_put(&m->sym, s, n, (int32_t)m->nsym, 0);
     if (e < 0)
         return -1;
     /* entries are numbered in insertion order: entry index == symbol index */
-    m->sym_id[m->nsym++] = -1;
+    if (m->sym.count != before)
+        m->sym_id[m->nsym++] = -1;
     return e;
 }
 

@@ -131,16 +131,17 @@ uint32_t tok_hash_bytes(const char *s, size_t n)
 
 static int hash_rehash(tok_hash *h, size_t cap)
 {
-    int32_t *slot = malloc(cap * sizeof *slot);
+    tok_hash_slot *slot = malloc(cap * sizeof *slot);
     if (slot == NULL)
         return -1;
     for (size_t i = 0; i < cap; i++)
-        slot[i] = -1;
+        slot[i].e = -1;
     for (size_t e = 0; e < h->count; e++) {
         size_t i = h->hash[e] & (cap - 1);
-        while (slot[i] >= 0)
+        while (slot[i].e >= 0)
             i = (i + 1) & (cap - 1);
-        slot[i] = (int32_t)e;
+        slot[i].hash = h->hash[e];
+        slot[i].e = (int32_t)e;
     }
     free(h->slot);
     h->slot = slot;
@@ -194,35 +195,43 @@ int32_t tok_hash_find(const tok_hash *h, const char *s, size_t n)
     uint32_t hv = tok_hash_bytes(s, n);
     size_t i = hv & (h->cap - 1);
     for (;;) {
-        int32_t e = h->slot[i];
-        if (e < 0)
+        const tok_hash_slot *sl = &h->slot[i];
+        if (sl->e < 0)
             return -1;
-        if (h->hash[e] == hv && h->key[e].n == n && (n == 0 || memcmp(h->key[e].s, s, n) == 0))
-            return e;
+        if (sl->hash == hv) {
+            const tok_str *k = &h->key[sl->e];
+            if (k->n == n && (n == 0 || memcmp(k->s, s, n) == 0))
+                return sl->e;
+        }
         i = (i + 1) & (h->cap - 1);
     }
 }
 
 int32_t tok_hash_put(tok_hash *h, const char *s, size_t n, int32_t val, int overwrite)
 {
-    int32_t e = tok_hash_find(h, s, n);
-    if (e >= 0) {
-        if (overwrite)
-            h->val[e] = val;
-        return e;
-    }
     if (hash_reserve(h, h->count + 1) != 0)
         return -1;
     uint32_t hv = tok_hash_bytes(s, n);
-    e = (int32_t)h->count++;
+    size_t i = hv & (h->cap - 1);
+    for (;;) {
+        tok_hash_slot *sl = &h->slot[i];
+        if (sl->e < 0)
+            break;
+        if (sl->hash == hv && h->key[sl->e].n == n
+            && (n == 0 || memcmp(h->key[sl->e].s, s, n) == 0)) {
+            if (overwrite)
+                h->val[sl->e] = val;
+            return sl->e;
+        }
+        i = (i + 1) & (h->cap - 1);
+    }
+    int32_t e = (int32_t)h->count++;
     h->key[e].s = s;
     h->key[e].n = n;
     h->val[e] = val;
     h->hash[e] = hv;
-    size_t i = hv & (h->cap - 1);
-    while (h->slot[i] >= 0)
-        i = (i + 1) & (h->cap - 1);
-    h->slot[i] = e;
+    h->slot[i].hash = hv;
+    h->slot[i].e = e;
     return e;
 }
 
@@ -324,7 +333,7 @@ int tok_utf8_validate(const char *s, size_t n, const char *what, cka_error *err)
     return 0;
 }
 
-size_t tok_utf8_next(const char *s, size_t n, int32_t *cp)
+size_t tok_utf8_next_slow(const char *s, size_t n, int32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (n == 0) {

@@ -48,10 +48,15 @@ void tok_buf_free(tok_buf *b);
 /* Open addressing (linear probing), FNV-1a hashes, keys are NOT copied: they
  * must outlive the table (vocab strings in the caller's memory, or strings
  * in a tok_arena). */
+typedef struct tok_hash_slot {
+    uint32_t hash;    /* of the entry's key (probing compares it first) */
+    int32_t e;        /* entry index, -1 = free */
+} tok_hash_slot;
+
 typedef struct tok_hash {
     size_t cap;       /* slots, a power of two (0 = empty table) */
     size_t count;     /* entries */
-    int32_t *slot;    /* cap entries: -1 (free) or an entry index */
+    tok_hash_slot *slot;
     tok_str *key;     /* count entries */
     int32_t *val;
     uint32_t *hash;
@@ -89,8 +94,17 @@ void tok_out_free(tok_out *o);
  * above U+10FFFF), else -1 with cka:tokenizer:invalidUtf8 naming the byte
  * offset and `what`. */
 int tok_utf8_validate(const char *s, size_t n, const char *what, cka_error *err);
-/* Decode the code point at s[0..n) of VALID UTF-8; returns its byte length. */
-size_t tok_utf8_next(const char *s, size_t n, int32_t *cp);
+/* Decode the code point at s[0..n) of VALID UTF-8 (n > 0); returns its byte
+ * length (1 for ASCII without a library call). */
+size_t tok_utf8_next_slow(const char *s, size_t n, int32_t *cp);
+static inline size_t tok_utf8_next(const char *s, size_t n, int32_t *cp)
+{
+    if (n > 0 && (unsigned char)s[0] < 0x80) {
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
+    return tok_utf8_next_slow(s, n, cp);
+}
 /* Encode a code point; returns its byte length (1..4), out needs 4 bytes. */
 size_t tok_utf8_put(int32_t cp, char *out);
 

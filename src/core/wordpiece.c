@@ -54,6 +54,21 @@ static int is_punct(int32_t cp)
     return c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO;
 }
 
+enum { A_DROP = 1, A_BSPACE = 2, A_PYSPACE = 4, A_PUNCT = 8 };
+
+/* ASCII fast path: the same classes as the functions above, tabulated. */
+static void ascii_tables(wp_model *m)
+{
+    for (int32_t c = 0; c < 128; c++) {
+        m->ascii_cls[c] = (unsigned char)(((c == 0 || is_control(c)) ? A_DROP : 0)
+                                          | (is_bert_space(c) ? A_BSPACE : 0)
+                                          | (tok_is_py_space(c) ? A_PYSPACE : 0)
+                                          | (is_punct(c) ? A_PUNCT : 0));
+        int32_t l = utf8proc_tolower(c);
+        m->ascii_lower[c] = (char)(l < 128 ? l : c);
+    }
+}
+
 static int has_non_ascii(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -96,6 +111,7 @@ int wp_init(wp_model *m, const wp_options *opt, size_t nvocab, const tok_str *vo
     }
     m->unk_id = m->vocab.val[e];
     tok_specials_init(&m->specials, nspecial, special, special_id);
+    ascii_tables(m);
     return 0;
 }
 
@@ -194,7 +210,15 @@ static int do_word(wp_model *m, const char *w, size_t n, tok_out *out, cka_error
     if (o->lowercase) {
         tok_buf *b = &m->scratch[1];
         b->n = 0;
+        if (tok_buf_reserve(b, n) != 0)
+            return OOM(err);
         for (size_t i = 0; i < n;) {
+            unsigned char c = (unsigned char)w[i];
+            if (c < 0x80 && b->n + 1 < b->cap) {
+                b->p[b->n++] = m->ascii_lower[c];
+                i++;
+                continue;
+            }
             int32_t cp;
             i += tok_utf8_next(w + i, n - i, &cp);
             if (put_lower(b, cp) != 0)
@@ -217,8 +241,15 @@ static int do_word(wp_model *m, const char *w, size_t n, tok_out *out, cka_error
     while (i < n) {
         int32_t cp;
         size_t l = tok_utf8_next(w + i, n - i, &cp);
-        int p = is_punct(cp);
-        if (p || tok_is_py_space(cp)) {
+        int p, sp;
+        if (cp < 128) {
+            p = m->ascii_cls[cp] & A_PUNCT;
+            sp = m->ascii_cls[cp] & A_PYSPACE;
+        } else {
+            p = is_punct(cp);
+            sp = tok_is_py_space(cp);
+        }
+        if (p || sp) {
             if (i > piece && wordpiece(m, w + piece, i - piece, out, err) != 0)
                 return -1;
             if (p && wordpiece(m, w + i, l, out, err) != 0)
@@ -241,6 +272,14 @@ static int do_chunk(wp_model *m, const char *s, size_t n, tok_out *out, cka_erro
     if (tok_buf_reserve(b, n) != 0)
         return OOM(err);
     for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && b->n + 1 < b->cap) {
+            unsigned cls = o->clean_text ? m->ascii_cls[c] : 0;
+            if (!(cls & A_DROP))
+                b->p[b->n++] = (cls & A_BSPACE) ? ' ' : (char)c;
+            i++;
+            continue;
+        }
         int32_t cp;
         size_t l = tok_utf8_next(s + i, n - i, &cp);
         int rc = 0;
@@ -272,7 +311,7 @@ static int do_chunk(wp_model *m, const char *s, size_t n, tok_out *out, cka_erro
     while (rc == 0 && i < tn) {
         int32_t cp;
         size_t l = tok_utf8_next(t + i, tn - i, &cp);
-        if (tok_is_py_space(cp)) {
+        if (cp < 128 ? (m->ascii_cls[cp] & A_PYSPACE) : tok_is_py_space(cp)) {
             if (i > word)
                 rc = do_word(m, t + word, i - word, out, err);
             word = i + l;
@@ -295,6 +334,12 @@ int wp_encode(wp_model *m, const char *text, size_t n, tok_out *out, cka_error *
         if (tok_buf_reserve(&lowered, n) != 0)
             return OOM(err);
         for (size_t i = 0; i < n;) {
+            unsigned char c = (unsigned char)text[i];
+            if (c < 0x80 && !m->specials.first[c] && lowered.n + 1 < lowered.cap) {
+                lowered.p[lowered.n++] = m->ascii_lower[c];
+                i++;
+                continue;
+            }
             int k = tok_specials_match(&m->specials, text + i, n - i);
             int rc;
             if (k >= 0) {
@@ -316,6 +361,10 @@ int wp_encode(wp_model *m, const char *text, size_t n, tok_out *out, cka_error *
     int rc = 0;
     size_t i = 0, chunk = 0;
     while (rc == 0 && i < n) {
+        if ((unsigned char)text[i] < 0x80 && !m->specials.first[(unsigned char)text[i]]) {
+            i++;
+            continue;
+        }
         int k = tok_specials_match(&m->specials, text + i, n - i);
         if (k < 0) {
             int32_t cp;

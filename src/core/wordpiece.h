@@ -24,6 +24,9 @@ typedef struct wp_model {
     size_t max_token_bytes;
     tok_specials specials;
     tok_buf scratch[4];
+    /* the character classes below for ASCII, computed once from utf8proc */
+    unsigned char ascii_cls[128];
+    char ascii_lower[128];
 } wp_model;
 
 /* vocab[k] is the token of id k (strings must outlive the model); special
