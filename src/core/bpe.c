@@ -436,8 +436,9 @@ static int bpe_piece(bpe_model *m, const char *s, size_t n, tok_out *out, cka_er
     return push_syms(m, w + 1, k, out, err);
 }
 
-static int bpe_chunk(bpe_model *m, const char *s, size_t n, tok_out *out, cka_error *err)
+static int bpe_chunk(void *ctx, const char *s, size_t n, tok_out *out, cka_error *err)
 {
+    bpe_model *m = ctx;
     size_t i = 0;
     while (i < n) {
         size_t l = bpe_pretok_next(s + i, n - i);
@@ -460,24 +461,7 @@ int bpe_encode(bpe_model *m, const char *text, size_t n, tok_out *out, cka_error
         text = pre.p;
         n = pre.n;
     }
-    int rc = 0;
-    size_t i = 0, chunk = 0;
-    while (rc == 0 && i < n) {
-        int k = tok_specials_match(&m->specials, text + i, n - i);
-        if (k < 0) {
-            int32_t cp;
-            i += tok_utf8_next(text + i, n - i, &cp);
-            continue;
-        }
-        if (i > chunk)
-            rc = bpe_chunk(m, text + chunk, i - chunk, out, err);
-        if (rc == 0 && tok_out_push(out, m->specials.id[k], m->specials.tok[k].s, m->specials.tok[k].n))
-            rc = OOM(err);
-        i += m->specials.tok[k].n;
-        chunk = i;
-    }
-    if (rc == 0 && n > chunk)
-        rc = bpe_chunk(m, text + chunk, n - chunk, out, err);
+    int rc = tok_split_specials(&m->specials, text, n, bpe_chunk, m, out, err);
     tok_buf_free(&pre);
     return rc;
 }

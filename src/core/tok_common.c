@@ -417,3 +417,32 @@ int tok_specials_match(const tok_specials *sp, const char *s, size_t n)
     }
     return best;
 }
+
+int tok_split_specials(const tok_specials *sp, const char *text, size_t n, tok_chunk_fn chunk,
+                       void *ctx, tok_out *out, cka_error *err)
+{
+    size_t i = 0, start = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)text[i];
+        if (!sp->first[c]) {   /* no special token starts with this byte */
+            int32_t cp;
+            i += tok_utf8_next(text + i, n - i, &cp);
+            continue;
+        }
+        int k = tok_specials_match(sp, text + i, n - i);
+        if (k < 0) {
+            int32_t cp;
+            i += tok_utf8_next(text + i, n - i, &cp);
+            continue;
+        }
+        if (i > start && chunk(ctx, text + start, i - start, out, err) != 0)
+            return -1;
+        if (tok_out_push(out, sp->id[k], sp->tok[k].s, sp->tok[k].n) != 0)
+            return cka_error_set(err, "cka:memory:outOfMemory", "out of memory while tokenizing");
+        i += sp->tok[k].n;
+        start = i;
+    }
+    if (n > start && chunk(ctx, text + start, n - start, out, err) != 0)
+        return -1;
+    return 0;
+}

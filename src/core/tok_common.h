@@ -133,4 +133,11 @@ void tok_specials_init(tok_specials *sp, size_t n, const tok_str *tok, const int
 /* Index of the longest special token at s[0..n), or -1. */
 int tok_specials_match(const tok_specials *sp, const char *s, size_t n);
 
+/* Split text[0..n) (valid UTF-8) on the special tokens: every piece between
+ * them goes to chunk(ctx, piece, len, out, err), every special token is
+ * pushed to out with its id.  Returns 0, or -1 with err set. */
+typedef int (*tok_chunk_fn)(void *ctx, const char *s, size_t n, tok_out *out, cka_error *err);
+int tok_split_specials(const tok_specials *sp, const char *text, size_t n, tok_chunk_fn chunk,
+                       void *ctx, tok_out *out, cka_error *err);
+
 #endif

@@ -264,8 +264,9 @@ static int do_word(wp_model *m, const char *w, size_t n, tok_out *out, cka_error
 }
 
 /* Steps 2-5 on a piece of text without special tokens. */
-static int do_chunk(wp_model *m, const char *s, size_t n, tok_out *out, cka_error *err)
+static int do_chunk(void *ctx, const char *s, size_t n, tok_out *out, cka_error *err)
 {
+    wp_model *m = ctx;
     const wp_options *o = &m->opt;
     tok_buf *b = &m->scratch[0];
     b->n = 0;
@@ -358,28 +359,7 @@ int wp_encode(wp_model *m, const char *text, size_t n, tok_out *out, cka_error *
         text = lowered.p ? lowered.p : "";
         n = lowered.n;
     }
-    int rc = 0;
-    size_t i = 0, chunk = 0;
-    while (rc == 0 && i < n) {
-        if ((unsigned char)text[i] < 0x80 && !m->specials.first[(unsigned char)text[i]]) {
-            i++;
-            continue;
-        }
-        int k = tok_specials_match(&m->specials, text + i, n - i);
-        if (k < 0) {
-            int32_t cp;
-            i += tok_utf8_next(text + i, n - i, &cp);
-            continue;
-        }
-        if (i > chunk)
-            rc = do_chunk(m, text + chunk, i - chunk, out, err);
-        if (rc == 0 && tok_out_push(out, m->specials.id[k], m->specials.tok[k].s, m->specials.tok[k].n))
-            rc = OOM(err);
-        i += m->specials.tok[k].n;
-        chunk = i;
-    }
-    if (rc == 0 && n > chunk)
-        rc = do_chunk(m, text + chunk, n - chunk, out, err);
+    int rc = tok_split_specials(&m->specials, text, n, do_chunk, m, out, err);
     tok_buf_free(&lowered);
     return rc;
 }
