@@ -84,3 +84,9 @@ endfunction
 %!error id=cka:input:badText tfm_tokenize (bert, 42)
 %!error id=cka:input:badTokenizer tfm_tokenize (struct ("a", 1), "x")
 %!error <Invalid call> tfm_tokenize (bert)
+
+%!demo
+%! ## WordPiece on a toy vocabulary: greedy longest match, "##" pieces
+%! tok = tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; ...
+%!                                        "un"; "##aff"; "##able"; "##ord"; "!"}}));
+%! [tokens, ids] = tfm_tokenize (tok, "Unaffable! Unafford")

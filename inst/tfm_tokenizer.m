@@ -2,7 +2,8 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {cka} {@var{tok} =} tfm_tokenizer (@var{path})
+## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
+## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
 ## Load a Hugging Face tokenizer: BERT WordPiece or GPT-2 byte-level BPE.
 ##
 ## @var{path} is a folder (a tokenizer folder, or a model folder with the
@@ -22,7 +23,12 @@
 ## pre-tokenizer; merges as @qcode{"a b"} strings or @code{["a", "b"]} pairs).
 ## @end table
 ##
-## A folder is searched in that order.  The result @var{tok} is a plain struct
+## A folder is searched in that order.  Instead of a path, a struct
+## @var{spec} with a cellstr field @code{vocab} (the token of each id, in
+## order) makes a toy tokenizer for experiments and teaching: a WordPiece
+## one, or a byte-level BPE one when it also has @code{merges} (an
+## @var{n}-by-2 cellstr); any other field of the result below may be given too
+## (e.g. @code{"lowercase", false}).  The result @var{tok} is a plain struct
 ## (like a model): @code{type} (@qcode{"wordpiece"} or @qcode{"bpe"}),
 ## @code{vocab} (cellstr, the token of id @var{k} in @code{vocab@{k+1@}}),
 ## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only), the
@@ -50,6 +56,10 @@
 ## tfm_tokenize (tok, "Hello, world!")
 ##   @result{} @{"hello", ",", "world", "!"@}
 ## enc = tfm_encode (tok, @{"A short one.", "And a longer sentence."@});
+## toy = tfm_tokenizer (struct ("vocab", @{@{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; ...
+##                                           "[MASK]"; "play"; "##ing"@}@}));
+## tfm_tokenize (toy, "Playing")
+##   @result{} @{"play", "##ing"@}
 ## @end group
 ## @end example
 ##
