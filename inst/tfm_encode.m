@@ -380,3 +380,13 @@ endfunction
 %!error id=cka:input:unknownOption tfm_encode (bert, "a", "MaxLen", 3)
 %!error id=cka:tokenizer:invalidUtf8 tfm_encode (bert, "\xff")
 %!error <Invalid call> tfm_encode (bert)
+%!test
+%! ## RoBERTa's template: <s> A </s></s> B </s>, no token types
+%! tok = tfm_tokenizer (struct ("vocab", {{"<s>"; "<pad>"; "</s>"; "<unk>"; "a"; "b"}}, ...
+%!                              "merges", {cell(0, 2)}, "unk_token", "<unk>", "bos_token", "<s>", ...
+%!                              "eos_token", "</s>", "cls_token", "<s>", "sep_token", "</s>", ...
+%!                              "pad_token", "<pad>", "template", "roberta"));
+%! enc = tfm_encode (tok, {"a", "ab"}, "TextPairs", {"b", "b"});
+%! assert (enc.input_ids, [0 4 2 2 5 2 1; 0 4 5 2 2 5 2]);
+%! assert (enc.attention_mask, [1 1 1 1 1 1 0; ones(1, 7)]);
+%! assert (isempty (enc.token_type_ids));

@@ -180,6 +180,9 @@ endfunction
 ## Special tokens, their ids, limits and flags from the JSON files.
 function tok = finish (tok, cfg, stm, mcfg, dir)
   file = tok.source;
+  ## jsondecode and hand-made structs let invalid UTF-8 through
+  __tok_read__ ("check", tok.vocab, [file " (vocabulary)"]);
+  __tok_read__ ("check", tok.merges, [file " (merges)"]);
   ## special tokens: tokenizer_config.json, then special_tokens_map.json
   roles = {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token", ...
            "bos_token", "eos_token"};
@@ -558,3 +561,5 @@ endfunction
 %!error id=cka:tokenizer:notFound tfm_tokenizer ("/nonexistent/tokenizer")
 %!error id=cka:input:badPath tfm_tokenizer (3)
 %!error <Invalid call> tfm_tokenizer ()
+%!test check_error ({"vocab.json", ["{\"a\xff\": 0, \"<|endoftext|>\": 1}"], "merges.txt", "\n"}, "cka:tokenizer:invalidUtf8");
+%!error id=cka:tokenizer:invalidUtf8 tfm_tokenizer (struct ("vocab", {{"[UNK]"; "\xc3"}}))

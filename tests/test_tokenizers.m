@@ -234,3 +234,34 @@
 %!error id=cka:input:tokenOutOfRange tfm_decode (gpt2, -1)
 %!error id=cka:input:badIds tfm_decode (gpt2, "abc")
 %!error <Invalid call> tfm_decode (gpt2)
+
+## a model folder: tokenizer files beside config.json
+%!test
+%! d = tempname ();  mkdir (d);
+%! unwind_protect
+%!   src = fixture_path ("tokenizers", "bert-base-uncased");
+%!   for f = {"vocab.txt", "tokenizer_config.json", "special_tokens_map.json"}
+%!     copyfile (fullfile (src, f{1}), d);
+%!   endfor
+%!   fid = fopen (fullfile (d, "config.json"), "w");
+%!   fputs (fid, '{"model_type": "bert", "max_position_embeddings": 512, "vocab_size": 30522}');
+%!   fclose (fid);
+%!   tok = tfm_tokenizer (d);
+%!   ## tokenizer_config.json holds HF's "unset" sentinel: use max_position_embeddings
+%!   assert (tok.model_max_length, 512);
+%!   enc = tfm_encode (tok, repmat ("word ", 1, 600), "Truncation", true);
+%!   assert (size (enc.input_ids), [1 512]);
+%!   assert (enc.input_ids([1 end]), [101 102]);
+%!   fid = fopen (fullfile (d, "config.json"), "w");
+%!   fputs (fid, '{"model_type": "bert", "vocab_size": 1000}');
+%!   fclose (fid);
+%!   try
+%!     tfm_tokenizer (d);
+%!     error ("no error");
+%!   catch e
+%!     assert (e.identifier, "cka:tokenizer:vocabSizeMismatch");
+%!   end_try_catch
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! end_unwind_protect

@@ -7,6 +7,7 @@
 #include "tok_files.h"
 #include "tok_mex.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         buf = (const char *)mxGetChars(prhs[1]);
     else if (mxIsUint8(prhs[1]) || mxIsInt8(prhs[1]))
         buf = (const char *)mxGetData(prhs[1]);
-    else if (strcmp(kind, "split_merges") != 0)
+    else if (strcmp(kind, "split_merges") != 0 && strcmp(kind, "check") != 0)
         mexErrMsgIdAndTxt("cka:input:type", "__tok_read__: BYTES must be a char or uint8 array");
     if (n == 0)
         buf = "";
@@ -75,6 +76,20 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mxSetCell(plhs[0], (mwIndex)k, str_array(l));
             mxSetCell(plhs[0], (mwIndex)(k + cnt), str_array(r));
         }
+    } else if (strcmp(kind, "check") == 0) {
+        if (!mxIsCell(prhs[1]))
+            mexErrMsgIdAndTxt("cka:input:type", "__tok_read__: check needs a cellstr");
+        size_t cnt = mxGetNumberOfElements(prhs[1]);
+        for (size_t k = 0; k < cnt; k++) {
+            tok_str s;
+            char where[600];
+            snprintf(where, sizeof where, "%s: entry %zu", what, k + 1);
+            if (tokmex_str(mxGetCell(prhs[1], (mwIndex)k), &s) != 0)
+                mexErrMsgIdAndTxt("cka:tokenizer:badVocab", "%s is not a string", where);
+            if (tok_utf8_validate(s.s, s.n, where, &err) != 0)
+                mexutil_raise(&err);
+        }
+        plhs[0] = mxCreateDoubleMatrix(0, 0, mxREAL);
     } else
         mexErrMsgIdAndTxt("cka:input:badOption", "__tok_read__: unknown kind '%s'", kind);
     mxFree(kind);
