@@ -265,3 +265,28 @@
 %!   confirm_recursive_rmdir (false, "local");
 %!   rmdir (d, "s");
 %! end_unwind_protect
+
+## GPT-2 is lossless: decode (encode (t)) == t for any valid UTF-8 text;
+## BERT: tokenizing the decoded text gives the same ids again
+%!test
+%! b = tfm_tokenizer (fixture_path ("tokenizers", "bert-base-uncased"));
+%! g = tfm_tokenizer (fixture_path ("tokenizers", "gpt2"));
+%! pool = {"a", "Z", "'", "s", " ", "  ", "\t", "\n", "\r\n", "0", "42", ".", "?!", "é", "É", ...
+%!         "e\xcc\x81", "\xc2\xa0", "\xe2\x80\x83", "\xe4\xb8\xad", "\xe6\x96\x87", "\xea\xb0\x80", ...
+%!         "\xf0\x9f\x98\x80", "\xe2\x80\x8b", "\x01", "\xc4\xb0", "\xce\xa3", "[CLS]", "<|endoftext|>", ...
+%!         "\xd9\xa1", "\xe2\x85\xa7", "\xc2\xb2", "don't", "I'll"};
+%! rand ("seed", 7);
+%! texts = cell (300, 1);
+%! for k = 1:numel (texts)
+%!   texts{k} = [pool{randi(numel (pool), 1, randi (20))}];
+%! endfor
+%! [~, gids] = tfm_tokenize (g, texts);
+%! for k = 1:numel (texts)
+%!   assert (tfm_decode (g, gids{k}, "CleanUpTokenizationSpaces", false), texts{k});
+%! endfor
+%! [bt, bids] = tfm_tokenize (b, texts);
+%! for k = 1:numel (texts)
+%!   [~, again] = tfm_tokenize (b, tfm_decode (b, bids{k}, "CleanUpTokenizationSpaces", false));
+%!   assert (again, bids{k});
+%!   assert (numel (bt{k}), numel (bids{k}));
+%! endfor
