@@ -155,6 +155,10 @@ function tok = from_spec (S)
       tok = wordpiece_defaults ();
     case "bpe"
       tok = bpe_defaults ();
+      if (! any (strcmp (tok.eos_token, S.vocab)))
+        ## a toy BPE without <|endoftext|>: no special tokens unless given
+        tok.unk_token = tok.bos_token = tok.eos_token = "";
+      endif
     otherwise
       error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\" or \"bpe\"");
   endswitch
@@ -504,6 +508,14 @@ endfunction
 %! assert (tok.type, "bpe");
 %! assert (tok.pad_token, "<|endoftext|>");
 %! assert (tfm_tokenize (tok, "aab"), {"a", "ab"});
+%!test
+%! ## a toy BPE without <|endoftext|> has no special tokens, no padding
+%! tok = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "ab"}}, "merges", {{"a", "b"}}));
+%! assert (isempty (tok.special_tokens));
+%! assert (tfm_tokenize (tok, "abab"), {"ab", "ab"});
+%! assert (tfm_encode (tok, {"ab", "a"}, "Padding", false).input_ids, {2; 0});
+%! fail ('tfm_encode (tok, {"ab", "aa"})', "no padding token");
+%! fail ('tfm_tokenize (tok, "a c")', "not in the vocabulary");
 %!error id=cka:input:badOption tfm_tokenizer (struct ("vocab", {{}}))
 %!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
 %!error id=cka:tokenizer:missingToken tfm_tokenizer (struct ("vocab", {{"a"}}))
