@@ -21,6 +21,13 @@
 ## @item a struct with fields @code{input_ids} and optionally
 ## @code{attention_mask}, @code{token_type_ids} (as @code{tfm_encode}
 ## returns), cut the same way;
+## @item a cellstr of sentences (or one string): each model reads them through
+## its own tokenizer (@qcode{"Tokenizer1"}, @qcode{"Tokenizer2"}, or a
+## @code{tokenizer} field of the model struct), padded to the longest one and cut to
+## @qcode{"MaxLength"} tokens (default: the shorter position table).  When the
+## two tokenizers differ only @qcode{"mean"}, @qcode{"first"} and
+## @qcode{"last"} pooling are allowed (@code{cka:input:misalignedTokens}
+## otherwise), since the two sides see different tokens;
 ## @item a function handle that returns the next batch (such a struct, or a
 ## matrix of ids) on each call and @code{[]} when the data is exhausted.
 ## @end itemize
@@ -61,6 +68,9 @@
 ## A second input stream for @var{model2} (same forms as @var{data}), for
 ## models with different tokenizers; batch @var{k} of both streams must
 ## hold the same samples.
+## @item @qcode{"Tokenizer1"}, @qcode{"Tokenizer2"}, @qcode{"MaxLength"}
+## For sentences as data (see above): tokenizer structs from
+## @code{tfm_tokenizer} (or their folders) and the maximum number of tokens.
 ## @item @qcode{"Pooling"} (default @qcode{"flatten"})
 ## How a @code{[batch, seq, hidden]} output becomes one row per sample:
 ## @qcode{"flatten"} (every position, pytorch-cka's choice; padding
@@ -112,7 +122,8 @@ function R = cka_compare (model1, model2, data, varargin)
   own = struct ("Layers1", [], "Layers2", [], "Model1Name", "", "Model2Name", "",
                 "BatchSize", 8, "AttentionMask", [], "IgnoreMask", false,
                 "Data2", [], "Pooling", "flatten", "DropLast", false,
-                "Progress", true, "Callback", [], "IgnoreUnknownLayers", false);
+                "Progress", true, "Callback", [], "IgnoreUnknownLayers", false,
+                "Tokenizer1", [], "Tokenizer2", [], "MaxLength", []);
   [opts, given] = parse_options ("cka_compare", cka_option_defaults (own), varargin);
   [cfg, iopts] = cka_resolve_config ("cka_compare", opts, given);
 
@@ -153,6 +164,9 @@ function R = cka_compare (model1, model2, data, varargin)
     error ("cka:input:badOption", "cka_compare: Callback must be a function handle");
   endif
 
+  if (iscellstr (data) || (ischar (data) && ! isempty (data)))
+    [data, opts.Data2] = cka_text_data (data, model1, model2, opts, pooling);
+  endif
   src1 = make_source (data, bs, opts.AttentionMask, opts.IgnoreMask, "data");
   has_data2 = ! isempty (opts.Data2);
   if (has_data2)
