@@ -5,26 +5,6 @@
 ## asserts its exercise's conclusion), in a clean workspace, figures invisible,
 ## and every exercise text has its solution.
 
-%!function d = __exercise_dir__ ()
-%!  cand = {};
-%!  if (! isempty (getenv ("SRCDIR")))
-%!    cand{end+1} = fullfile (getenv ("SRCDIR"), "doc", "exercises");
-%!  endif
-%!  util = fileparts (which ("fixture_path"));
-%!  if (! isempty (util))
-%!    cand{end+1} = fullfile (util, "..", "..", "doc", "exercises");
-%!  endif
-%!  cand{end+1} = fullfile (fileparts (fixture_path ()), "..", "doc", "exercises");
-%!  d = "";
-%!  for k = 1:numel (cand)
-%!    if (isfolder (cand{k}))
-%!      d = cand{k};
-%!      return;
-%!    endif
-%!  endfor
-%!  error ("test_doc_exercises: doc/exercises not found (tried %s)", strjoin (cand, ", "));
-%!endfunction
-
 %!function __run_clean__ (__file__)
 %!  ## run() in this function's (empty) workspace; output captured, shown on error
 %!  __out__ = "";
@@ -39,7 +19,7 @@
 %!endfunction
 
 %!test
-%! d = __exercise_dir__ ();
+%! d = doc_path ("exercises");
 %! sols = dir (fullfile (d, "ex*_solution.m"));
 %! tasks = dir (fullfile (d, "ex*.md"));
 %! assert (numel (sols) >= 5);

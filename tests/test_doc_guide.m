@@ -7,28 +7,6 @@
 ## guide keeps every file it writes under the folder in its variable `work`,
 ## which is removed at the end.
 
-%!function f = __guide_file__ ()
-%!  ## doc/guide.md of the source tree: from SRCDIR (set by tests/run_tests.sh),
-%!  ## else relative to this test's helpers (tests/util/fixture_path.m).
-%!  cand = {};
-%!  if (! isempty (getenv ("SRCDIR")))
-%!    cand{end+1} = fullfile (getenv ("SRCDIR"), "doc", "guide.md");
-%!  endif
-%!  util = fileparts (which ("fixture_path"));
-%!  if (! isempty (util))
-%!    cand{end+1} = fullfile (util, "..", "..", "doc", "guide.md");
-%!  endif
-%!  cand{end+1} = fullfile (fileparts (fixture_path ()), "..", "doc", "guide.md");
-%!  f = "";
-%!  for k = 1:numel (cand)
-%!    if (exist (cand{k}, "file") == 2)
-%!      f = cand{k};
-%!      return;
-%!    endif
-%!  endfor
-%!  error ("test_doc_guide: doc/guide.md not found (tried %s)", strjoin (cand, ", "));
-%!endfunction
-
 %!function [blocks, lines] = __octave_blocks__ (file)
 %!  ## The ```octave fenced blocks of a Markdown file and their first lines.
 %!  txt = strsplit (fileread (file), "\n");
@@ -84,7 +62,7 @@
 %!endfunction
 
 %!test
-%! f = __guide_file__ ();
+%! f = doc_path ("guide.md");
 %! [blocks, lines] = __octave_blocks__ (f);
 %! assert (numel (blocks) >= 20);
 %! warning ("off", "Octave:gnuplot-graphics", "local");
