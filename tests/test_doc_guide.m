@@ -9,7 +9,7 @@
 
 %!function [blocks, lines] = __octave_blocks__ (file)
 %!  ## The ```octave fenced blocks of a Markdown file and their first lines.
-%!  txt = strsplit (fileread (file), "\n");
+%!  txt = strsplit (fileread (file), "\n", "CollapseDelimiters", false);
 %!  blocks = {};  lines = [];  cur = {};  inblock = false;  fence = "";
 %!  for k = 1:numel (txt)
 %!    t = regexprep (txt{k}, '\r$', "");
@@ -76,11 +76,11 @@
 %! f = [tempname() ".md"];
 %! unwind_protect
 %!   fid = fopen (f, "w");
-%!   fprintf (fid, "# t\n```octave\na = 1;\n```\n```sh\nmake\n```\ntext\n```octave\nb = a + 1;\nc = 2;\n```\n");
+%!   fprintf (fid, "# t\n```octave\na = 1;\n```\n```sh\nmake\n```\ntext\n\n```octave\nb = a + 1;\n\nc = 2;\n```\n");
 %!   fclose (fid);
 %!   [b, l] = __octave_blocks__ (f);
-%!   assert (b, {"a = 1;", "b = a + 1;\nc = 2;"});
-%!   assert (l, [3 10]);
+%!   assert (b, {"a = 1;", "b = a + 1;\n\nc = 2;"});
+%!   assert (l, [3 11]);                # blank lines count
 %! unwind_protect_cleanup
 %!   delete (f);
 %! end_unwind_protect
