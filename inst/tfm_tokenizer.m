@@ -155,6 +155,10 @@ function tok = from_spec (S)
       tok = wordpiece_defaults ();
     case "bpe"
       tok = bpe_defaults ();
+      if (! any (strcmp (tok.eos_token, S.vocab)))
+        ## a toy BPE without <|endoftext|>: no special tokens unless given
+        tok.unk_token = tok.bos_token = tok.eos_token = "";
+      endif
     otherwise
       error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\" or \"bpe\"");
   endswitch
@@ -180,9 +184,14 @@ endfunction
 ## Special tokens, their ids, limits and flags from the JSON files.
 function tok = finish (tok, cfg, stm, mcfg, dir)
   file = tok.source;
-  ## jsondecode and hand-made structs let invalid UTF-8 through
-  __tok_read__ ("check", tok.vocab, [file " (vocabulary)"]);
-  __tok_read__ ("check", tok.merges, [file " (merges)"]);
+  ## jsondecode and hand-made structs let invalid UTF-8 through (the
+  ## readers of vocab.txt and merges.txt check it themselves)
+  if (! any (regexp (file, 'vocab\.txt$')))
+    __tok_read__ ("check", tok.vocab, [file " (vocabulary)"]);
+  endif
+  if (! any (regexp (file, '(vocab\.txt|vocab\.json|merges\.txt)$')))
+    __tok_read__ ("check", tok.merges, [file " (merges)"]);
+  endif
   ## special tokens: tokenizer_config.json, then special_tokens_map.json
   roles = {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token", ...
            "bos_token", "eos_token"};
@@ -371,9 +380,11 @@ function merges = merges_from_json (mg, file)
     merges = cell (0, 2);
   elseif (iscellstr (mg))
     merges = __tok_read__ ("split_merges", mg(:), file);
-  elseif (iscell (mg) && all (cellfun (@(p) iscellstr (p) && numel (p) == 2, mg)))
-    merges = [cellfun(@(p) p{1}, mg(:), "uniformoutput", false), ...
-              cellfun(@(p) p{2}, mg(:), "uniformoutput", false)];
+  elseif (iscell (mg) && all (cellfun (@iscellstr, mg) & cellfun ("numel", mg) == 2))
+    if (! all (cellfun ("size", mg, 2) == 1))   # jsondecode gives 2x1 cells
+      mg = cellfun (@(p) p(:), mg, "uniformoutput", false);
+    endif
+    merges = reshape (vertcat (mg{:}), 2, []).';
   elseif (iscell (mg) && size (mg, 2) == 2 && iscellstr (mg))
     merges = mg;
   else
@@ -392,7 +403,7 @@ function vocab = vocab_from_struct (v, file)
   if (isempty (names))
     error ("cka:tokenizer:emptyVocab", "tfm_tokenizer: '%s': the vocabulary is empty", file);
   endif
-  if (! all (cellfun (@(x) isnumeric (x) && isscalar (x), ids)))
+  if (! all (cellfun ("isnumeric", ids) & cellfun ("numel", ids) == 1))
     error ("cka:tokenizer:badVocab", "tfm_tokenizer: '%s': vocabulary ids must be numbers", file);
   endif
   ids = cell2mat (ids);
@@ -497,6 +508,14 @@ endfunction
 %! assert (tok.type, "bpe");
 %! assert (tok.pad_token, "<|endoftext|>");
 %! assert (tfm_tokenize (tok, "aab"), {"a", "ab"});
+%!test
+%! ## a toy BPE without <|endoftext|> has no special tokens, no padding
+%! tok = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "ab"}}, "merges", {{"a", "b"}}));
+%! assert (isempty (tok.special_tokens));
+%! assert (tfm_tokenize (tok, "abab"), {"ab", "ab"});
+%! assert (tfm_encode (tok, {"ab", "a"}, "Padding", false).input_ids, {2; 0});
+%! fail ('tfm_encode (tok, {"ab", "aa"})', "no padding token");
+%! fail ('tfm_tokenize (tok, "a c")', "not in the vocabulary");
 %!error id=cka:input:badOption tfm_tokenizer (struct ("vocab", {{}}))
 %!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
 %!error id=cka:tokenizer:missingToken tfm_tokenizer (struct ("vocab", {{"a"}}))
