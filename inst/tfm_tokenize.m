@@ -34,15 +34,33 @@ function [tokens, ids] = tfm_tokenize (tok, text)
   endif
   check_tokenizer (tok, "tfm_tokenize");
   if (ischar (text) && (isrow (text) || isempty (text)))
-    [ids, tokens] = __tok_encode__ (tok, {text});
+    [ids, odd] = __tok_encode__ (tok, {text});
     ids = ids{1};
-    tokens = tokens{1};
+    tokens = token_strings (tok, ids, odd{1});
   elseif (iscellstr (text))
-    [ids, tokens] = __tok_encode__ (tok, text(:));
+    [ids, odd] = __tok_encode__ (tok, text(:));
+    lens = cellfun ("numel", ids);
+    all_ids = [zeros(1, 0), ids{:}];
+    starts = cumsum ([0; lens(1:end-1)]);
+    all_odd = cell (numel (ids), 1);
+    for k = find (! cellfun ("isempty", odd))'
+      all_odd{k} = [num2cell(starts(k) + [odd{k}{:, 1}]'), odd{k}(:, 2)];
+    endfor
+    all_odd = vertcat (cell (0, 2), all_odd{:});
+    tokens = mat2cell (token_strings (tok, all_ids, all_odd), 1, lens);
     ids = reshape (ids, size (text));
     tokens = reshape (tokens, size (text));
   else
     error ("cka:input:badText", "tfm_tokenize: TEXT must be a string or a cellstr");
+  endif
+endfunction
+
+## The token strings are the vocabulary's, except for BPE symbols missing
+## from it (encoded as the unknown token), which the C side reports.
+function t = token_strings (tok, ids, odd)
+  t = reshape (tok.vocab(ids + 1), 1, []);
+  if (! isempty (odd))
+    t([odd{:, 1}]) = odd(:, 2);
   endif
 endfunction
 
@@ -56,6 +74,7 @@ endfunction
 %!   {{"H", "e"; "l", "l"; "He", "ll"; "Hell", "o"; "Ġ", "w"; "o", "r"; "Ġw", "or"; ...
 %!     "l", "d"; "Ġwor", "ld"; "Ã", "©"; "Ġ", "b"}}));
 %!endfunction
+
 %!shared bert, gpt2
 %! [bert, gpt2] = toy_tokenizers ();
 
@@ -90,3 +109,12 @@ endfunction
 %! tok = tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; ...
 %!                                        "un"; "##aff"; "##able"; "##ord"; "!"}}));
 %! [tokens, ids] = tfm_tokenize (tok, "Unaffable! Unafford")
+%!test
+%! ## a symbol missing from the vocabulary: the unknown token's id, its own string
+%! tok = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "<|endoftext|>"}}, "merges", {cell(0, 2)}));
+%! [t, ids] = tfm_tokenize (tok, "ab c");
+%! assert (t, {"a", "b", "Ġ", "c"});
+%! assert (ids, [0 1 2 2]);
+%! [t, ids] = tfm_tokenize (tok, {"a c", "", "cb c"});
+%! assert (t, {{"a", "Ġ", "c"}, cell(1, 0), {"c", "b", "Ġ", "c"}});
+%! assert (ids, {[0 2 2], zeros(1, 0), [2 1 2 2]});

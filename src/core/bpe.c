@@ -384,14 +384,16 @@ static int push_syms(bpe_model *m, const int32_t *sym, size_t k, tok_out *out, c
     for (size_t t = 0; t < k; t++) {
         int32_t id = m->sym_id[sym[t]];
         const tok_str *key = &m->sym.key[sym[t]];
-        if (id < 0) {
-            if (m->unk_id < 0)
-                return cka_error_set(err, "cka:tokenizer:missingToken",
-                                     "the BPE symbol \"%.*s\" is not in the vocabulary and there is no unknown token",
-                                     (int)(key->n > 200 ? 200 : key->n), key->s);
-            id = m->unk_id;
-        }
-        if (tok_out_push(out, id, key->s, key->n) != 0)
+        int rc;
+        if (id >= 0)
+            rc = tok_out_push(out, id, key->s, key->n);
+        else if (m->unk_id >= 0)
+            rc = tok_out_push_odd(out, m->unk_id, key->s, key->n);
+        else
+            return cka_error_set(err, "cka:tokenizer:missingToken",
+                                 "the BPE symbol \"%.*s\" is not in the vocabulary and there is no unknown token",
+                                 (int)(key->n > 200 ? 200 : key->n), key->s);
+        if (rc != 0)
             return OOM(err);
     }
     return 0;

@@ -255,6 +255,36 @@ void tok_out_reset(tok_out *o)
 {
     o->n = 0;
     o->buf_n = 0;
+    o->n_odd = 0;
+    o->odd_buf.n = 0;
+}
+
+int tok_out_push_odd(tok_out *o, int32_t id, const char *tok, size_t tok_n)
+{
+    if (o->n_odd == o->odd_cap) {
+        size_t c = o->odd_cap ? 2 * o->odd_cap : 16;
+        size_t *a = realloc(o->odd, c * sizeof *a);
+        if (a == NULL)
+            return -1;
+        o->odd = a;
+        a = realloc(o->odd_off, c * sizeof *a);
+        if (a == NULL)
+            return -1;
+        o->odd_off = a;
+        a = realloc(o->odd_len, c * sizeof *a);
+        if (a == NULL)
+            return -1;
+        o->odd_len = a;
+        o->odd_cap = c;
+    }
+    size_t off = o->odd_buf.n;
+    if (tok_buf_append(&o->odd_buf, tok, tok_n) != 0 || tok_out_push(o, id, tok, tok_n) != 0)
+        return -1;
+    o->odd[o->n_odd] = o->n - 1;
+    o->odd_off[o->n_odd] = off;
+    o->odd_len[o->n_odd] = tok_n;
+    o->n_odd++;
+    return 0;
 }
 
 int tok_out_push(tok_out *o, int32_t id, const char *tok, size_t tok_n)
@@ -308,6 +338,10 @@ void tok_out_free(tok_out *o)
     free(o->tok_off);
     free(o->tok_len);
     free(o->buf);
+    free(o->odd);
+    free(o->odd_off);
+    free(o->odd_len);
+    tok_buf_free(&o->odd_buf);
     memset(o, 0, sizeof *o);
 }
 

@@ -73,7 +73,11 @@ int32_t tok_hash_find(const tok_hash *h, const char *s, size_t n);
 void tok_hash_free(tok_hash *h);
 
 /* ---- output of an encoding --------------------------------------------- */
-/* ids, and (when want_tokens) the token strings, NUL-separated in buf. */
+/* ids, and (when want_tokens) the token strings, NUL-separated in buf.
+ * "Odd" tokens are those whose string is not the vocabulary entry of their
+ * id (a BPE symbol missing from the vocabulary, given the unknown token's
+ * id): their indices and strings are always recorded, so that a caller can
+ * take every other token string from the vocabulary. */
 typedef struct tok_out {
     int32_t *ids;
     size_t n, cap;
@@ -82,11 +86,17 @@ typedef struct tok_out {
     size_t *tok_len;
     char *buf;
     size_t buf_n, buf_cap;
+    size_t *odd;      /* n_odd indices into ids */
+    size_t *odd_off;  /* their strings in odd_buf */
+    size_t *odd_len;
+    size_t n_odd, odd_cap;
+    tok_buf odd_buf;
 } tok_out;
 
 void tok_out_init(tok_out *o, int want_tokens);
 void tok_out_reset(tok_out *o);   /* n = 0, keeps the memory */
 int tok_out_push(tok_out *o, int32_t id, const char *tok, size_t tok_n);
+int tok_out_push_odd(tok_out *o, int32_t id, const char *tok, size_t tok_n);
 void tok_out_free(tok_out *o);
 
 /* ---- UTF-8 --------------------------------------------------------------- */

@@ -1,9 +1,12 @@
-/* [ids, tokens] = __tok_encode__(tok, texts)
+/* [ids, odd] = __tok_encode__(tok, texts)
  * Internal gateway of tfm_encode.m / tfm_tokenize.m: tokenize every string
  * of the cellstr texts with the tokenizer struct tok (see tfm_tokenizer.m).
- * ids: numel(texts) x 1 cell of 1 x n double rows of 0-based vocabulary ids;
- * tokens (only computed when asked for): cell of 1 x n cellstr rows.  No
- * special tokens are added here ([CLS] etc. are tfm_encode's business).
+ * ids: numel(texts) x 1 cell of 1 x n double rows of 0-based vocabulary ids.
+ * The token strings are tok.vocab(ids + 1) except for the "odd" tokens (BPE
+ * symbols missing from the vocabulary, given the unknown token's id): odd
+ * (when asked for) is a numel(texts) x 1 cell, each [] or an m x 2 cell of
+ * {position (1-based), token string}.  No special tokens are added here
+ * ([CLS] etc. are tfm_encode's business).
  *
  * The hash tables (vocabulary, merges) are built on every call; their cost
  * is reported by tests/bench/bench_tokenizers.m. */
@@ -40,15 +43,18 @@ static mxArray *ids_row(const tok_out *o)
     return a;
 }
 
-static mxArray *tokens_row(const tok_out *o)
+static mxArray *odd_cell(const tok_out *o)
 {
-    mxArray *c = mxCreateCellMatrix(1, (mwSize)o->n);
-    for (size_t k = 0; k < o->n; k++) {
-        mwSize dims[2] = {1, (mwSize)o->tok_len[k]};
+    if (o->n_odd == 0)
+        return mxCreateDoubleMatrix(0, 0, mxREAL);
+    mxArray *c = mxCreateCellMatrix((mwSize)o->n_odd, 2);
+    for (size_t k = 0; k < o->n_odd; k++) {
+        mwSize dims[2] = {1, (mwSize)o->odd_len[k]};
         mxArray *s = mxCreateCharArray(2, dims);
-        if (o->tok_len[k])
-            memcpy(mxGetChars(s), o->buf + o->tok_off[k], o->tok_len[k]);
-        mxSetCell(c, (mwIndex)k, s);
+        if (o->odd_len[k])
+            memcpy(mxGetChars(s), o->odd_buf.p + o->odd_off[k], o->odd_len[k]);
+        mxSetCell(c, (mwIndex)k, mxCreateDoubleScalar((double)o->odd[k] + 1));
+        mxSetCell(c, (mwIndex)(k + o->n_odd), s);
     }
     return c;
 }
@@ -115,10 +121,10 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     } else
         mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.type must be \"wordpiece\" or \"bpe\"");
 
-    int want_tokens = nlhs > 1;
-    tok_out_init(&st.out, want_tokens);
+    int want_odd = nlhs > 1;
+    tok_out_init(&st.out, 0);
     plhs[0] = mxCreateCellMatrix((mwSize)ntext, 1);
-    if (want_tokens)
+    if (want_odd)
         plhs[1] = mxCreateCellMatrix((mwSize)ntext, 1);
     for (size_t k = 0; k < ntext; k++) {
         tok_out_reset(&st.out);
@@ -129,8 +135,8 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mexutil_raise(&err);
         }
         mxSetCell(plhs[0], (mwIndex)k, ids_row(&st.out));
-        if (want_tokens)
-            mxSetCell(plhs[1], (mwIndex)k, tokens_row(&st.out));
+        if (want_odd)
+            mxSetCell(plhs[1], (mwIndex)k, odd_cell(&st.out));
     }
     free_state(&st);
 }

@@ -364,6 +364,9 @@ static void test_bpe_specials_and_unk(void)
     CHECK(out.n == 5, "5 tokens, got %zu", out.n);
     for (size_t k = 0; k < out.n && k < 5; k++)
         CHECK(out.ids[k] == want[k], "id %zu: %d", k, out.ids[k]);
+    /* the substituted symbol is reported with its own string */
+    CHECK(out.n_odd == 1 && out.odd[0] == 3 && out.odd_len[0] == 2
+              && memcmp(out.odd_buf.p + out.odd_off[0], "\xc4\xa0", 2) == 0, "odd token");
     tok_out_free(&out);
     bpe_free(&m);
     /* without an unknown token, a missing symbol is an error */
