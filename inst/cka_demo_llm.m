@@ -212,10 +212,10 @@ function results = cka_demo_llm (outdir = "cka-demo-out", varargin)
                     "Model2Name", "GPT-2");
   printf ("GPT-2 self-similarity diagonal: %s\n", vec2str (diag (R5.cka)));
   f = fullfile (outdir, ["06_summary" ext]);
-  fig = plot_cka_comparison ({R1.cka, R5.cka, R2.cka, R4.cka},
+  fig = plot_cka_comparison ({R1, R5, R2, R4},
                              {sprintf("%s Self", bname), "GPT-2 Self", ...
                               sprintf("%s vs GPT-2", bname), "Pre vs Fine-tuned"},
-                             "NCols", 2, "ShareColorbar", true,
+                             "NCols", 2, "ShareColorbar", true, "LayerNameDepth", 2,
                              "FigSize", [12 10], "File", f, "Visible", false);
   close (fig);
   files{end+1} = f;
