@@ -1,0 +1,584 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
+## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
+## Load a Hugging Face tokenizer: BERT WordPiece or GPT-2 byte-level BPE.
+##
+## @var{path} is a folder (a tokenizer folder, or a model folder with the
+## tokenizer files beside @file{config.json}) or one of the files:
+##
+## @table @asis
+## @item @file{vocab.txt}
+## WordPiece (BERT, DistilBERT), with @file{tokenizer_config.json} and
+## @file{special_tokens_map.json} beside it when present
+## (@code{do_lower_case}, @code{strip_accents}, @code{tokenize_chinese_chars},
+## special tokens, @code{model_max_length}).
+## @item @file{vocab.json} + @file{merges.txt}
+## Byte-level BPE (GPT-2, RoBERTa), with the same optional JSON files.
+## @item @file{tokenizer.json}
+## The Hugging Face @qcode{"fast"} file of either kind (model @qcode{"WordPiece"}
+## with a @qcode{"BertNormalizer"}, or @qcode{"BPE"} with a @qcode{"ByteLevel"}
+## pre-tokenizer; merges as @qcode{"a b"} strings or @code{["a", "b"]} pairs).
+## @end table
+##
+## A folder is searched in that order.  Instead of a path, a struct
+## @var{spec} with a cellstr field @code{vocab} (the token of each id, in
+## order) makes a toy tokenizer for experiments and teaching: a WordPiece
+## one, or a byte-level BPE one when it also has @code{merges} (an
+## @var{n}-by-2 cellstr); any other field of the result below may be given too
+## (e.g. @code{"lowercase", false}).  The result @var{tok} is a plain struct
+## (like a model): @code{type} (@qcode{"wordpiece"} or @qcode{"bpe"}),
+## @code{vocab} (cellstr, the token of id @var{k} in @code{vocab@{k+1@}}),
+## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only), the
+## normalisation flags, the special tokens (@code{unk_token}, @code{cls_token},
+## @code{sep_token}, @code{pad_token}, @code{mask_token}, @code{bos_token},
+## @code{eos_token}) and @code{special_tokens}/@code{special_ids} (split out
+## of the text before tokenisation), @code{model_max_length},
+## @code{padding_side} and @code{template} (@qcode{"bert"}: @code{[CLS] A
+## [SEP] B [SEP]}; @qcode{"roberta"}; @qcode{"none"}: GPT-2 adds nothing).
+## GPT-2 has no padding token; @code{pad_token} is then set to its
+## @code{eos_token} (@code{<|endoftext|>}), the usual choice, the attention
+## mask marking the padding.  Fields may be changed by hand.
+##
+## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer} and
+## @code{GPT2Tokenizer} exactly; see @code{tfm_encode}.  JSON is read with
+## @code{jsondecode}.  Errors: @code{cka:tokenizer:notFound},
+## @code{cka:tokenizer:missingFile}, @code{cka:tokenizer:badJson},
+## @code{cka:tokenizer:badVocab}, @code{cka:tokenizer:badMerges},
+## @code{cka:tokenizer:invalidUtf8}, @code{cka:tokenizer:missingToken},
+## @code{cka:tokenizer:unsupported}.
+##
+## @example
+## @group
+## tok = tfm_tokenizer ("bert-base-uncased");
+## tfm_tokenize (tok, "Hello, world!")
+##   @result{} @{"hello", ",", "world", "!"@}
+## enc = tfm_encode (tok, @{"A short one.", "And a longer sentence."@});
+## toy = tfm_tokenizer (struct ("vocab", @{@{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; ...
+##                                           "[MASK]"; "play"; "##ing"@}@}));
+## tfm_tokenize (toy, "Playing")
+##   @result{} @{"play", "##ing"@}
+## @end group
+## @end example
+##
+## @seealso{tfm_encode, tfm_tokenize, tfm_decode}
+## @end deftypefn
+
+function tok = tfm_tokenizer (path)
+  if (nargin != 1)
+    print_usage ();
+  endif
+  if (isstruct (path))
+    tok = from_spec (path);
+    return;
+  endif
+  if (! (ischar (path) && isrow (path)))
+    error ("cka:input:badPath", "tfm_tokenizer: PATH must be a string or a struct");
+  endif
+  if (isfolder (path))
+    dir = path;
+    if (isfile (fullfile (dir, "vocab.txt")))
+      file = fullfile (dir, "vocab.txt");
+    elseif (isfile (fullfile (dir, "vocab.json")))
+      file = fullfile (dir, "vocab.json");
+      if (! isfile (fullfile (dir, "merges.txt")) && isfile (fullfile (dir, "tokenizer.json")))
+        file = fullfile (dir, "tokenizer.json");
+      endif
+    elseif (isfile (fullfile (dir, "tokenizer.json")))
+      file = fullfile (dir, "tokenizer.json");
+    else
+      error ("cka:tokenizer:notFound",
+             "tfm_tokenizer: no vocab.txt, vocab.json or tokenizer.json in '%s'", path);
+    endif
+  elseif (isfile (path))
+    file = path;
+    dir = fileparts (path);
+    if (isempty (dir))
+      dir = ".";
+    endif
+  else
+    error ("cka:tokenizer:notFound", "tfm_tokenizer: '%s' does not exist", path);
+  endif
+
+  cfg = read_json_if (fullfile (dir, "tokenizer_config.json"));
+  stm = read_json_if (fullfile (dir, "special_tokens_map.json"));
+  mcfg = read_json_if (fullfile (dir, "config.json"));
+  [~, base, ext] = fileparts (file);
+  switch ([base ext])
+    case "vocab.txt"
+      tok = wordpiece_defaults ();
+      tok.vocab = __tok_read__ ("vocab", fileread (file), file);
+      tok.lowercase = logical (getf (cfg, "do_lower_case", true));
+      tok.strip_accents = flag_or_empty (getf (cfg, "strip_accents", []));
+      tok.tokenize_chinese_chars = logical (getf (cfg, "tokenize_chinese_chars", true));
+    case {"vocab.json", "merges.txt"}
+      tok = bpe_defaults ();
+      vfile = fullfile (dir, "vocab.json");
+      mfile = fullfile (dir, "merges.txt");
+      if (! isfile (vfile))
+        error ("cka:tokenizer:missingFile", "tfm_tokenizer: '%s' is missing", vfile);
+      endif
+      if (! isfile (mfile))
+        error ("cka:tokenizer:missingFile",
+               "tfm_tokenizer: '%s' is missing (a byte-level BPE needs vocab.json and merges.txt)",
+               mfile);
+      endif
+      tok.vocab = vocab_from_struct (read_json (vfile), vfile);
+      tok.merges = __tok_read__ ("merges", fileread (mfile), mfile);
+      tok.add_prefix_space = logical (getf (cfg, "add_prefix_space", false));
+    case "tokenizer.json"
+      tok = from_tokenizer_json (read_json (file), file);
+    otherwise
+      error ("cka:tokenizer:notFound",
+             "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt or tokenizer.json", file);
+  endswitch
+  tok.source = file;
+  tok = finish (tok, cfg, stm, mcfg, dir);
+endfunction
+
+## A tokenizer from an in-memory description (toy vocabularies, teaching).
+function tok = from_spec (S)
+  if (! isscalar (S) || ! isfield (S, "vocab") || ! iscellstr (S.vocab) || isempty (S.vocab))
+    error ("cka:input:badOption", "tfm_tokenizer: a struct needs a non-empty cellstr field vocab");
+  endif
+  if (isfield (S, "type"))
+    type = S.type;
+  elseif (isfield (S, "merges"))
+    type = "bpe";
+  else
+    type = "wordpiece";
+  endif
+  switch (type)
+    case "wordpiece"
+      tok = wordpiece_defaults ();
+    case "bpe"
+      tok = bpe_defaults ();
+      if (! any (strcmp (tok.eos_token, S.vocab)))
+        ## a toy BPE without <|endoftext|>: no special tokens unless given
+        tok.unk_token = tok.bos_token = tok.eos_token = "";
+      endif
+    otherwise
+      error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\" or \"bpe\"");
+  endswitch
+  for f = fieldnames (S)'
+    if (! isfield (tok, f{1}) || any (strcmp (f{1}, {"special_ids", "source"})))
+      error ("cka:input:unknownOption", "tfm_tokenizer: unknown tokenizer field '%s'", f{1});
+    endif
+    tok.(f{1}) = S.(f{1});
+  endfor
+  tok.vocab = tok.vocab(:);
+  if (isempty (tok.merges))
+    tok.merges = cell (0, 2);
+  elseif (! (iscellstr (tok.merges) && columns (tok.merges) == 2))
+    error ("cka:tokenizer:badMerges", "tfm_tokenizer: merges must be an n x 2 cellstr");
+  endif
+  if (! iscellstr (tok.special_tokens))
+    error ("cka:input:badOption", "tfm_tokenizer: special_tokens must be a cellstr");
+  endif
+  tok.source = "(struct)";
+  tok = finish (tok, struct (), struct (), struct (), "");
+endfunction
+
+## Special tokens, their ids, limits and flags from the JSON files.
+function tok = finish (tok, cfg, stm, mcfg, dir)
+  file = tok.source;
+  ## jsondecode and hand-made structs let invalid UTF-8 through (the
+  ## readers of vocab.txt and merges.txt check it themselves)
+  if (! any (regexp (file, 'vocab\.txt$')))
+    __tok_read__ ("check", tok.vocab, [file " (vocabulary)"]);
+  endif
+  if (! any (regexp (file, '(vocab\.txt|vocab\.json|merges\.txt)$')))
+    __tok_read__ ("check", tok.merges, [file " (merges)"]);
+  endif
+  ## special tokens: tokenizer_config.json, then special_tokens_map.json
+  roles = {"unk_token", "cls_token", "sep_token", "pad_token", "mask_token", ...
+           "bos_token", "eos_token"};
+  for k = 1:numel (roles)
+    tok.(roles{k}) = token_string (getf (cfg, roles{k}, tok.(roles{k})));
+    tok.(roles{k}) = token_string (getf (stm, roles{k}, tok.(roles{k})));
+  endfor
+  extra = {};
+  for src = {cfg, stm}
+    a = getf (src{1}, "additional_special_tokens", {});
+    if (iscell (a))
+      extra = [extra, cellfun(@token_string, a(:)', "uniformoutput", false)];
+    endif
+  endfor
+  ## added tokens with their ids (tokenizer_config.json >= 4.34)
+  atd = getf (cfg, "added_tokens_decoder", struct ());
+  if (isstruct (atd))
+    for f = fieldnames (atd)'
+      id = str2double (f{1});
+      tok = add_token (tok, token_string (atd.(f{1})), id);
+      extra{end+1} = token_string (atd.(f{1}));
+    endfor
+  endif
+  ## added_tokens.json: {"token": id}
+  at = read_json_if (fullfile (dir, "added_tokens.json"));
+  if (isstruct (at))
+    for f = fieldnames (at)'
+      tok = add_token (tok, f{1}, at.(f{1}));
+      extra{end+1} = f{1};
+    endfor
+  endif
+  if (strcmp (tok.type, "bpe") && isempty (tok.pad_token))
+    tok.pad_token = tok.eos_token;
+  endif
+  if (strcmp (tok.type, "bpe") && isfield (cfg, "tokenizer_class")
+      && any (strcmp (cfg.tokenizer_class, {"RobertaTokenizer", "RobertaTokenizerFast"})))
+    tok.template = "roberta";
+    if (isempty (tok.cls_token)) tok.cls_token = tok.bos_token; endif
+    if (isempty (tok.sep_token)) tok.sep_token = tok.eos_token; endif
+  endif
+  tok.special_tokens = [roles_tokens(tok, roles), tok.special_tokens, extra];
+  tok.special_tokens = unique_stable (tok.special_tokens(! cellfun (@isempty, tok.special_tokens)));
+  [ok, loc] = ismember (tok.special_tokens, tok.vocab);
+  if (! all (ok))
+    bad = tok.special_tokens(! ok);
+    error ("cka:tokenizer:missingToken",
+           "tfm_tokenizer: the special token \"%s\" is not in the vocabulary of '%s'",
+           bad{1}, file);
+  endif
+  tok.special_ids = loc(:)' - 1;
+  if (! any (strcmp (tok.unk_token, tok.special_tokens)) && ! isempty (tok.unk_token))
+    error ("cka:tokenizer:missingToken", "tfm_tokenizer: no unknown token in '%s'", file);
+  endif
+
+  ## limits and decoding flags
+  mml = getf (cfg, "model_max_length", tok.model_max_length);
+  if (! (isnumeric (mml) && isscalar (mml)) || mml >= 1e29)
+    mml = Inf;   # HF's "unset" sentinel 1e30
+  endif
+  if (isinf (mml))
+    mml = getf (mcfg, "max_position_embeddings", getf (mcfg, "n_positions", Inf));
+  endif
+  tok.model_max_length = double (mml);
+  vs = getf (mcfg, "vocab_size", Inf);
+  if (numel (tok.vocab) > vs)
+    error ("cka:tokenizer:vocabSizeMismatch",
+           "tfm_tokenizer: the vocabulary of '%s' has %d tokens but config.json says vocab_size %d",
+           file, numel (tok.vocab), vs);
+  endif
+  tok.padding_side = char (getf (cfg, "padding_side", tok.padding_side));
+  tok.clean_up_tokenization_spaces = logical (getf (cfg, "clean_up_tokenization_spaces",
+                                                    tok.clean_up_tokenization_spaces));
+  if (isempty (tok.name))
+    tok.name = char (getf (cfg, "name_or_path", base_name (dir)));
+  endif
+endfunction
+
+function tok = common_fields ()
+  tok = struct ("type", "", "name", "", "source", "", "vocab", {{}},
+                "merges", {cell(0, 2)}, "lowercase", false, "strip_accents", [],
+                "tokenize_chinese_chars", false, "clean_text", false, "nfc", false,
+                "max_input_chars_per_word", 100, "continuing_subword_prefix", "",
+                "add_prefix_space", false, "unk_token", "", "cls_token", "",
+                "sep_token", "", "pad_token", "", "mask_token", "", "bos_token", "",
+                "eos_token", "", "special_tokens", {{}}, "special_ids", zeros (1, 0),
+                "template", "none", "model_max_length", Inf, "padding_side", "right",
+                "clean_up_tokenization_spaces", true);
+endfunction
+
+function tok = wordpiece_defaults ()
+  tok = common_fields ();
+  tok.type = "wordpiece";
+  tok.lowercase = true;
+  tok.tokenize_chinese_chars = true;
+  tok.clean_text = true;
+  tok.nfc = true;
+  tok.continuing_subword_prefix = "##";
+  tok.unk_token = "[UNK]";
+  tok.cls_token = "[CLS]";
+  tok.sep_token = "[SEP]";
+  tok.pad_token = "[PAD]";
+  tok.mask_token = "[MASK]";
+  tok.template = "bert";
+endfunction
+
+function tok = bpe_defaults ()
+  tok = common_fields ();
+  tok.type = "bpe";
+  tok.unk_token = "<|endoftext|>";
+  tok.bos_token = "<|endoftext|>";
+  tok.eos_token = "<|endoftext|>";
+endfunction
+
+function tok = from_tokenizer_json (j, file)
+  if (! (isstruct (j) && isfield (j, "model") && isstruct (j.model)
+         && isfield (j.model, "type") && isfield (j.model, "vocab")))
+    error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s' has no model with a type and a vocab", file);
+  endif
+  m = j.model;
+  switch (m.type)
+    case "WordPiece"
+      tok = wordpiece_defaults ();
+      tok.vocab = vocab_from_struct (m.vocab, file);
+      tok.unk_token = char (getf (m, "unk_token", "[UNK]"));
+      tok.continuing_subword_prefix = char (getf (m, "continuing_subword_prefix", "##"));
+      tok.max_input_chars_per_word = double (getf (m, "max_input_chars_per_word", 100));
+      tok.nfc = false;   # the Rust BertNormalizer does not normalise to NFC
+      nz = getf (j, "normalizer", []);
+      if (isempty (nz))
+        tok.lowercase = false;
+        tok.strip_accents = false;
+        tok.tokenize_chinese_chars = false;
+        tok.clean_text = false;
+      elseif (isstruct (nz) && strcmp (getf (nz, "type", ""), "BertNormalizer"))
+        tok.lowercase = logical (getf (nz, "lowercase", true));
+        tok.strip_accents = flag_or_empty (getf (nz, "strip_accents", []));
+        tok.tokenize_chinese_chars = logical (getf (nz, "handle_chinese_chars", true));
+        tok.clean_text = logical (getf (nz, "clean_text", true));
+      else
+        error ("cka:tokenizer:unsupported",
+               "tfm_tokenizer: '%s': only a BertNormalizer is supported with WordPiece", file);
+      endif
+    case "BPE"
+      tok = bpe_defaults ();
+      pt = getf (j, "pre_tokenizer", []);
+      if (! (isstruct (pt) && strcmp (getf (pt, "type", ""), "ByteLevel")
+             && logical (getf (pt, "use_regex", true))))
+        error ("cka:tokenizer:unsupported",
+               "tfm_tokenizer: '%s': only the GPT-2 ByteLevel pre-tokenizer is supported", file);
+      endif
+      if (! isempty (getf (m, "continuing_subword_prefix", []))
+          || ! isempty (getf (m, "end_of_word_suffix", [])))
+        error ("cka:tokenizer:unsupported",
+               "tfm_tokenizer: '%s': BPE with subword prefixes/suffixes is not supported", file);
+      endif
+      tok.add_prefix_space = logical (getf (pt, "add_prefix_space", false));
+      tok.vocab = vocab_from_struct (m.vocab, file);
+      tok.merges = merges_from_json (getf (m, "merges", {}), file);
+      unk = getf (m, "unk_token", []);
+      if (ischar (unk) && ! isempty (unk))
+        tok.unk_token = unk;
+      endif
+    otherwise
+      error ("cka:tokenizer:unsupported",
+             "tfm_tokenizer: '%s': model type \"%s\" is not supported (WordPiece or BPE)",
+             file, char (m.type));
+  endswitch
+  ## added tokens: split out of the text, id as given
+  at = getf (j, "added_tokens", []);
+  if (isstruct (at))
+    at = num2cell (at);
+  endif
+  if (iscell (at))
+    for k = 1:numel (at)
+      a = at{k};
+      if (isstruct (a) && isfield (a, "content") && isfield (a, "id"))
+        tok = add_token (tok, a.content, a.id);
+        tok.special_tokens{end+1} = a.content;
+      endif
+    endfor
+  endif
+endfunction
+
+function merges = merges_from_json (mg, file)
+  if (isempty (mg))
+    merges = cell (0, 2);
+  elseif (iscellstr (mg))
+    merges = __tok_read__ ("split_merges", mg(:), file);
+  elseif (iscell (mg) && all (cellfun (@iscellstr, mg) & cellfun ("numel", mg) == 2))
+    if (! all (cellfun ("size", mg, 2) == 1))   # jsondecode gives 2x1 cells
+      mg = cellfun (@(p) p(:), mg, "uniformoutput", false);
+    endif
+    merges = reshape (vertcat (mg{:}), 2, []).';
+  elseif (iscell (mg) && size (mg, 2) == 2 && iscellstr (mg))
+    merges = mg;
+  else
+    error ("cka:tokenizer:badMerges",
+           "tfm_tokenizer: '%s': model.merges must be a list of \"a b\" strings or [a, b] pairs",
+           file);
+  endif
+endfunction
+
+function vocab = vocab_from_struct (v, file)
+  if (! isstruct (v) || ! isscalar (v))
+    error ("cka:tokenizer:badVocab", "tfm_tokenizer: '%s': the vocabulary must be a JSON object", file);
+  endif
+  names = fieldnames (v);
+  ids = struct2cell (v);
+  if (isempty (names))
+    error ("cka:tokenizer:emptyVocab", "tfm_tokenizer: '%s': the vocabulary is empty", file);
+  endif
+  if (! all (cellfun ("isnumeric", ids) & cellfun ("numel", ids) == 1))
+    error ("cka:tokenizer:badVocab", "tfm_tokenizer: '%s': vocabulary ids must be numbers", file);
+  endif
+  ids = cell2mat (ids);
+  if (any (ids != fix (ids)) || any (ids < 0) || any (ids > 1e8))
+    error ("cka:tokenizer:badVocab",
+           "tfm_tokenizer: '%s': vocabulary ids must be integers in 0..1e8", file);
+  endif
+  if (numel (unique (ids)) != numel (ids))
+    error ("cka:tokenizer:badVocab", "tfm_tokenizer: '%s': two tokens have the same id", file);
+  endif
+  vocab = repmat ({""}, max (ids) + 1, 1);
+  vocab(ids + 1) = names;
+endfunction
+
+function tok = add_token (tok, content, id)
+  if (! (ischar (content) && isnumeric (id) && isscalar (id) && id >= 0 && id == fix (id)
+         && id < 1e8))
+    error ("cka:tokenizer:badJson", "tfm_tokenizer: bad added token (content and id expected)");
+  endif
+  if (id + 1 > numel (tok.vocab))
+    tok.vocab(end+1:id+1, 1) = {""};
+  endif
+  if (isempty (tok.vocab{id+1}))
+    tok.vocab{id+1} = content;
+  elseif (! strcmp (tok.vocab{id+1}, content))
+    error ("cka:tokenizer:badVocab",
+           "tfm_tokenizer: added token \"%s\" has id %d, which is \"%s\" in the vocabulary",
+           content, id, tok.vocab{id+1});
+  endif
+endfunction
+
+function c = roles_tokens (tok, roles)
+  c = cellfun (@(r) tok.(r), roles, "uniformoutput", false);
+endfunction
+
+function c = unique_stable (c)
+  keep = true (size (c));
+  for k = 2:numel (c)
+    keep(k) = ! any (strcmp (c{k}, c(1:k-1)));
+  endfor
+  c = c(keep);
+endfunction
+
+function s = token_string (v)
+  ## a special token as a string: "x", {"content": "x", ...} or null
+  if (ischar (v))
+    s = v;
+  elseif (isstruct (v) && isfield (v, "content"))
+    s = char (v.content);
+  else
+    s = "";
+  endif
+endfunction
+
+function v = flag_or_empty (v)
+  if (! isempty (v))
+    v = logical (v);
+  endif
+endfunction
+
+function v = getf (s, name, default)
+  if (isstruct (s) && isfield (s, name))
+    v = s.(name);
+  else
+    v = default;
+  endif
+endfunction
+
+function n = base_name (dir)
+  [~, n, e] = fileparts (regexprep (dir, '[\\/]+$', ''));
+  n = [n e];
+endfunction
+
+function j = read_json (file)
+  txt = fileread (file);
+  try
+    j = jsondecode (txt, "makeValidName", false);
+  catch e
+    error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s' is not valid JSON (%s)", file, e.message);
+  end_try_catch
+endfunction
+
+function j = read_json_if (file)
+  if (isfile (file))
+    j = read_json (file);
+  else
+    j = struct ();
+  endif
+endfunction
+
+## a toy WordPiece tokenizer from a struct
+%!test
+%! tok = tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; "play"; "##ing"}}));
+%! assert (tok.type, "wordpiece");
+%! assert (tok.special_tokens, {"[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"});
+%! assert (tok.special_ids, [1 2 3 0 4]);
+%! [t, ids] = tfm_tokenize (tok, "Playing PLAY");
+%! assert (t, {"play", "##ing", "play"});
+%! assert (ids, [5 6 5]);
+%!test
+%! tok = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "ab"; "<|endoftext|>"}}, "merges", {{"a", "b"}}));
+%! assert (tok.type, "bpe");
+%! assert (tok.pad_token, "<|endoftext|>");
+%! assert (tfm_tokenize (tok, "aab"), {"a", "ab"});
+%!test
+%! ## a toy BPE without <|endoftext|> has no special tokens, no padding
+%! tok = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "ab"}}, "merges", {{"a", "b"}}));
+%! assert (isempty (tok.special_tokens));
+%! assert (tfm_tokenize (tok, "abab"), {"ab", "ab"});
+%! assert (tfm_encode (tok, {"ab", "a"}, "Padding", false).input_ids, {2; 0});
+%! fail ('tfm_encode (tok, {"ab", "aa"})', "no padding token");
+%! fail ('tfm_tokenize (tok, "a c")', "not in the vocabulary");
+%!error id=cka:input:badOption tfm_tokenizer (struct ("vocab", {{}}))
+%!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
+%!error id=cka:tokenizer:missingToken tfm_tokenizer (struct ("vocab", {{"a"}}))
+%!error id=cka:tokenizer:badMerges tfm_tokenizer (struct ("vocab", {{"a"}}, "merges", {{"a"}}))
+
+## a tokenizer.json of either kind, with both spellings of the merges
+%!test
+%! d = tempname ();  mkdir (d);
+%! unwind_protect
+%!   j = struct ("version", "1.0", "added_tokens", {{struct("id", 5, "content", "<|endoftext|>")}},
+%!               "normalizer", [], "pre_tokenizer", struct ("type", "ByteLevel",
+%!               "add_prefix_space", false, "trim_offsets", true, "use_regex", true),
+%!               "model", struct ("type", "BPE", "vocab", struct ("a", 0, "b", 1, "ab", 2, "Ġ", 3,
+%!               "Ġab", 4), "merges", {{"a b"; "Ġ ab"}}));
+%!   fid = fopen (fullfile (d, "tokenizer.json"), "w"); fputs (fid, jsonencode (j)); fclose (fid);
+%!   tok = tfm_tokenizer (d);
+%!   assert (tok.merges, {"a", "b"; "Ġ", "ab"});
+%!   assert (tok.vocab{6}, "<|endoftext|>");
+%!   [t, ids] = tfm_tokenize (tok, "ab ab<|endoftext|>");
+%!   assert (t, {"ab", "Ġab", "<|endoftext|>"});
+%!   assert (ids, [2 4 5]);
+%!   j.model.merges = {{"a", "b"}; {"Ġ", "ab"}};
+%!   fid = fopen (fullfile (d, "tokenizer.json"), "w"); fputs (fid, jsonencode (j)); fclose (fid);
+%!   tok2 = tfm_tokenizer (fullfile (d, "tokenizer.json"));
+%!   assert (tok2.merges, tok.merges);
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! end_unwind_protect
+
+## malformed files
+%!function d = scratch_dir (files)
+%! d = tempname ();  mkdir (d);
+%! for k = 1:2:numel (files)
+%!   fid = fopen (fullfile (d, files{k}), "w"); fwrite (fid, files{k+1}); fclose (fid);
+%! endfor
+%!endfunction
+%!function check_error (files, id)
+%! d = scratch_dir (files);
+%! unwind_protect
+%!   try
+%!     tfm_tokenizer (d);
+%!     error ("no error");
+%!   catch e
+%!     assert (e.identifier, id);
+%!   end_try_catch
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! end_unwind_protect
+%!endfunction
+%!test check_error ({"vocab.json", '{"a": 0}'}, "cka:tokenizer:missingFile");
+%!test check_error ({"vocab.json", '{"a": 0, "b": ', "merges.txt", "a b\n"}, "cka:tokenizer:badJson");
+%!test check_error ({"vocab.json", '{"a": 0, "b": 1}', "merges.txt", "#version: 0.2\na b c\n"}, "cka:tokenizer:badMerges");
+%!test check_error ({"vocab.json", '{"a": 0, "b": 0}', "merges.txt", "a b\n"}, "cka:tokenizer:badVocab");
+%!test check_error ({"vocab.json", '{"a": 0, "<|endoftext|>": 1}', "merges.txt", ["a \xff\n"]}, "cka:tokenizer:invalidUtf8");
+%!test check_error ({"vocab.txt", "[PAD]\nhello\n"}, "cka:tokenizer:missingToken");
+%!test check_error ({"vocab.txt", ["[UNK]\n\xc3\n"]}, "cka:tokenizer:invalidUtf8");
+%!test check_error ({"vocab.txt", ""}, "cka:tokenizer:emptyVocab");
+%!test check_error ({"tokenizer.json", '{"model": {"type": "Unigram", "vocab": []}}'}, "cka:tokenizer:unsupported");
+%!test check_error ({"config.json", "{}"}, "cka:tokenizer:notFound");
+%!error id=cka:tokenizer:notFound tfm_tokenizer ("/nonexistent/tokenizer")
+%!error id=cka:input:badPath tfm_tokenizer (3)
+%!error <Invalid call> tfm_tokenizer ()
+%!test check_error ({"vocab.json", ["{\"a\xff\": 0, \"<|endoftext|>\": 1}"], "merges.txt", "\n"}, "cka:tokenizer:invalidUtf8");
+%!error id=cka:tokenizer:invalidUtf8 tfm_tokenizer (struct ("vocab", {{"[UNK]"; "\xc3"}}))

@@ -1,0 +1,142 @@
+/* [ids, odd] = __tok_encode__(tok, texts)
+ * Internal gateway of tfm_encode.m / tfm_tokenize.m: tokenize every string
+ * of the cellstr texts with the tokenizer struct tok (see tfm_tokenizer.m).
+ * ids: numel(texts) x 1 cell of 1 x n double rows of 0-based vocabulary ids.
+ * The token strings are tok.vocab(ids + 1) except for the "odd" tokens (BPE
+ * symbols missing from the vocabulary, given the unknown token's id): odd
+ * (when asked for) is a numel(texts) x 1 cell, each [] or an m x 2 cell of
+ * {position (1-based), token string}.  No special tokens are added here
+ * ([CLS] etc. are tfm_encode's business).
+ *
+ * The hash tables (vocabulary, merges) are built on every call; their cost
+ * is reported by tests/bench/bench_tokenizers.m. */
+#include "mex_util.h"
+#include "tok_mex.h"
+#include "wordpiece.h"
+#include "bpe.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct enc_state {
+    int is_bpe;
+    wp_model wp;
+    bpe_model bpe;
+    tok_out out;
+} enc_state;
+
+static void free_state(enc_state *st)
+{
+    if (st->is_bpe)
+        bpe_free(&st->bpe);
+    else
+        wp_free(&st->wp);
+    tok_out_free(&st->out);
+}
+
+static mxArray *ids_row(const tok_out *o)
+{
+    mxArray *a = mxCreateDoubleMatrix(1, (mwSize)o->n, mxREAL);
+    double *d = mxGetPr(a);
+    for (size_t k = 0; k < o->n; k++)
+        d[k] = o->ids[k];
+    return a;
+}
+
+static mxArray *odd_cell(const tok_out *o)
+{
+    if (o->n_odd == 0)
+        return mxCreateDoubleMatrix(0, 0, mxREAL);
+    mxArray *c = mxCreateCellMatrix((mwSize)o->n_odd, 2);
+    for (size_t k = 0; k < o->n_odd; k++) {
+        mwSize dims[2] = {1, (mwSize)o->odd_len[k]};
+        mxArray *s = mxCreateCharArray(2, dims);
+        if (o->odd_len[k])
+            memcpy(mxGetChars(s), o->odd_buf.p + o->odd_off[k], o->odd_len[k]);
+        mxSetCell(c, (mwIndex)k, mxCreateDoubleScalar((double)o->odd[k] + 1));
+        mxSetCell(c, (mwIndex)(k + o->n_odd), s);
+    }
+    return c;
+}
+
+void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+{
+    if (nrhs != 2)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__tok_encode__: expected 2 arguments, got %d", nrhs);
+    const mxArray *tok = prhs[0];
+    if (!mxIsStruct(tok) || mxGetNumberOfElements(tok) != 1)
+        mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "TOK must be a tokenizer struct (see tfm_tokenizer)");
+    size_t ntext;
+    tok_str *texts = tokmex_cellstr(prhs[1], "TEXTS", &ntext);
+    tok_str type = tokmex_string_field(tok, "type");
+    size_t nvocab;
+    tok_str *vocab = tokmex_cellstr(tokmex_field(tok, "vocab"), "tok.vocab", &nvocab);
+    tok_str *special;
+    int32_t *special_id;
+    size_t nspecial;
+    tokmex_specials(tok, nvocab, &special, &special_id, &nspecial);
+    tok_str unk = tokmex_string_field(tok, "unk_token");
+
+    /* validate every text before building anything */
+    for (size_t k = 0; k < ntext; k++) {
+        char what[64];
+        snprintf(what, sizeof what, "text %zu", k + 1);
+        cka_error err;
+        if (tok_utf8_validate(texts[k].s, texts[k].n, what, &err) != 0)
+            mexutil_raise(&err);
+    }
+
+    enc_state st;
+    memset(&st, 0, sizeof st);
+    cka_error err;
+    cka_error_clear(&err);
+    if (type.n == 9 && memcmp(type.s, "wordpiece", 9) == 0) {
+        wp_options o;
+        o.lowercase = tokmex_scalar(tok, "lowercase") != 0;
+        const mxArray *sa = tokmex_field(tok, "strip_accents");
+        o.strip_accents = mxIsEmpty(sa) ? -1 : (tokmex_scalar(tok, "strip_accents") != 0);
+        o.chinese = tokmex_scalar(tok, "tokenize_chinese_chars") != 0;
+        o.clean_text = tokmex_scalar(tok, "clean_text") != 0;
+        o.nfc = tokmex_scalar(tok, "nfc") != 0;
+        double mc = tokmex_scalar(tok, "max_input_chars_per_word");
+        if (!(mc >= 1 && mc <= 1e6))
+            mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.max_input_chars_per_word must be in 1..1e6");
+        o.max_chars = (int)mc;
+        o.prefix = tokmex_string_field(tok, "continuing_subword_prefix");
+        o.unk = unk;
+        if (wp_init(&st.wp, &o, nvocab, vocab, nspecial, special, special_id, &err) != 0)
+            mexutil_raise(&err);
+    } else if (type.n == 3 && memcmp(type.s, "bpe", 3) == 0) {
+        st.is_bpe = 1;
+        const mxArray *mg = tokmex_field(tok, "merges");
+        size_t nm;
+        tok_str *mm = tokmex_cellstr(mg, "tok.merges", &nm);
+        if (nm > 0 && (mxGetNumberOfDimensions(mg) != 2 || mxGetN(mg) != 2))
+            mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.merges must be an n x 2 cellstr");
+        size_t nmerge = nm / 2;
+        int aps = tokmex_scalar(tok, "add_prefix_space") != 0;
+        if (bpe_init(&st.bpe, nvocab, vocab, nmerge, mm, mm + nmerge, &unk, nspecial, special,
+                     special_id, aps, &err) != 0)
+            mexutil_raise(&err);
+    } else
+        mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.type must be \"wordpiece\" or \"bpe\"");
+
+    int want_odd = nlhs > 1;
+    tok_out_init(&st.out, 0);
+    plhs[0] = mxCreateCellMatrix((mwSize)ntext, 1);
+    if (want_odd)
+        plhs[1] = mxCreateCellMatrix((mwSize)ntext, 1);
+    for (size_t k = 0; k < ntext; k++) {
+        tok_out_reset(&st.out);
+        int rc = st.is_bpe ? bpe_encode(&st.bpe, texts[k].s, texts[k].n, &st.out, &err)
+                           : wp_encode(&st.wp, texts[k].s, texts[k].n, &st.out, &err);
+        if (rc != 0) {
+            free_state(&st);
+            mexutil_raise(&err);
+        }
+        mxSetCell(plhs[0], (mwIndex)k, ids_row(&st.out));
+        if (want_odd)
+            mxSetCell(plhs[1], (mwIndex)k, odd_cell(&st.out));
+    }
+    free_state(&st);
+}
