@@ -235,6 +235,50 @@
 ## BAD cka_load | corrupt MAT file
 %!error id=cka:io:badFormat cka_load (fullfile (d, "bad.mat"))
 
+## ---- tokenizers ----
+## BAD tfm_tokenizer | path that does not exist
+%!error id=cka:tokenizer:notFound tfm_tokenizer (fullfile (d, "nothing"))
+## BAD tfm_tokenizer | folder without tokenizer files
+%!error id=cka:tokenizer:notFound tfm_tokenizer (fullfile (d, "good"))
+## BAD tfm_tokenizer | path not a string
+%!error id=cka:input:badPath tfm_tokenizer (3)
+## BAD tfm_tokenizer | vocab.txt with invalid UTF-8
+%!error id=cka:tokenizer:invalidUtf8 tfm_tokenizer (fullfile (d, "tok_badutf8"))
+## BAD tfm_tokenizer | empty vocab.txt
+%!error id=cka:tokenizer:emptyVocab tfm_tokenizer (fullfile (d, "tok_empty"))
+## BAD tfm_tokenizer | vocab.txt without the unknown token
+%!error id=cka:tokenizer:missingToken tfm_tokenizer (fullfile (d, "tok_nounk"))
+## BAD tfm_tokenizer | merges.txt line that is not two symbols
+%!error id=cka:tokenizer:badMerges tfm_tokenizer (fullfile (d, "tok_badmerges"))
+## BAD tfm_tokenizer | corrupt vocab.json
+%!error id=cka:tokenizer:badJson tfm_tokenizer (fullfile (d, "tok_badjson"))
+## BAD tfm_tokenizer | vocab.json without merges.txt
+%!error id=cka:tokenizer:missingFile tfm_tokenizer (fullfile (d, "tok_nomerges"))
+## BAD tfm_tokenizer | unknown field in a toy spec
+%!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
+## BAD tfm_encode | texts not a string or cellstr
+%!error id=cka:input:badText tfm_encode (F.bert, {1, 2})
+## BAD tfm_encode | text with invalid UTF-8
+%!error id=cka:tokenizer:invalidUtf8 tfm_encode (F.bert, "ab\xff")
+## BAD tfm_encode | non-positive MaxLength
+%!error id=cka:input:badOption tfm_encode (F.bert, "a", "MaxLength", -1)
+## BAD tfm_encode | unknown option
+%!error id=cka:input:unknownOption tfm_encode (F.bert, "a", "MaxLen", 3)
+## BAD tfm_tokenize | text not a string
+%!error id=cka:input:badText tfm_tokenize (F.bert, 42)
+## BAD tfm_tokenize | not a tokenizer
+%!error id=cka:input:badTokenizer tfm_tokenize (struct ("a", 1), "x")
+## BAD tfm_tokenize | text with invalid UTF-8
+%!error id=cka:tokenizer:invalidUtf8 tfm_tokenize (F.gpt2, "caf\xe9")
+## BAD tfm_decode | id >= vocabulary size
+%!error id=cka:input:tokenOutOfRange tfm_decode (F.bert, 25)
+## BAD tfm_decode | negative id
+%!error id=cka:input:tokenOutOfRange tfm_decode (F.bert, -1)
+## BAD tfm_decode | NaN id
+%!error id=cka:input:tokenOutOfRange tfm_decode (F.bert, [1 NaN])
+## BAD tfm_decode | ids of class char
+%!error id=cka:input:badIds tfm_decode (F.bert, "abc")
+
 ## ---- plots ----
 ## BAD plot_cka_heatmap | not a matrix or result
 %!error id=cka:plot:badInput plot_cka_heatmap ("abc")
@@ -268,7 +312,7 @@
 %! rows = regexp (me, '## BAD ([^|\n]+?) \| ([^\n]+)\n%!error id=(\S+)', "tokens");
 %! doc = fullfile (root, "doc", "bad-inputs.md");
 %! txt = fileread (doc);
-%! drows = regexp (txt, '\n\| `([a-z_]+)` \| ([^|]+?) \| `(cka:[A-Za-z]+:[A-Za-z]+)` \|', "tokens");
+%! drows = regexp (txt, '\n\| `([a-z_]+)` \| ([^|]+?) \| `(cka:[A-Za-z0-9]+:[A-Za-z0-9]+)` \|', "tokens");
 %! key = @(r) sprintf ("%s|%s|%s", r{1}, strtrim (r{2}), r{3});
 %! a = sort (cellfun (key, rows, "uniformoutput", false));
 %! b = sort (cellfun (key, drows, "uniformoutput", false));

@@ -44,6 +44,21 @@ function F = bad_inputs_fixtures ()
   write_bytes (fullfile (d, "bad.json"), uint8 ("{not json"));
   write_bytes (fullfile (d, "other.json"), uint8 ("{\"a\": 1}"));
   write_bytes (fullfile (d, "bad.mat"), uint8 ("garbage, not a MAT file"));
+  ## tokenizers: toy ones, and folders with broken tokenizer files
+  F.bert = tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; "a"; "##b"}}));
+  F.gpt2 = tfm_tokenizer (struct ("vocab", {{"a"; "b"; "ab"; "<|endoftext|>"}}, "merges", {{"a", "b"}}));
+  tk = @(name) fullfile (d, name);
+  mkdir (tk ("tok_badutf8"));  write_bytes (fullfile (tk ("tok_badutf8"), "vocab.txt"), uint8 ("[UNK]\nab\xffc\n"));
+  mkdir (tk ("tok_empty"));  write_bytes (fullfile (tk ("tok_empty"), "vocab.txt"), uint8 ([]));
+  mkdir (tk ("tok_nounk"));  write_bytes (fullfile (tk ("tok_nounk"), "vocab.txt"), uint8 ("a\nb\n"));
+  mkdir (tk ("tok_badmerges"));
+  write_bytes (fullfile (tk ("tok_badmerges"), "vocab.json"), uint8 ("{\"a\": 0, \"b\": 1, \"ab\": 2}"));
+  write_bytes (fullfile (tk ("tok_badmerges"), "merges.txt"), uint8 ("#version: 0.2\na b c\n"));
+  mkdir (tk ("tok_badjson"));
+  write_bytes (fullfile (tk ("tok_badjson"), "vocab.json"), uint8 ("{\"a\": 0, "));
+  write_bytes (fullfile (tk ("tok_badjson"), "merges.txt"), uint8 ("#version: 0.2\na b\n"));
+  mkdir (tk ("tok_nomerges"));
+  write_bytes (fullfile (tk ("tok_nomerges"), "vocab.json"), uint8 ("{\"a\": 0}"));
   ## a folder nobody can write (root may write anywhere on disk; /proc never)
   F.rodir = "/proc/cka-read-only";
 endfunction
