@@ -7,7 +7,17 @@ function valgrind_suite (reps, dir)
   g = tfm_create ("gpt2", "n_embd", 16, "n_layer", 2, "n_head", 2,
                   "vocab_size", 50, "n_positions", 16, "Seed", 2);
   ids = mod ((0:7)' * 7 + (0:5) * 3, 50);
+  root = fileparts (fileparts (fileparts (mfilename ("fullpath"))));
+  tokdir = fullfile (root, "tests", "fixtures", "tokenizers");
+  texts = {"Hello, world! It's a café.", "東京 naïve tokenization [SEP] <|endoftext|>"};
   for r = 1:reps
+    tb = tfm_tokenizer (fullfile (tokdir, "bert-base-uncased"));
+    tg = tfm_tokenizer (fullfile (tokdir, "gpt2"));
+    e1 = tfm_encode (tb, texts, "Padding", true);
+    e2 = tfm_encode (tg, texts);
+    s1 = tfm_decode (tg, e2.input_ids);
+    t1 = tfm_tokenize (tb, texts);
+    try, tfm_encode (tb, "bad \xff utf-8"); catch, end_try_catch
     [~, a] = tfm_forward (m, ids, "Hooks", tfm_modules (m, "blocks"));
     [~, b] = tfm_forward (g, ids, "Hooks", tfm_modules (g, "blocks"));
     R = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false);
