@@ -22,6 +22,19 @@
 ## pytorch-cka's @code{cka (x, y, config)}.  Because of @var{epsilon},
 ## @code{cka (X, X)} is @code{h / (h + epsilon)}, slightly below 1.
 ##
+## Degenerate inputs, as in pytorch-cka: a constant (zero-variance)
+## @var{X} or @var{Y} gives 0 (up to rounding, about 1e-9), not NaN, thanks
+## to @var{epsilon}; a negative product of unbiased HSIC estimates is
+## clamped to 0 before the square root (the product itself is never
+## formed, so it cannot overflow).  Very large activations are safe: single
+## inputs are multiplied in double (with @qcode{"Dtype"} @qcode{"single"} a
+## Gram matrix that overflows single precision is recomputed in double),
+## and double features above 1e100 are scaled by a power of two first (CKA
+## does not depend on the scale; with a fixed RBF @qcode{"Sigma"} it does,
+## and a Gram matrix that overflows is the error
+## @code{cka:input:overflow}).  NaN or Inf features are the error
+## @code{cka:input:nonFinite}.
+##
 ## With one argument, @code{cka (@var{X})} is pytorch-cka's shortcut for a
 ## call with the @emph{same} tensor on both sides (@code{cka (x, x)}): one
 ## HSIC value @var{h} serves as HSIC(K,L), HSIC(K,K) and HSIC(L,L).
@@ -73,13 +86,36 @@ function c = cka (X, varargin)
            "cka: the %s estimator needs n > %d samples, got n = %d",
            ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1, n);
   endif
+  if (! (strcmp (cfg.kernel, "rbf") && ! isempty (cfg.sigma)))
+    ## CKA does not change when X (or Y) is scaled (linear kernel, RBF with
+    ## the median bandwidth): features so large that their double Gram
+    ## matrix would overflow are scaled by a power of two (exact)
+    X = pow2_rescale (X);
+    if (! same)
+      Y = pow2_rescale (Y);
+    endif
+  endif
   if (same)
     [hxy, hxx] = __cka_update__ ({X}, [], iopts, {"X"});
     hxx = hxy;  hyy = hxy;
   else
     [hxy, hxx, hyy] = __cka_update__ ({X}, {Y}, iopts, {"X"}, {"Y"});
   endif
-  c = hxy / (sqrt (max (hxx * hyy, 0)) + cfg.epsilon);
+  ## sqrt (max (hxx * hyy, 0)) without forming the product (it overflows
+  ## for very large activations); a negative product is clamped to 0
+  if (sign (hxx) * sign (hyy) > 0)
+    den = sqrt (abs (hxx)) * sqrt (abs (hyy));
+  else
+    den = 0;
+  endif
+  c = hxy / (den + cfg.epsilon);
+endfunction
+
+function A = pow2_rescale (A)
+  m = max (abs (A(:)));
+  if (isa (A, "double") && m > 1e100 && isfinite (m))
+    A = A * pow2 (-ceil (log2 (m)));
+  endif
 endfunction
 
 function s = ifelse (c, a, b)
@@ -92,6 +128,41 @@ function check_features (A, name)
            name, class (A));
   endif
 endfunction
+
+%!test
+%! ## degenerate numerics (as pytorch-cka): a constant (zero-variance) layer
+%! ## gives CKA 0, not NaN, with both estimators and kernels
+%! X = randn (10, 4);  C = ones (10, 4);
+%! assert (abs (cka (X, C)) < 1e-6);
+%! assert (abs (cka (C, C)) < 1e-6);
+%! assert (cka (X, C, "Unbiased", false), 0);
+%! assert (abs (cka (X, C, "Kernel", "rbf")) < 1e-6);
+%! assert (! isnan (cka (zeros (6, 3), zeros (6, 3))));
+
+%!test
+%! ## very large activations: no overflow of the Gram matrix or of the
+%! ## HSIC product (single activations near realmax ("single") in double;
+%! ## "Dtype" single falls back to double products; huge doubles rescaled)
+%! randn ("state", 3);
+%! X = randn (12, 5);  Y = X * randn (5, 4) + 0.1 * randn (12, 4);
+%! ref = cka (X, Y);
+%! assert (cka (single (1e37) * single (X), single (1e37) * single (Y)), ref, 1e-5);
+%! assert (cka (single (1e30) * single (X), Y, "Dtype", "single"), ref, 1e-5);
+%! assert (cka (1e200 * X, 1e150 * Y), ref, 1e-4);   # = features scaled to max |x| <= 1
+%! assert (cka (1e200 * X, Y, "Kernel", "rbf"), cka (X, Y, "Kernel", "rbf"), 1e-4);
+%! S = cka_update (cka_accumulator (1, 1), {single(1e37) * single(X)}, {single(1e37) * single(Y)});
+%! assert (cka_matrix (S), ref, 1e-5);
+%!error id=cka:input:overflow cka (1e200 * randn (8, 3), randn (8, 3), "Kernel", "rbf", "Sigma", 1)
+
+%!test
+%! ## a negative unbiased HSIC product is clamped before the square root:
+%! ## the result is real and finite
+%! S = cka_accumulator (2, 2);
+%! S.hsic_xy = [0.1 0.2; 0.3 0.4];  S.hsic_xx = [-1e-3; 2];  S.hsic_yy = [3; 4];
+%! S.n_batches = 1;
+%! M = cka_matrix (S);
+%! assert (isreal (M) && all (isfinite (M(:))));
+%! assert (M(1,:), [0.1 0.2] / S.config.epsilon, -1e-12);
 
 %!shared X, Y
 %! randn ("state", 1);

@@ -90,6 +90,21 @@
 ## A function called after every batch as @code{f (k, total, M)} with the
 ## batch index, the number of batches (@code{NaN} for function-handle data)
 ## and the current CKA matrix.
+## @item @qcode{"Checkpoint"}, @qcode{"CheckpointEvery"} (default 1)
+## A file name (@file{.mat} keeps the sums bit-exact, @file{.json} to
+## about 15 digits): every @var{k} batches the accumulator and the number
+## of batches consumed are written to it atomically (temporary file +
+## rename, with @code{cka_save}), and once more when the run ends, stops on
+## an error or is interrupted (Ctrl-C): the file then holds every batch
+## completed so far, never a half-written state.
+## @item @qcode{"Resume"}
+## A checkpoint file written by an earlier run with the same layers, CKA
+## options and data: its sums are the starting point and its batches are
+## skipped in @var{data} (for function-handle data, the handle is called
+## and its batches discarded), so the result equals that of an
+## uninterrupted run.  A checkpoint of other layers or options is an error
+## (@code{cka:input:resumeMismatch}).  @qcode{"Resume"} and
+## @qcode{"Checkpoint"} may name the same file.
 ## @item CKA options
 ## @qcode{"Kernel"}, @qcode{"Sigma"}, @qcode{"Unbiased"}, @qcode{"Epsilon"},
 ## @qcode{"Dtype"}, @qcode{"Config"} (see @code{cka_config}).
@@ -123,7 +138,8 @@ function R = cka_compare (model1, model2, data, varargin)
                 "BatchSize", 8, "AttentionMask", [], "IgnoreMask", false,
                 "Data2", [], "Pooling", "flatten", "DropLast", false,
                 "Progress", true, "Callback", [], "IgnoreUnknownLayers", false,
-                "Tokenizer1", [], "Tokenizer2", [], "MaxLength", []);
+                "Tokenizer1", [], "Tokenizer2", [], "MaxLength", [],
+                "Checkpoint", "", "CheckpointEvery", 1, "Resume", "");
   [opts, given] = parse_options ("cka_compare", cka_option_defaults (own), varargin);
   [cfg, iopts] = cka_resolve_config ("cka_compare", opts, given);
 
@@ -164,6 +180,18 @@ function R = cka_compare (model1, model2, data, varargin)
     error ("cka:input:badOption", "cka_compare: Callback must be a function handle");
   endif
 
+  ckpt = opts.Checkpoint;
+  if (! (ischar (ckpt) && (isrow (ckpt) || isempty (ckpt))))
+    error ("cka:input:badOption", "cka_compare: Checkpoint must be a file name");
+  endif
+  every = opts.CheckpointEvery;
+  if (! (isnumeric (every) && isscalar (every) && every == fix (every) && every >= 1))
+    error ("cka:input:badOption", "cka_compare: CheckpointEvery must be a positive integer");
+  endif
+  if (! (ischar (opts.Resume) && (isrow (opts.Resume) || isempty (opts.Resume))))
+    error ("cka:input:badOption", "cka_compare: Resume must be a file name");
+  endif
+
   if (iscellstr (data) || (ischar (data) && ! isempty (data)))
     [data, opts.Data2] = cka_text_data (data, model1, model2, opts, pooling);
   endif
@@ -185,9 +213,26 @@ function R = cka_compare (model1, model2, data, varargin)
   n_dropped = 0;
   t_batches = 0;
   k = 0;
+  if (! isempty (opts.Resume))
+    [S, k, n_dropped] = resume_state (opts.Resume, S);
+    for j = 1:k
+      [b1, src1] = next_batch (src1);
+      if (has_data2)
+        [b2, src2] = next_batch (src2);
+      endif
+      if (isempty (b1))
+        error ("cka:input:resumeMismatch",
+               "cka_compare: '%s' has %d batches but the data only %d", opts.Resume, k, j - 1);
+      endif
+    endfor
+  endif
+  k_saved = -1;
   if (opts.Progress)
     P = cka_progress ("start", total, "cka_compare");
   endif
+  ## on success, error or Ctrl-C: the checkpoint gets every completed batch
+  ## (S and k are only ever assigned whole batches)
+  unwind_protect
   while (true)
     [b1, src1] = next_batch (src1);
     if (has_data2)
@@ -226,10 +271,18 @@ function R = cka_compare (model1, model2, data, varargin)
     if (opts.Progress)
       P = cka_progress ("update", P, k);
     endif
+    if (! isempty (ckpt) && mod (k, every) == 0)
+      k_saved = write_checkpoint (ckpt, S, k, n_dropped);
+    endif
     if (! isempty (opts.Callback))
       opts.Callback (k, total, cka_matrix (S));
     endif
   endwhile
+  unwind_protect_cleanup
+    if (! isempty (ckpt) && k_saved != k)
+      write_checkpoint (ckpt, S, k, n_dropped);
+    endif
+  end_unwind_protect
   if (opts.Progress)
     cka_progress ("finish", P);
   endif
@@ -249,6 +302,33 @@ function R = cka_compare (model1, model2, data, varargin)
               "n_samples", S.n_samples, "n_batches", S.n_batches,
               "batch_sizes", S.batch_sizes, "n_dropped", n_dropped,
               "timing", struct ("elapsed", toc (t_start), "batches", t_batches));
+endfunction
+
+function k = write_checkpoint (file, S, k, n_dropped)
+  S.checkpoint_batches = k;
+  S.checkpoint_dropped = n_dropped;
+  cka_save (S, file);
+endfunction
+
+function [S, k, n_dropped] = resume_state (file, S0)
+  C = cka_load (file);
+  if (! all (isfield (C, {"checkpoint_batches", "checkpoint_dropped", "n_samples", ...
+                          "n_batches", "batch_sizes"})))
+    error ("cka:input:resumeMismatch",
+           "cka_compare: '%s' is not a checkpoint written by cka_compare", file);
+  endif
+  if (! (isequal (C.layers1, S0.layers1) && isequal (C.layers2, S0.layers2)
+         && isequal (C.config, S0.config)))
+    error ("cka:input:resumeMismatch",
+           "cka_compare: the checkpoint '%s' was written with other layers or CKA options", file);
+  endif
+  k = C.checkpoint_batches;
+  n_dropped = C.checkpoint_dropped;
+  S = S0;
+  for f = {"hsic_xy", "hsic_xx", "hsic_yy", "n_samples", "n_batches", "batch_sizes"}
+    S.(f{1}) = C.(f{1});
+  endfor
+  S.batch_sizes = reshape (S.batch_sizes, [], 1);
 endfunction
 
 function s = ifelse (c, a, b)
@@ -469,7 +549,81 @@ endfunction
 %!   assert (! isempty (strfind (e.message, "encoder.layer.1")));
 %! end_try_catch
 
+%!test
+%! ## Checkpoint / Resume: a run stopped by an error from the callback
+%! ## resumes to the same matrix as an uninterrupted run
+%! ids20 = mod ((0:19)' * 7 + (0:5) * 3, 50);
+%! ref = cka_compare (m, g, ids20, "BatchSize", 4, "Progress", false);
+%! for ext = {".mat", ".json"}
+%!   f = [tempname() ext{1}];
+%!   unwind_protect
+%!     stop = @(k, total, M) assert (k < 3, "stop at batch 3");
+%!     try
+%!       cka_compare (m, g, ids20, "BatchSize", 4, "Progress", false, ...
+%!                    "Checkpoint", f, "CheckpointEvery", 2, "Callback", stop);
+%!       error ("no error");
+%!     catch e
+%!       assert (! isempty (strfind (e.message, "stop at batch 3")));
+%!     end_try_catch
+%!     C = cka_load (f);
+%!     assert (C.checkpoint_batches, 3);    # the batch the callback saw is in
+%!     assert (C.n_samples, 12);
+%!     assert (! exist ([f ".tmp"], "file"));
+%!     R = cka_compare (m, g, ids20, "BatchSize", 4, "Progress", false, ...
+%!                      "Resume", f, "Checkpoint", f);
+%!     if (strcmp (ext{1}, ".mat"))
+%!       assert (R.cka, ref.cka, 0);        # bit-exact
+%!     else
+%!       assert (R.cka, ref.cka, 1e-12);
+%!     endif
+%!     assert (R.n_batches, 5);
+%!     assert (R.batch_sizes, ref.batch_sizes);
+%!     C = cka_load (f);
+%!     assert (C.checkpoint_batches, 5);
+%!   unwind_protect_cleanup
+%!     if (exist (f, "file")) unlink (f); endif
+%!   end_unwind_protect
+%! endfor
+
+%!test
+%! ## CheckpointEvery k: the file is rewritten after batches k, 2k, ...;
+%! ## function-handle data is replayed and skipped on resume
+%! f = [tempname() ".mat"];
+%! unwind_protect
+%!   check = @(k, total, M) assert (! (mod (k, 2) == 0 && cka_load (f).checkpoint_batches != k));
+%!   R = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, ...
+%!                    "Checkpoint", f, "CheckpointEvery", 2, "Callback", check);
+%!   assert (cka_load (f).checkpoint_batches, 3);
+%!   R2 = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Resume", f);
+%!   assert (R2.cka, R.cka, 0);   # nothing left to add
+%! unwind_protect_cleanup
+%!   if (exist (f, "file")) unlink (f); endif
+%! end_unwind_protect
+
+%!test
+%! f = [tempname() ".mat"];
+%! unwind_protect
+%!   cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Checkpoint", f);
+%!   try
+%!     cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Resume", f, "Kernel", "rbf");
+%!     error ("no error");
+%!   catch e
+%!     assert (e.identifier, "cka:input:resumeMismatch");
+%!   end_try_catch
+%!   try
+%!     cka_compare (m, [], ids(1:8,:), "BatchSize", 2, "Progress", false, "Resume", f);
+%!   catch e
+%!     assert (e.identifier, "cka:input:tooFewSamples");
+%!   end_try_catch
+%! unwind_protect_cleanup
+%!   unlink (f);
+%! end_unwind_protect
+
 %!error <Invalid call> cka_compare (1, 2)
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Checkpoint", 3)
+%!error id=cka:input:badOption cka_compare (m, [], ids, "CheckpointEvery", 0)
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Resume", {"x"})
+%!error id=cka:io:notFound cka_compare (m, [], ids, "Resume", "/nonexistent/ckpt.mat", "Progress", false)
 %!error id=cka:input:notModel cka_compare (struct ("a", 1), [], [1 2 3])
 %!error id=cka:input:notModel cka_compare (m, 3, ids)
 %!error id=cka:input:emptyData cka_compare (m, [], zeros (0, 4))

@@ -26,7 +26,10 @@ function M = cka_matrix (S)
     error ("cka:input:emptyAccumulator", "cka_matrix: nothing has been accumulated yet");
   endif
   xx = S.hsic_xx(:);  yy = S.hsic_yy(:);
-  M = S.hsic_xy ./ (sqrt (max (xx * yy.', 0)) + S.config.epsilon);
+  ## sqrt (max (xx * yy', 0)) without forming the product (it overflows for
+  ## very large activations): a negative product is clamped to 0
+  den = (sqrt (abs (xx)) * sqrt (abs (yy)).') .* ((sign (xx) * sign (yy).') > 0);
+  M = S.hsic_xy ./ (den + S.config.epsilon);
 endfunction
 
 %!test

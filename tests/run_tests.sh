@@ -59,6 +59,17 @@ for t in "$SRCDIR"/tests/c/test_*.c; do
   fi
 done
 
+# ---- fuzz corpus replay under ASan+UBSan (tests/fuzz/run_fuzz.sh smoke) ----
+if echo fuzz_smoke | grep -Eq "$FILTER"; then
+  log="$OUT/logs/fuzz_smoke.log"
+  SRCDIR="$SRCDIR" BUILDDIR="$BUILDDIR" CC="$CC" UTF8PROC_LIBS="$UTF8PROC_LIBS" \
+    bash "$SRCDIR/tests/fuzz/run_fuzz.sh" smoke > "$log" 2>&1
+  line=$(grep -E '^# passed [0-9]+ failed [0-9]+' "$log" | tail -n 1)
+  p=$(echo "$line" | awk '{print $3}'); f=$(echo "$line" | awk '{print $5}')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+  if [ -n "$line" ] && [ "$f" -eq 0 ]; then echo "ok   fuzz_smoke: $p targets"; else echo "FAIL fuzz_smoke"; cat "$log"; fi
+fi
+
 # ---- Octave tests -------------------------------------------------------------
 files=$( (ls "$SRCDIR"/inst/*.m; ls "$SRCDIR"/tests/test_*.m) 2>/dev/null | grep -E "$FILTER")
 run_one() {

@@ -94,7 +94,12 @@ void cka_matrix_from_sums(const double *xy, const double *xx, const double *yy, 
 {
     for (size_t j = 0; j < L2; j++)
         for (size_t i = 0; i < L1; i++) {
-            double p = xx[i] * yy[j];
-            M[j * L1 + i] = xy[j * L1 + i] / (sqrt(p > 0.0 ? p : 0.0) + eps);
+            /* sqrt(max(xx*yy, 0)) without forming the product, which
+             * overflows for very large activations: a negative product
+             * (an unbiased estimate below 0) is clamped to 0 */
+            double a = xx[i], b = yy[j];
+            double den = (a > 0.0 && b > 0.0) || (a < 0.0 && b < 0.0)
+                             ? sqrt(fabs(a)) * sqrt(fabs(b)) : 0.0;
+            M[j * L1 + i] = xy[j * L1 + i] / (den + eps);
         }
 }

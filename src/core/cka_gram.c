@@ -112,13 +112,15 @@ int cka_gram(const cka_features *f, const cka_options *o, double *K, const char 
      * is n x d, K = A' A (Trans) when A is d x n (sample-major data). */
     enum CBLAS_TRANSPOSE tr = f->sample_major ? CblasTrans : CblasNoTrans;
     int lda = (int)(f->sample_major ? (d ? d : 1) : n);
-    if (!o->single && f->type == CKA_F64) {
+    int single = o->single;
+again:
+    if (!single && f->type == CKA_F64) {
         const double *A = (const double *)f->data;
         for (size_t t = 0; t < nd; t++)
             if (!isfinite(A[t]))
                 return nonfinite(err, what);
         cblas_dsyrk(CblasColMajor, CblasLower, tr, (int)n, (int)d, 1.0, A, lda, 0.0, K, (int)n);
-    } else if (!o->single) {
+    } else if (!single) {
         /* float features, double products: convert a block of at most
          * CKA_GRAM_CHUNK features of every sample at a time and accumulate
          * K += A_blk A_blk', so the scratch stays n x CKA_GRAM_CHUNK doubles
@@ -182,14 +184,37 @@ int cka_gram(const cka_features *f, const cka_options *o, double *K, const char 
             A = buf;
         }
         cblas_ssyrk(CblasColMajor, CblasLower, tr, (int)n, (int)d, 1.0f, A, lda, 0.0f, Ks, (int)n);
+        int overflow = 0;
         for (size_t j = 0; j < n; j++)
-            for (size_t i = j; i < n; i++)
+            for (size_t i = j; i < n; i++) {
                 K[j * n + i] = (double)Ks[j * n + i];
+                overflow |= !isfinite(Ks[j * n + i]);
+            }
         free(buf);
         free(Ks);
+        if (overflow) {
+            /* finite features whose single-precision products overflow
+             * (|x| ~ 1e19): redo this Gram matrix in double */
+            single = 0;
+            goto again;
+        }
     }
+    /* finite features, non-finite Gram: the double products overflowed */
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = j; i < n; i++)
+            if (!isfinite(K[j * n + i]))
+                return cka_error_set(err, "cka:input:overflow",
+                                     "%s: the Gram matrix overflows double precision (features of "
+                                     "magnitude ~1e150 or more); rescale the features", what);
     symmetrize_lower(K, n);
-    if (o->kernel == CKA_KERNEL_RBF)
-        return cka_rbf_from_linear(K, n, o->sigma, o->epsilon, err);
+    if (o->kernel == CKA_KERNEL_RBF) {
+        if (cka_rbf_from_linear(K, n, o->sigma, o->epsilon, err) != 0)
+            return -1;
+        for (size_t t = 0; t < n * n; t++)
+            if (!isfinite(K[t]))
+                return cka_error_set(err, "cka:input:overflow",
+                                     "%s: the RBF kernel overflows double precision (squared "
+                                     "distances too large); rescale the features", what);
+    }
     return 0;
 }

@@ -1,0 +1,44 @@
+## The reduced MEX suite run under valgrind (make valgrind): every compiled
+## gateway, success and error paths, REPS times.
+function valgrind_suite (reps, dir)
+  m = tfm_create ("bert", "hidden_size", 16, "num_hidden_layers", 2,
+                  "num_attention_heads", 2, "intermediate_size", 32,
+                  "vocab_size", 50, "max_position_embeddings", 16, "Seed", 1);
+  g = tfm_create ("gpt2", "n_embd", 16, "n_layer", 2, "n_head", 2,
+                  "vocab_size", 50, "n_positions", 16, "Seed", 2);
+  ids = mod ((0:7)' * 7 + (0:5) * 3, 50);
+  root = fileparts (fileparts (fileparts (mfilename ("fullpath"))));
+  tokdir = fullfile (root, "tests", "fixtures", "tokenizers");
+  texts = {"Hello, world! It's a café.", "東京 naïve tokenization [SEP] <|endoftext|>"};
+  for r = 1:reps
+    tb = tfm_tokenizer (fullfile (tokdir, "bert-base-uncased"));
+    tg = tfm_tokenizer (fullfile (tokdir, "gpt2"));
+    e1 = tfm_encode (tb, texts, "Padding", true);
+    e2 = tfm_encode (tg, texts);
+    s1 = tfm_decode (tg, e2.input_ids);
+    t1 = tfm_tokenize (tb, texts);
+    try, tfm_encode (tb, "bad \xff utf-8"); catch, end_try_catch
+    [~, a] = tfm_forward (m, ids, "Hooks", tfm_modules (m, "blocks"));
+    [~, b] = tfm_forward (g, ids, "Hooks", tfm_modules (g, "blocks"));
+    R = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false);
+    R2 = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Kernel", "rbf", "Pooling", "mean");
+    S = cka_update (cka_accumulator (numel (a), numel (b)), a, b);
+    c = cka (randn (8, 3), randn (8, 2));
+    h = hsic (rand (6), rand (6));
+    d = fullfile (dir, sprintf ("m%d", r));
+    tfm_save (g, d);
+    g2 = tfm_load (d);
+    x = safetensors_read (fullfile (d, "model.safetensors"));
+    confirm_recursive_rmdir (false, "local");
+    rmdir (d, "s");
+    ## error paths: must free everything
+    try, tfm_forward (m, ids + 100); catch, end_try_catch
+    try, cka_update (S, {NaN(8, 2)}, b); catch, end_try_catch
+    try, tfm_load (fullfile (dir, "nope")); catch, end_try_catch
+    f = fullfile (dir, "bad.safetensors");
+    fid = fopen (f, "w"); fwrite (fid, [uint8([20 0 0 0 0 0 0 0]) uint8('{"a":{"dtype":"F32"')]); fclose (fid);
+    try, safetensors_read (f); catch, end_try_catch
+    unlink (f);
+  endfor
+  printf ("valgrind_suite: %d repetitions done\n", reps);
+endfunction
