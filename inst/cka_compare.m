@@ -43,7 +43,9 @@
 ## @table @asis
 ## @item @qcode{"Layers1"}, @qcode{"Layers2"}
 ## Cellstrs of hook names (@code{tfm_modules}); default the block-level
-## layers (@code{tfm_modules (model, "blocks")}).  An unknown name is an
+## layers (@code{tfm_modules (model, "blocks")}); when a model is compared
+## with itself and only @qcode{"Layers1"} is given, @qcode{"Layers2"} is the
+## same list (a square self-similarity matrix).  An unknown name is an
 ## error (@code{cka:input:unknownLayer}); pytorch-cka instead drops unknown
 ## names with a warning, which @qcode{"IgnoreUnknownLayers"} reproduces.
 ## @item @qcode{"IgnoreUnknownLayers"} (default @code{false})
@@ -115,7 +117,8 @@
 ## @code{same_model}, @code{config}, @code{pooling}, the HSIC sums
 ## @code{hsic_xy}, @code{hsic_xx}, @code{hsic_yy} (so @code{cka_merge} and
 ## @code{cka_update} work on results), @code{n_samples}, @code{n_batches},
-## @code{batch_sizes}, @code{n_dropped} and @code{timing} (seconds).
+## @code{batch_sizes}, @code{n_dropped} (the number of samples in batches
+## skipped by @qcode{"DropLast"}) and @code{timing} (seconds).
 ## Save it with @code{cka_save}, plot it with @code{plot_cka_heatmap}.
 ##
 ## @example
@@ -157,7 +160,11 @@ function R = cka_compare (model1, model2, data, varargin)
     error ("cka:input:badOption", "cka_compare: IgnoreUnknownLayers must be true or false");
   endif
   [layers1, req1] = resolve_layers (model1, opts.Layers1, "Layers1", v);
-  [layers2, req2] = resolve_layers (m2, opts.Layers2, "Layers2", v);
+  layers2_arg = opts.Layers2;
+  if (same_model && ! given.Layers2)
+    layers2_arg = opts.Layers1;
+  endif
+  [layers2, req2] = resolve_layers (m2, layers2_arg, "Layers2", v);
 
   bs = opts.BatchSize;
   if (! (isnumeric (bs) && isscalar (bs) && bs == fix (bs) && bs >= 1))
@@ -628,6 +635,12 @@ endfunction
 %!error id=cka:input:notModel cka_compare (m, 3, ids)
 %!error id=cka:input:emptyData cka_compare (m, [], zeros (0, 4))
 %!error id=cka:input:unknownLayer cka_compare (m, [], ids, "Layers1", {"h.0"})
+%!test
+%! ## one model, only Layers1 given: Layers2 follows, the matrix is square
+%! L = tfm_modules (m, "blocks")(1);
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Layers1", L, "Progress", false);
+%! assert (size (R.cka), [1 1]);
+%! assert (R.layers2, R.layers1);
 %!error id=cka:input:unknownOption cka_compare (m, [], ids, "Layer", {"h.0"})
 %!error id=cka:input:tooFewSamples cka_compare (m, [], ids, "BatchSize", 3, "Progress", false)
 %!error id=cka:input:badOption cka_compare (m, [], @() [], "AttentionMask", ones (2))
