@@ -205,6 +205,28 @@ int tfm_forward(const tfm_model *m, const tfm_batch *batch, const tfm_hook_reque
 int tfm_forward_ws(const tfm_model *m, const tfm_batch *batch, const tfm_hook_request *req,
                    tfm_hook_fn fn, void *ctx, void *workspace, cka_error *err);
 
+/* ---- profile counters (benchmarks) ------------------------------------- */
+
+/* Wall-clock seconds spent in tfm_forward_ws since the last
+ * tfm_profile_enable, split into the BLAS matrix products (sgemm), the hook
+ * callbacks and the rest (element-wise work: embeddings, LayerNorm,
+ * activations, masking + softmax, residual adds, bias preloads).  Off by
+ * default; when on, each forward adds a few hundred clock_gettime calls.
+ * The counters are process-global and not synchronised: enable them only
+ * while one forward runs at a time (benchmarks). */
+typedef struct tfm_profile {
+    double total;     /* inside tfm_forward_ws */
+    double gemm;      /* inside cblas_sgemm */
+    double hooks;     /* inside the hook callbacks */
+    double gemm_flop; /* 2*m*n*k summed over the sgemm calls */
+    long forwards;
+} tfm_profile;
+
+/* Turn the counters on (nonzero) or off, and reset them. */
+void tfm_profile_enable(int on);
+/* The counters accumulated since the last tfm_profile_enable. */
+void tfm_profile_get(tfm_profile *p);
+
 /* ---- portable random initialisation ------------------------------------- */
 
 /* Fill out[0..n-1] with N(0, std^2) numbers rounded to float32, from a

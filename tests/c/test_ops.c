@@ -1,0 +1,98 @@
+/* Kernels of ops.c: the vectorised erf of the exact GELU against erf in
+ * double, and the GELU activation against PyTorch's float formula. */
+#include "check.h"
+#include "ops.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ulp of the float nearest to v */
+static double ulp_of(double v)
+{
+    float f = (float)fabs(v);
+    return (double)nextafterf(f, INFINITY) - (double)f;
+}
+
+/* Every float in [2^-30, 6] (and their negatives) with a stride of 7 bit
+ * patterns: at most 1 ulp from erf(u) rounded, and as often correctly
+ * rounded as erff. */
+static void test_erf_every_float(void)
+{
+    uint32_t lo, hi;
+    float flo = 0x1p-30f, fhi = 6.0f;
+    memcpy(&lo, &flo, 4);
+    memcpy(&hi, &fhi, 4);
+    double worst = 0.0;
+    long off = 0, n = 0;
+    for (uint32_t b = lo; b <= hi; b += 7) {
+        float u;
+        memcpy(&u, &b, 4);
+        for (int s = 0; s < 2; s++, u = -u) {
+            double want = erf((double)u);
+            float got = ops_erff(u);
+            double e = fabs((double)got - want) / ulp_of(want);
+            if (e > worst)
+                worst = e;
+            off += got != (float)want;
+            n++;
+        }
+    }
+    CHECK(worst <= 1.0, "max error %.3f ulp", worst);
+    CHECK(off < n / 1000, "%ld of %ld not correctly rounded", off, n);
+    printf("# erf: %ld floats, max %.3f ulp, %ld not correctly rounded\n", n, worst, off);
+    CHECK(ops_erff(0.0f) == 0.0f && ops_erff(10.0f) == 1.0f && ops_erff(-10.0f) == -1.0f,
+          "erf(0), erf(+-10)");
+    CHECK(ops_erff(INFINITY) == 1.0f && ops_erff(-INFINITY) == -1.0f, "erf(+-inf)");
+    CHECK(ops_erff(1e-40f) == 1e-40f * (float)M_2_SQRTPI || ops_erff(1e-40f) > 0.0f,
+          "subnormal argument");
+}
+
+/* GELU (vectorised path) against 0.5 x (1 + erff(x / sqrt 2)) in float and
+ * against the exact value in double. */
+static void test_gelu_matches_reference(void)
+{
+    const int64_t n = 200001;
+    float *x = malloc((size_t)n * sizeof *x);
+    for (int64_t i = 0; i < n; i++)
+        x[i] = -12.0f + 24.0f * (float)i / (float)(n - 1);
+    float *y = malloc((size_t)n * sizeof *y);
+    memcpy(y, x, (size_t)n * sizeof *y);
+    ops_activation(y, n, TFM_ACT_GELU);
+    double worst_ref = 0.0, worst_exact_ours = 0.0, worst_exact_ref = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        float ref = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752440f));
+        double exact = 0.5 * (double)x[i] * (1.0 + erf((double)x[i] / sqrt(2.0)));
+        /* in ulps of 0.5 x: the formula rounds at that scale (1 + erf
+         * cancels for negative x, in PyTorch's float formula as here) */
+        double scale = fmax(ulp_of(0.5 * (double)x[i]), 1e-30);
+        double er = fabs((double)y[i] - (double)ref) / scale;
+        worst_ref = er > worst_ref ? er : worst_ref;
+        double eo = fabs((double)y[i] - exact) / scale, ef = fabs((double)ref - exact) / scale;
+        {
+            worst_exact_ours = eo > worst_exact_ours ? eo : worst_exact_ours;
+            worst_exact_ref = ef > worst_exact_ref ? ef : worst_exact_ref;
+        }
+    }
+    printf("# gelu (ulps of x/2): max %.2f from the erff formula; from exact: ours %.2f, "
+           "erff %.2f\n",
+           worst_ref, worst_exact_ours, worst_exact_ref);
+    CHECK(worst_ref <= 2.0, "%.2f ulp from the erff formula", worst_ref);
+    CHECK(worst_exact_ours <= worst_exact_ref + 0.5, "ours %.2f ulp, erff formula %.2f ulp",
+          worst_exact_ours, worst_exact_ref);
+    /* NaN propagates, -inf gives NaN as the float formula does. */
+    float sp[3] = {NAN, INFINITY, 0.0f};
+    ops_activation(sp, 3, TFM_ACT_GELU);
+    CHECK(isnan(sp[0]) && sp[1] == INFINITY && sp[2] == 0.0f, "special values");
+    free(x);
+    free(y);
+}
+
+int main(void)
+{
+    RUN(test_erf_every_float);
+    RUN(test_gelu_matches_reference);
+    return CHECK_REPORT();
+}
