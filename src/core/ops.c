@@ -4,6 +4,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -194,26 +195,38 @@ void ops_div(float *x, float s, int64_t n)
         x[i] /= s;
 }
 
+/* The two passes of one LayerNorm row (double accumulators, summed in
+ * vector lanes: the order differs from a sequential sum by double
+ * rounding only). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+static void layernorm_row(float *yr, const float *xr, int64_t H, const float *g,
+                          const float *b, double eps)
+{
+    double mean = 0.0, var = 0.0;
+    #pragma omp simd reduction(+:mean)
+    for (int64_t j = 0; j < H; j++)
+        mean += xr[j];
+    mean /= (double)H;
+    #pragma omp simd reduction(+:var)
+    for (int64_t j = 0; j < H; j++) {
+        double c = xr[j] - mean;
+        var += c * c;
+    }
+    var /= (double)H;           /* biased variance, as torch.nn.LayerNorm */
+    const double rstd = 1.0 / sqrt(var + eps);
+    #pragma omp simd
+    for (int64_t j = 0; j < H; j++)
+        yr[j] = (float)((xr[j] - mean) * rstd) * g[j] + b[j];
+}
+
 void ops_layernorm(float *y, const float *x, int64_t N, int64_t H, const float *g,
                    const float *b, double eps)
 {
     #pragma omp parallel for if (N * H > OPS_PAR_MIN)
-    for (int64_t n = 0; n < N; n++) {
-        const float *xr = x + n * H;
-        float *yr = y + n * H;
-        double mean = 0.0, var = 0.0;
-        for (int64_t j = 0; j < H; j++)
-            mean += xr[j];
-        mean /= (double)H;
-        for (int64_t j = 0; j < H; j++) {
-            double c = xr[j] - mean;
-            var += c * c;
-        }
-        var /= (double)H;           /* biased variance, as torch.nn.LayerNorm */
-        const double rstd = 1.0 / sqrt(var + eps);
-        for (int64_t j = 0; j < H; j++)
-            yr[j] = (float)((xr[j] - mean) * rstd) * g[j] + b[j];
-    }
+    for (int64_t n = 0; n < N; n++)
+        layernorm_row(y + n * H, x + n * H, H, g, b, eps);
 }
 
 /* erf(u) for float arguments, computed in double by three polynomials
@@ -313,16 +326,52 @@ void ops_activation(float *x, int64_t n, tfm_act act)
         x[i] = act_one(x[i], act);
 }
 
+/* exp(x) of a float x in double: x = k ln2 + r, |r| <= ln2/2, exp(r) by
+ * its Taylor polynomial to r^10 (relative error < 3e-13), times 2^k built
+ * in the exponent bits; x clamped to [-200, 100] (exp(-200) rounds to 0.0f,
+ * exp(100) to inf).  Branch-free: vectorisable.  NaN stays NaN. */
+static inline __attribute__((always_inline)) double exp_fit(double x)
+{
+    x = x < -200.0 ? -200.0 : x;
+    x = x > 100.0 ? 100.0 : x;
+    const double shift = 0x1.8p52;                   /* round to integer */
+    double kd = x * 1.4426950408889634 + shift;
+    uint64_t kb;
+    memcpy(&kb, &kd, sizeof kb);
+    kd -= shift;
+    const double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    const double p = 1.0 + r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24
+        + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320
+        + r * (1.0 / 362880 + r * (1.0 / 3628800))))))))));
+    const uint64_t sb = (kb + 1023u) << 52;          /* 2^k, k in [-289, 145] */
+    double scale;
+    memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+}
+
+float ops_expf(float x)
+{
+    return (float)exp_fit((double)x);
+}
+
+/* Softmax of one row: max, exp(s - max) (exp_fit, rounded to float) and
+ * their float sum in vector lanes, division by the sum. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("no-trapping-math")))
+#endif
 void ops_softmax_row(float *s, int64_t n)
 {
     float mx = s[0];
+    #pragma omp simd reduction(max:mx)
     for (int64_t j = 1; j < n; j++)
         mx = s[j] > mx ? s[j] : mx;
     float sum = 0.0f;
+    #pragma omp simd reduction(+:sum)
     for (int64_t j = 0; j < n; j++) {
-        s[j] = expf(s[j] - mx);
+        s[j] = (float)exp_fit((double)(s[j] - mx));
         sum += s[j];
     }
+    #pragma omp simd
     for (int64_t j = 0; j < n; j++)
         s[j] /= sum;
 }

@@ -23,6 +23,16 @@ function kb = vm_hwm_kb ()
   kb = sscanf (regexp (t, 'VmHWM:\s*(\d+)', "tokens", "once"){1}, "%d");
 endfunction
 
+## sgemm GFLOP/s of Octave's single(A)*single(B), n x n, each of k runs.
+function g = sgemm_rate (n, k)
+  A = single (randn (n));  B = single (randn (n));
+  C = A * B;
+  g = zeros (1, k);
+  for r = 1:k
+    t0 = tic ();  C = A * B;  g(r) = 2 * n^3 / toc (t0) / 1e9;
+  endfor
+endfunction
+
 function s = ifelse_str (c, s)
   if (! c)
     s = "";
@@ -41,21 +51,18 @@ outdir = getenv ("CKA_BENCH_OUT");
 if (isempty (outdir))
   outdir = fullfile (pwd (), "tests", "build", "bench");
 endif
-mkdir (outdir);
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
 here = fileparts (mfilename ("fullpath"));
 R = cell (0, 10);
 t_all = tic ();
 
 ## ---- (a) sgemm / dgemm peak: Octave's own products, 2048 x 2048 -------------
 n = 2048;
-A = single (randn (n));  B = single (randn (n));
-C = A * B;                                    # warm-up
-ts = zeros (1, 5);
-for k = 1:5
-  t0 = tic ();  C = A * B;  ts(k) = toc (t0);
-endfor
-sgemm = 2 * n^3 ./ ts / 1e9;
+sgemm = sgemm_rate (n, 5);
 R = add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", sgemm, "", "", "");
+A = randn (n);  B = randn (n);
 A = double (A);  B = double (B);
 C = A * B;
 td = zeros (1, 5);
@@ -85,6 +92,14 @@ for k = 1:rows (cases)
   mask = ones (Bt, T);
   mask(end, T/2+1:end) = 0;
   tfm_forward (model, ids, "AttentionMask", mask);        # warm-up
+  pk = peak;
+  if (k >= 4)
+    ## the peak again right before: the ratio compares like with like on a
+    ## machine whose load changes
+    pk = sgemm_rate (2048, 3);
+    R = add_row (R, "peak", ["sgemm 2048 before " label], "GFLOP/s", pk, "", "", "");
+    pk = median (pk);
+  endif
   t = zeros (1, nrep);  ew = zeros (1, nrep);  flop = 0;
   for r = 1:nrep
     __tfm_forward__ ("profile", true);
@@ -101,8 +116,8 @@ for k = 1:rows (cases)
                "", "", "");
   R = add_row (R, "forward", [label " GFLOP/s (2mnk of every sgemm)"], "GFLOP/s", gf,
                "", "", sprintf ("%.1f GFLOP per forward", flop / 1e9));
-  ok = median (gf) / peak >= 0.70;
-  R = add_row (R, "forward", [label " / sgemm peak"], "ratio", gf / peak,
+  ok = median (gf) / pk >= 0.70;
+  R = add_row (R, "forward", [label " / sgemm peak"], "ratio", gf / pk,
                ifelse_str (big, ">= 0.70"), ifelse_str (big, tf (ok)), "");
   ok = median (ew) <= 0.10;
   R = add_row (R, "forward", [label " element-wise share"], "fraction", ew,

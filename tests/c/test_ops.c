@@ -90,8 +90,56 @@ static void test_gelu_matches_reference(void)
     free(y);
 }
 
+/* The exp of the softmax: floats in [-104, 89] against exp in double. */
+static void test_exp_floats(void)
+{
+    double worst = 0.0;
+    long off = 0, n = 0;
+    for (float x = -104.0f; x < 89.0f; x += 0.000731f) {
+        double want = exp((double)x);
+        float got = ops_expf(x);
+        if (want < FLT_MIN) {              /* subnormal results: absolute */
+            CHECK(fabs((double)got - want) <= 0x1p-149, "exp(%g)", (double)x);
+            continue;
+        }
+        double e = fabs((double)got - want) / ulp_of(want);
+        worst = e > worst ? e : worst;
+        off += got != (float)want;
+        n++;
+    }
+    printf("# exp: %ld floats, max %.3f ulp, %ld not correctly rounded\n", n, worst, off);
+    CHECK(worst <= 0.51, "max error %.3f ulp", worst);
+    CHECK(ops_expf(0.0f) == 1.0f && ops_expf(-INFINITY) == 0.0f && ops_expf(-300.0f) == 0.0f,
+          "exp(0), exp(-inf)");
+    CHECK(ops_expf(100.0f) == INFINITY && isnan(ops_expf(NAN)), "exp(100), exp(NaN)");
+}
+
+/* Softmax rows against the same computation in double. */
+static void test_softmax_rows(void)
+{
+    enum { T = 131 };
+    float row[T];
+    for (int rep = 0; rep < 20; rep++) {
+        double ref[T], mx = -INFINITY, sum = 0.0;
+        for (int j = 0; j < T; j++) {
+            row[j] = (float)(sin(0.37 * j + rep) * (1 + rep));
+            if (j % 7 == 3)
+                row[j] = -FLT_MAX;       /* masked */
+            mx = row[j] > mx ? row[j] : mx;
+        }
+        for (int j = 0; j < T; j++)
+            sum += ref[j] = exp((double)(row[j] - (float)mx));  /* float difference, as the kernel */
+        ops_softmax_row(row, T);
+        for (int j = 0; j < T; j++)
+            CHECK(fabs(row[j] - ref[j] / sum) <= 4e-7 * (ref[j] / sum) + 1e-30,
+                  "row %d entry %d: %g vs %g", rep, j, (double)row[j], ref[j] / sum);
+    }
+}
+
 int main(void)
 {
+    RUN(test_exp_floats);
+    RUN(test_softmax_rows);
     RUN(test_erf_every_float);
     RUN(test_gelu_matches_reference);
     return CHECK_REPORT();
