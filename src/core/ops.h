@@ -2,9 +2,11 @@
  *
  * Activations are row-major: an [N, C] matrix is N rows of C floats (a
  * [B, T, H] tensor is N = B*T rows).  Weights are read in place in the
- * layout described in tfm.h.  Every matrix product is one BLAS sgemm (or one
- * per attention head); element-wise loops are OpenMP-parallel and never call
- * BLAS. */
+ * layout described in tfm.h.  Every matrix product is BLAS sgemm: split
+ * over the OpenMP threads while ops_threads_begin is in force (see there),
+ * else one call; element-wise loops are OpenMP-parallel, and the hot ones
+ * (GELU, softmax, LayerNorm) are vectorised, with an AVX2+FMA clone picked
+ * at load time on x86-64. */
 #ifndef CKA_OPS_H
 #define CKA_OPS_H
 
@@ -13,8 +15,7 @@
 #include <stdint.h>
 
 /* Element-wise loops run as OpenMP teams only above these sizes: a team
- * costs far more than a cheap loop over a small model, and OpenMP threads
- * compete with OpenBLAS's own threads (badly so on a busy machine).
+ * costs more than a cheap loop over a small model.
  * Memory-bound loops (copies, adds, LayerNorm) use OPS_PAR_MIN elements;
  * loops with a transcendental per element (softmax, GELU) OPS_PAR_MIN_HEAVY. */
 #define OPS_PAR_MIN (1 << 16)

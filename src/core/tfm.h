@@ -20,10 +20,17 @@
  * PyTorch shape, contiguous, e.g. [B, T, H], [B, nH, T, T] for attention
  * probabilities, [1, T, H] for position embeddings, [B, H] for the pooler.
  *
- * Threads: matrix products use BLAS's own threads; large element-wise loops
- * use OpenMP (never calling BLAS inside a parallel region); the hook
- * callback always runs on the calling thread.  Nothing here is global
- * state: concurrent forwards on different scratch buffers are safe.
+ * Threads: ONE team of OpenMP threads does everything.  For the duration of
+ * a forward, OpenBLAS (found at run time) is set to one thread and every
+ * large matrix product runs as one single-threaded sgemm per OpenMP thread
+ * on a share of the rows (attention: of the (batch, head) pairs, with the
+ * softmax fused in); two thread pools on the same cores otherwise spin
+ * against each other.  OpenBLAS's thread count is restored afterwards and
+ * around every hook callback, which always runs on the calling thread.
+ * With another BLAS the products are single BLAS calls (its own threads).
+ * The forward keeps no state of its own between calls, but the OpenBLAS
+ * thread setting is process-wide: run concurrent forwards only with
+ * OPENBLAS_NUM_THREADS=1 (then nothing is changed).
  *
  * Typical use:
  *     tfm_model m;

@@ -131,7 +131,7 @@ static void test_softmax_rows(void)
             sum += ref[j] = exp((double)(row[j] - (float)mx));  /* float difference, as the kernel */
         ops_softmax_row(row, T);
         for (int j = 0; j < T; j++)
-            CHECK(fabs(row[j] - ref[j] / sum) <= 4e-7 * (ref[j] / sum) + 1e-30,
+            CHECK(fabs(row[j] - ref[j] / sum) <= 2e-6 * (ref[j] / sum) + 1e-30, /* float sum of T terms */
                   "row %d entry %d: %g vs %g", rep, j, (double)row[j], ref[j] / sum);
     }
 }
