@@ -229,6 +229,29 @@ void ops_layernorm(float *y, const float *x, int64_t N, int64_t H, const float *
         layernorm_row(y + n * H, x + n * H, H, g, b, eps);
 }
 
+/* exp(x) of a float x in double: x = k ln2 + r, |r| <= ln2/2, exp(r) by
+ * its Taylor polynomial to r^10 (relative error < 3e-13), times 2^k built
+ * in the exponent bits; x clamped to [-200, 100] (exp(-200) rounds to 0.0f,
+ * exp(100) to inf).  Branch-free: vectorisable.  NaN stays NaN. */
+static inline __attribute__((always_inline)) double exp_fit(double x)
+{
+    x = x < -200.0 ? -200.0 : x;
+    x = x > 100.0 ? 100.0 : x;
+    const double shift = 0x1.8p52;                   /* round to integer */
+    double kd = x * 1.4426950408889634 + shift;
+    uint64_t kb;
+    memcpy(&kb, &kd, sizeof kb);
+    kd -= shift;
+    const double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    const double p = 1.0 + r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24
+        + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320
+        + r * (1.0 / 362880 + r * (1.0 / 3628800))))))))));
+    const uint64_t sb = (kb + 1023u) << 52;          /* 2^k, k in [-289, 145] */
+    double scale;
+    memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+}
+
 /* erf(u) for float arguments, computed in double by three polynomials
  * fitted (least squares on Chebyshev nodes) to erf on [0, 1] (odd:
  * u P(u^2)), [1, 2] and [2, 4] (in u - 1.5 and u - 3); absolute error below
@@ -310,10 +333,33 @@ static void gelu_erf(float *x, int64_t n)
     }
 }
 
+/* gelu_new: x / (1 + exp(-2 sqrt(2/pi) (x + 0.044715 x^3))), the float
+ * operations of act_one with expf replaced by exp_fit (<= 0.5 ulp). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default"),
+               optimize("no-trapping-math", "fp-contract=off")))
+#endif
+static void gelu_tanh(float *x, int64_t n)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const float xi = x[i];
+        const float u = -2.0f * 0.7978845608028654f * (xi + 0.044715f * xi * xi * xi);
+        x[i] = xi / (1.0f + (float)exp_fit((double)u));
+    }
+}
+
 void ops_activation(float *x, int64_t n, tfm_act act)
 {
     if (act == TFM_ACT_LINEAR)
         return;
+    if (act == TFM_ACT_GELU_NEW) {
+        const int64_t blk = 4096;
+        #pragma omp parallel for schedule(static) if (n > OPS_PAR_MIN_HEAVY)
+        for (int64_t i0 = 0; i0 < n; i0 += blk)
+            gelu_tanh(x + i0, n - i0 < blk ? n - i0 : blk);
+        return;
+    }
     if (act == TFM_ACT_GELU) {
         const int64_t blk = 4096;
         #pragma omp parallel for schedule(static) if (n > OPS_PAR_MIN_HEAVY)
@@ -324,29 +370,6 @@ void ops_activation(float *x, int64_t n, tfm_act act)
     #pragma omp parallel for if (n > OPS_PAR_MIN_HEAVY)
     for (int64_t i = 0; i < n; i++)
         x[i] = act_one(x[i], act);
-}
-
-/* exp(x) of a float x in double: x = k ln2 + r, |r| <= ln2/2, exp(r) by
- * its Taylor polynomial to r^10 (relative error < 3e-13), times 2^k built
- * in the exponent bits; x clamped to [-200, 100] (exp(-200) rounds to 0.0f,
- * exp(100) to inf).  Branch-free: vectorisable.  NaN stays NaN. */
-static inline __attribute__((always_inline)) double exp_fit(double x)
-{
-    x = x < -200.0 ? -200.0 : x;
-    x = x > 100.0 ? 100.0 : x;
-    const double shift = 0x1.8p52;                   /* round to integer */
-    double kd = x * 1.4426950408889634 + shift;
-    uint64_t kb;
-    memcpy(&kb, &kd, sizeof kb);
-    kd -= shift;
-    const double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
-    const double p = 1.0 + r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24
-        + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320
-        + r * (1.0 / 362880 + r * (1.0 / 3628800))))))))));
-    const uint64_t sb = (kb + 1023u) << 52;          /* 2^k, k in [-289, 145] */
-    double scale;
-    memcpy(&scale, &sb, sizeof scale);
-    return p * scale;
 }
 
 float ops_expf(float x)

@@ -136,8 +136,40 @@ static void test_softmax_rows(void)
     }
 }
 
+/* gelu_new (vectorised) against its float formula with expf. */
+static void test_gelu_new_matches_formula(void)
+{
+    const int64_t n = 400001;
+    float *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+    for (int64_t i = 0; i < n; i++)
+        x[i] = y[i] = -15.0f + 30.0f * (float)i / (float)(n - 1);
+    ops_activation(y, n, TFM_ACT_GELU_NEW);
+    long diff = 0;
+    double worst = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const float xi = x[i];
+        float ref = xi / (1.0f + expf(-2.0f * 0.7978845608028654f * (xi + 0.044715f * xi * xi * xi)));
+        if (y[i] != ref) {
+            /* which is nearer the formula evaluated with an exact exp? */
+            const float u = -2.0f * 0.7978845608028654f * (xi + 0.044715f * xi * xi * xi);
+            const float den = 1.0f + (float)exp((double)u);
+            const double exact = (double)xi / (double)den;
+            const double eo = fabs((double)y[i] - exact), er = fabs((double)ref - exact);
+            diff++;
+            double e = (eo - er) / fmax(ulp_of(ref), 1e-38);
+            worst = e > worst ? e : worst;
+        }
+    }
+    printf("# gelu_new: %ld of %ld differ from the expf formula; at worst %.2f ulp farther "
+           "from the formula with exact exp\n", diff, (long)n, worst);
+    CHECK(worst <= 0.0 && diff < n / 1000, "%ld differ, %.2f ulp", diff, worst);
+    free(x);
+    free(y);
+}
+
 int main(void)
 {
+    RUN(test_gelu_new_matches_formula);
     RUN(test_exp_floats);
     RUN(test_softmax_rows);
     RUN(test_erf_every_float);
