@@ -353,18 +353,13 @@ void ops_activation(float *x, int64_t n, tfm_act act)
 {
     if (act == TFM_ACT_LINEAR)
         return;
-    if (act == TFM_ACT_GELU_NEW) {
+    if (act == TFM_ACT_GELU_NEW || act == TFM_ACT_GELU) {
+        /* vectorised kernels, on blocks of 4096 spread over the threads */
+        void (*kernel)(float *, int64_t) = act == TFM_ACT_GELU ? gelu_erf : gelu_tanh;
         const int64_t blk = 4096;
         #pragma omp parallel for schedule(static) if (n > OPS_PAR_MIN_HEAVY)
         for (int64_t i0 = 0; i0 < n; i0 += blk)
-            gelu_tanh(x + i0, n - i0 < blk ? n - i0 : blk);
-        return;
-    }
-    if (act == TFM_ACT_GELU) {
-        const int64_t blk = 4096;
-        #pragma omp parallel for schedule(static) if (n > OPS_PAR_MIN_HEAVY)
-        for (int64_t i0 = 0; i0 < n; i0 += blk)
-            gelu_erf(x + i0, n - i0 < blk ? n - i0 : blk);
+            kernel(x + i0, n - i0 < blk ? n - i0 : blk);
         return;
     }
     #pragma omp parallel for if (n > OPS_PAR_MIN_HEAVY)
