@@ -40,6 +40,27 @@ void bert_param_list(tfm_model *m, tfm_param *p)
     }
 }
 
+/* Scaled scores + additive padding mask -> probabilities, one (b, h) block. */
+typedef struct bert_probs_arg {
+    const float *madd;
+    int64_t T;
+    float sqrt_d;
+} bert_probs_arg;
+
+static void bert_probs(const void *varg, float *S, int64_t b, int64_t h)
+{
+    (void)h;
+    const bert_probs_arg *a = varg;
+    const int64_t T = a->T;
+    const float *madd = a->madd + b * T, sqrt_d = a->sqrt_d;
+    for (int64_t i = 0; i < T; i++) {
+        float *row = S + i * T;
+        for (int64_t j = 0; j < T; j++)
+            row[j] = row[j] / sqrt_d + madd[j];
+        ops_softmax_row(row, T);
+    }
+}
+
 /* Module index of block entry j of layer l. */
 static inline int layer_mod(int l, int j)
 {
@@ -98,18 +119,11 @@ int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
         ops_linear(v, x, H, N, H, H, w->v.w, OPS_W_LINEAR, w->v.b);
         TFM_EMIT(hk, layer_mod(l, BERT_L_VALUE), v, 3, B, T, H, 1);
 
-        /* P = softmax(Q K' / sqrt(d) + Madd) per batch row and head. */
-        ops_attn_scores(S, q, H, k, H, B, T, nH, d);
-        #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
-        for (int64_t r = 0; r < B * nH * T; r++) {
-            float *row = S + r * T;
-            const float *madd = sc.madd + (r / (nH * T)) * T;
-            for (int64_t j = 0; j < T; j++)
-                row[j] = row[j] / sqrt_d + madd[j];
-            ops_softmax_row(row, T);
-        }
+        /* P = softmax(Q K' / sqrt(d) + Madd), context = P V, per batch row
+         * and head. */
+        const bert_probs_arg pa = {sc.madd, T, sqrt_d};
+        ops_attention(S, ctx, H, q, H, k, H, v, H, B, T, nH, d, bert_probs, &pa);
         TFM_EMIT(hk, layer_mod(l, BERT_L_PROBS), S, 4, B, nH, T, T);
-        ops_attn_context(ctx, H, S, v, H, B, T, nH, d);
         TFM_EMIT(hk, layer_mod(l, BERT_L_SELF), ctx, 3, B, T, H, 1);
 
         /* attention.output: X1 = LN(ctx Wo' + bo + X), into t. */

@@ -39,6 +39,28 @@ static inline int layer_mod(int l, int j)
     return DBERT_NPRE + l * DBERT_NBLOCK + j;
 }
 
+/* Padding mask (replacement by finfo.min) + softmax, one (b, h) block. */
+typedef struct dbert_probs_arg {
+    const float *mask;
+    int64_t T;
+} dbert_probs_arg;
+
+static void dbert_probs(const void *varg, float *S, int64_t b, int64_t h)
+{
+    (void)h;
+    const dbert_probs_arg *a = varg;
+    const int64_t T = a->T;
+    for (int64_t i = 0; i < T; i++) {
+        float *row = S + i * T;
+        if (a->mask != NULL) {
+            const float *mk = a->mask + b * T;
+            for (int64_t j = 0; j < T; j++)
+                row[j] = mk[j] == 0.0f ? -FLT_MAX : row[j];
+        }
+        ops_softmax_row(row, T);
+    }
+}
+
 int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
 {
     const tfm_config *c = &m->cfg;
@@ -72,19 +94,9 @@ int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, f
         TFM_EMIT(hk, layer_mod(l, DBERT_L_V), v, 3, B, T, D, 1);
 
         ops_div(q, sqrt_d, N * D);
-        ops_attn_scores(S, q, D, k, D, B, T, nH, d);
-        #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
-        for (int64_t r = 0; r < B * nH * T; r++) {
-            float *row = S + r * T;
-            if (bt->mask != NULL) {
-                const float *mk = bt->mask + (r / (nH * T)) * T;
-                for (int64_t j = 0; j < T; j++)
-                    row[j] = mk[j] == 0.0f ? -FLT_MAX : row[j];
-            }
-            ops_softmax_row(row, T);
-        }
+        const dbert_probs_arg pa = {bt->mask, T};
+        ops_attention(S, ctx, D, q, D, k, D, v, D, B, T, nH, d, dbert_probs, &pa);
         TFM_EMIT(hk, layer_mod(l, DBERT_L_PROBS), S, 4, B, nH, T, T);
-        ops_attn_context(ctx, D, S, v, D, B, T, nH, d);
         ops_linear(t, ctx, D, N, D, D, w->o.w, OPS_W_LINEAR, w->o.b);
         TFM_EMIT(hk, layer_mod(l, DBERT_L_OUT_LIN), t, 3, B, T, D, 1);
         TFM_EMIT(hk, layer_mod(l, DBERT_L_ATT), t, 3, B, T, D, 1);

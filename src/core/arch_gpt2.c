@@ -54,22 +54,31 @@ static inline int post_mod(const tfm_config *cfg, int j)
     return GPT2_NPRE + (int)cfg->n_layers * GPT2_NBLOCK + j;
 }
 
-/* Scale, causal mask, padding mask and softmax of the scores of block l. */
-static void attention_probs(const tfm_config *c, const tfm_batch *bt, const float *madd,
-                            float *S, int l)
+/* Scale, causal mask, padding mask and softmax of one (b, h) block of the
+ * scores of block l. */
+typedef struct gpt2_probs_arg {
+    const tfm_config *c;
+    const float *mask;     /* the attention mask given, or NULL */
+    const float *madd;     /* [B, T] additive mask */
+    int64_t T;
+    int l;
+} gpt2_probs_arg;
+
+static void gpt2_probs(const void *varg, float *S, int64_t b, int64_t h)
 {
-    const int64_t B = bt->B, T = bt->T, nH = c->n_heads, d = c->hidden / nH;
-    const float sqrt_d = sqrtf((float)d), layer_div = (float)(l + 1);
+    (void)h;
+    const gpt2_probs_arg *a = varg;
+    const tfm_config *c = a->c;
+    const int64_t T = a->T, d = c->hidden / c->n_heads;
+    const float sqrt_d = sqrtf((float)d), layer_div = (float)(a->l + 1);
     float alpha = 1.0f;            /* reorder_and_upcast_attn: one pre-scale factor */
     if (c->scale_attn_weights)
         alpha /= sqrt_d;
     if (c->scale_attn_by_inverse_layer_idx)
         alpha /= layer_div;
-    #pragma omp parallel for if (B * nH * T * T > OPS_PAR_MIN_HEAVY)
-    for (int64_t r = 0; r < B * nH * T; r++) {
-        float *row = S + r * T;
-        const int64_t i = r % T;                       /* query position */
-        const float *ma = madd + (r / (nH * T)) * T;
+    const float *ma = a->madd + b * T;
+    for (int64_t i = 0; i < T; i++) {                 /* query position */
+        float *row = S + i * T;
         for (int64_t j = 0; j < T; j++) {
             float s = row[j];
             if (c->reorder_and_upcast_attn) {
@@ -81,7 +90,7 @@ static void attention_probs(const tfm_config *c, const tfm_batch *bt, const floa
                     s /= layer_div;
             }
             s = j <= i ? s : -FLT_MAX;                 /* causal: replacement */
-            if (bt->mask != NULL)
+            if (a->mask != NULL)
                 s += ma[j];                            /* padding: addition (may give -inf) */
             row[j] = s;
         }
@@ -121,10 +130,10 @@ int gpt2_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
         ops_linear(qkv, t, E, N, E, 3 * E, w->qkv.w, OPS_W_CONV1D, w->qkv.b);
         TFM_EMIT(hk, layer_mod(l, GPT2_L_C_ATTN), qkv, 3, B, T, 3 * E, 1);
 
-        ops_attn_scores(S, qkv, 3 * E, qkv + E, 3 * E, B, T, nH, d);
-        attention_probs(c, bt, sc.madd, S, l);
+        const gpt2_probs_arg pa = {c, bt->mask, sc.madd, T, l};
+        ops_attention(S, ctx, E, qkv, 3 * E, qkv + E, 3 * E, qkv + 2 * E, 3 * E, B, T, nH, d,
+                      gpt2_probs, &pa);
         TFM_EMIT(hk, layer_mod(l, GPT2_L_PROBS), S, 4, B, nH, T, T);
-        ops_attn_context(ctx, E, S, qkv + 2 * E, 3 * E, B, T, nH, d);
         ops_linear(t, ctx, E, N, E, E, w->o.w, OPS_W_CONV1D, w->o.b);
         TFM_EMIT(hk, layer_mod(l, GPT2_L_ATTN_PROJ), t, 3, B, T, E, 1);
         TFM_EMIT(hk, layer_mod(l, GPT2_L_RESID_DROP), t, 3, B, T, E, 1);

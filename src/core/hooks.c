@@ -1,6 +1,7 @@
 /* Hook-point names (named_modules of the bare HF models), name lookup with
  * suggestions, and dispatch of activations to the caller's sink. */
 #include "hooks.h"
+#include "ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,7 +240,15 @@ int tfm_hook_emit(tfm_hooks *hk, int mod, const float *data, int ndim, int64_t d
     for (int r = 0; r < hk->req->n; r++) {
         if (hk->req->modules[r] != mod)
             continue;
-        if (hk->fn(hk->ctx, r, &act, hk->err) != 0) {
+        const double t0 = ops_prof_on ? ops_now() : 0.0;
+        /* The callback gets BLAS with its own threads back (Gram matrices). */
+        const int blas_threads = ops_split ? ops_threads_suspend() : 0;
+        const int rc = hk->fn(hk->ctx, r, &act, hk->err);
+        if (blas_threads)
+            ops_threads_begin();
+        if (ops_prof_on)
+            ops_prof.hooks += ops_now() - t0;
+        if (rc != 0) {
             if (hk->err != NULL && hk->err->id[0] == '\0')
                 cka_error_set(hk->err, "cka:forward:hookFailed",
                               "the hook callback for request %d failed", r);

@@ -2,9 +2,11 @@
  *
  * Activations are row-major: an [N, C] matrix is N rows of C floats (a
  * [B, T, H] tensor is N = B*T rows).  Weights are read in place in the
- * layout described in tfm.h.  Every matrix product is one BLAS sgemm (or one
- * per attention head); element-wise loops are OpenMP-parallel and never call
- * BLAS. */
+ * layout described in tfm.h.  Every matrix product is BLAS sgemm: split
+ * over the OpenMP threads while ops_threads_begin is in force (see there),
+ * else one call; element-wise loops are OpenMP-parallel, and the hot ones
+ * (GELU, softmax, LayerNorm) are vectorised, with an AVX2+FMA clone picked
+ * at load time on x86-64. */
 #ifndef CKA_OPS_H
 #define CKA_OPS_H
 
@@ -13,12 +15,19 @@
 #include <stdint.h>
 
 /* Element-wise loops run as OpenMP teams only above these sizes: a team
- * costs far more than a cheap loop over a small model, and OpenMP threads
- * compete with OpenBLAS's own threads (badly so on a busy machine).
+ * costs more than a cheap loop over a small model.
  * Memory-bound loops (copies, adds, LayerNorm) use OPS_PAR_MIN elements;
  * loops with a transcendental per element (softmax, GELU) OPS_PAR_MIN_HEAVY. */
-#define OPS_PAR_MIN (1 << 20)
-#define OPS_PAR_MIN_HEAVY (1 << 18)
+#define OPS_PAR_MIN (1 << 16)
+#define OPS_PAR_MIN_HEAVY (1 << 14)
+/* Matrix products of fewer flops run as one BLAS call (no team). */
+#define OPS_GEMM_SPLIT_MIN 4.0e6
+
+/* Profile counters (tfm_profile_enable): ops_prof_on is 0 unless a
+ * benchmark turned them on; ops_now() is a monotonic clock in seconds. */
+extern int ops_prof_on;
+extern tfm_profile ops_prof;
+double ops_now(void);
 
 /* How a weight matrix sits in (column-major Octave) memory. */
 typedef enum ops_wlayout {
@@ -54,19 +63,43 @@ void ops_div(float *x, float s, int64_t n);
 void ops_layernorm(float *y, const float *x, int64_t N, int64_t H, const float *g,
                    const float *b, double eps);
 
+/* erf of a float, within 3e-10 of the exact value before the final rounding
+ * (the erf of the exact GELU; vectorisable, see ops.c). */
+float ops_erff(float u);
+
 /* Activation function in place on n elements. */
 void ops_activation(float *x, int64_t n, tfm_act act);
+
+/* exp of a float through the vectorisable kernel of ops_softmax_row
+ * (within 3e-13 relative before the final rounding). */
+float ops_expf(float x);
 
 /* Softmax of one row of length n (max subtracted; -inf entries give 0). */
 void ops_softmax_row(float *s, int64_t n);
 
-/* Attention scores per (batch b, head h): S[b, h] = Q_bh . K_bh^T, a
- * [T, T] block of S ([B, nH, T, T] row-major).  Head h of Q is columns
- * h*d .. h*d+d-1 of the [B*T, ldq] matrix Q (same for K with ldk). */
-void ops_attn_scores(float *S, const float *Q, int64_t ldq, const float *K, int64_t ldk,
-                     int64_t B, int64_t T, int64_t nH, int64_t d);
-/* Context C_bh = P_bh . V_bh, written to columns h*d.. of C ([B*T, ldc]). */
-void ops_attn_context(float *C, int64_t ldc, const float *P, const float *V, int64_t ldv,
-                      int64_t B, int64_t T, int64_t nH, int64_t d);
+/* Self-attention of every (batch row b, head h), spread over the OpenMP
+ * threads: S_bh = Q_bh K_bh' (a [T, T] block of S, [B, nH, T, T]
+ * row-major), then probs(arg, S_bh, b, h) turns the block into
+ * probabilities in place (scaling, masks, softmax), then C_bh = S_bh V_bh
+ * into columns h*d .. h*d+d-1 of C ([B*T, ldc]).  Head h of Q is columns
+ * h*d .. h*d+d-1 of the [B*T, ldq] matrix Q (same for K, V).  probs runs
+ * on an OpenMP thread: it must not call BLAS or mx*. */
+typedef void (*ops_probs_fn)(const void *arg, float *S, int64_t b, int64_t h);
+void ops_attention(float *S, float *C, int64_t ldc, const float *Q, int64_t ldq,
+                   const float *K, int64_t ldk, const float *V, int64_t ldv, int64_t B,
+                   int64_t T, int64_t nH, int64_t d, ops_probs_fn probs, const void *arg);
+
+/* Threads of a forward pass.  ops_threads_begin() sets OpenBLAS to one
+ * thread (when it is OpenBLAS with more than one) and makes the matrix
+ * products run as one single-threaded sgemm per OpenMP thread on a share of
+ * the rows, so that BLAS and the element-wise loops use ONE team of threads
+ * (two pools on two cores spin against each other).  Returns what
+ * ops_threads_end needs to restore the BLAS thread count. */
+int ops_threads_begin(void);
+void ops_threads_end(int prev);
+/* Give BLAS its threads back in the middle of a forward (around a hook
+ * callback); returns 1 if it did (then call ops_threads_begin after). */
+int ops_threads_suspend(void);
+extern int ops_split;
 
 #endif

@@ -2,6 +2,7 @@
  * points shared by the three architectures; see tfm.h. */
 #include "tfm.h"
 #include "hooks.h"
+#include "ops.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -262,12 +263,19 @@ int tfm_forward_ws(const tfm_model *m, const tfm_batch *bt, const tfm_hook_reque
     tfm_hooks hk;
     if (tfm_hooks_init(&hk, &m->cfg, req, fn, ctx, (unsigned char *)(ws + nf), err))
         return -1;
+    const double t0 = ops_prof_on ? ops_now() : 0.0;
+    const int blas_threads = ops_threads_begin();
     int rc;
     switch (m->cfg.arch) {
     case TFM_ARCH_GPT2:       rc = gpt2_forward(m, bt, &hk, ws); break;
     case TFM_ARCH_DISTILBERT: rc = distilbert_forward(m, bt, &hk, ws); break;
     case TFM_ARCH_BERT:
     default:                  rc = bert_forward(m, bt, &hk, ws); break;
+    }
+    ops_threads_end(blas_threads);
+    if (ops_prof_on) {
+        ops_prof.total += ops_now() - t0;
+        ops_prof.forwards++;
     }
     if (rc == 0 && hk.remaining > 0)
         return cka_error_set(err, "cka:internal:hookNotFired",

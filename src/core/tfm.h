@@ -20,10 +20,17 @@
  * PyTorch shape, contiguous, e.g. [B, T, H], [B, nH, T, T] for attention
  * probabilities, [1, T, H] for position embeddings, [B, H] for the pooler.
  *
- * Threads: matrix products use BLAS's own threads; large element-wise loops
- * use OpenMP (never calling BLAS inside a parallel region); the hook
- * callback always runs on the calling thread.  Nothing here is global
- * state: concurrent forwards on different scratch buffers are safe.
+ * Threads: ONE team of OpenMP threads does everything.  For the duration of
+ * a forward, OpenBLAS (found at run time) is set to one thread and every
+ * large matrix product runs as one single-threaded sgemm per OpenMP thread
+ * on a share of the rows (attention: of the (batch, head) pairs, with the
+ * softmax fused in); two thread pools on the same cores otherwise spin
+ * against each other.  OpenBLAS's thread count is restored afterwards and
+ * around every hook callback, which always runs on the calling thread.
+ * With another BLAS the products are single BLAS calls (its own threads).
+ * The forward keeps no state of its own between calls, but the OpenBLAS
+ * thread setting is process-wide: run concurrent forwards only with
+ * OPENBLAS_NUM_THREADS=1 (then nothing is changed).
  *
  * Typical use:
  *     tfm_model m;
@@ -204,6 +211,28 @@ int tfm_forward(const tfm_model *m, const tfm_batch *batch, const tfm_hook_reque
                 tfm_hook_fn fn, void *ctx, cka_error *err);
 int tfm_forward_ws(const tfm_model *m, const tfm_batch *batch, const tfm_hook_request *req,
                    tfm_hook_fn fn, void *ctx, void *workspace, cka_error *err);
+
+/* ---- profile counters (benchmarks) ------------------------------------- */
+
+/* Wall-clock seconds spent in tfm_forward_ws since the last
+ * tfm_profile_enable, split into the BLAS matrix products (sgemm), the hook
+ * callbacks and the rest (element-wise work: embeddings, LayerNorm,
+ * activations, masking + softmax, residual adds, bias preloads).  Off by
+ * default; when on, each forward adds a few hundred clock_gettime calls.
+ * The counters are process-global and not synchronised: enable them only
+ * while one forward runs at a time (benchmarks). */
+typedef struct tfm_profile {
+    double total;     /* inside tfm_forward_ws */
+    double gemm;      /* inside cblas_sgemm */
+    double hooks;     /* inside the hook callbacks */
+    double gemm_flop; /* 2*m*n*k summed over the sgemm calls */
+    long forwards;
+} tfm_profile;
+
+/* Turn the counters on (nonzero) or off, and reset them. */
+void tfm_profile_enable(int on);
+/* The counters accumulated since the last tfm_profile_enable. */
+void tfm_profile_get(tfm_profile *p);
 
 /* ---- portable random initialisation ------------------------------------- */
 

@@ -13,7 +13,13 @@
  * into a Gram matrix (then prepared for the estimator); the activation
  * buffer is not kept.  After the forward pass(es) the HSIC of every pair is
  * computed: peak memory = the forward's working set + (L1 + L2) n x n
- * doubles.  Returns this batch's HSIC values and its number of samples. */
+ * doubles.  Returns this batch's HSIC values and its number of samples.
+ *
+ * t = __cka_compare_batch__()  (benchmarks, tests/bench): wall-clock seconds
+ * [forward, gram, hsic, calls] spent by the batch calls since the last such
+ * call (forward = the forward passes without their hooks, gram = pooling +
+ * Gram matrix + centring inside the hooks, hsic = the HSIC of every pair),
+ * then resets them. */
 #include "mex_model.h"
 #include "cka_mex_opts.h"
 #include "cka_accum.h"
@@ -21,6 +27,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Where the Gram matrix of one request goes: up to two (side, slot). */
 typedef struct target {
@@ -28,6 +35,16 @@ typedef struct target {
     int side[2];
     int slot[2];
 } target;
+
+/* Time split of the batch calls (see the header comment). */
+static double time_forward, time_gram, time_hsic, time_calls;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 typedef struct sink_ctx {
     cka_gram_set *sets[2];
@@ -51,7 +68,17 @@ static void label(char *buf, size_t len, const sink_ctx *c, int side, int slot)
     snprintf(buf, len, "layer '%s' of %s", name, c->model_label[side]);
 }
 
+static int sink_body(void *vctx, int r, const tfm_activation *act, cka_error *err);
+
 static int sink(void *vctx, int r, const tfm_activation *act, cka_error *err)
+{
+    const double t0 = now();
+    int rc = sink_body(vctx, r, act, err);
+    time_gram += now() - t0;
+    return rc;
+}
+
+static int sink_body(void *vctx, int r, const tfm_activation *act, cka_error *err)
 {
     sink_ctx *c = vctx;
     const target *t = &c->targets[r];
@@ -200,7 +227,9 @@ static void run(const tfm_model *m, const batch_in *in, const int *modules, int 
     c->mask = in->pool_mask;
     c->B = in->bt.B;
     c->T = in->bt.T;
+    const double t0 = now(), g0 = time_gram;
     int rc = tfm_forward_ws(m, &in->bt, &req, sink, c, ws, &err);
+    time_forward += (now() - t0) - (time_gram - g0);
     mxFree(ws);
     if (rc) {
         cka_pool_scratch_free(&c->scratch);
@@ -216,6 +245,16 @@ static void run(const tfm_model *m, const batch_in *in, const int *modules, int 
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
+    if (nrhs == 0) {
+        plhs[0] = mxCreateDoubleMatrix(1, 4, mxREAL);
+        double *o = mxGetPr(plhs[0]);
+        o[0] = time_forward;
+        o[1] = time_gram;
+        o[2] = time_hsic;
+        o[3] = time_calls;
+        time_forward = time_gram = time_hsic = time_calls = 0.0;
+        return;
+    }
     if (nrhs != 8)
         mexErrMsgIdAndTxt("cka:input:nargs", "__cka_compare_batch__: expected 8 arguments, got %d",
                           nrhs);
@@ -322,9 +361,12 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     out[1] = mxCreateDoubleMatrix((mwSize)L[0], 1, mxREAL);
     out[2] = mxCreateDoubleMatrix((mwSize)L[1], 1, mxREAL);
     out[3] = mxCreateDoubleScalar((double)n[0]);
+    const double t0 = now();
     cka_hsic_pairs(&sets[0], &sets[1], &c.opts, mxGetPr(out[0]));
     cka_hsic_self(&sets[0], &c.opts, mxGetPr(out[1]));
     cka_hsic_self(&sets[1], &c.opts, mxGetPr(out[2]));
+    time_hsic += now() - t0;
+    time_calls += 1.0;
     for (int k = 0; k < 4; k++) {
         if (k < (nlhs > 1 ? nlhs : 1))
             plhs[k] = out[k];

@@ -127,11 +127,17 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         if (st_map_file(file, fsize, &m, &err) != 0)
             mexutil_raise(&err);
         const unsigned char *data = m.data + 8 + hlen;
+        /* Output pointers first (mx* calls stay on this thread), then the
+         * tensors are decoded by the OpenMP threads, largest share first. */
+        float **dst = mxCalloc(nwant, sizeof *dst);
+        for (size_t w = 0; w < nwant; w++)
+            dst[w] = (float *)mxGetData(mxGetCell(plhs[0], w));
+        #pragma omp parallel for schedule(dynamic, 1) if (nwant > 1 && fsize > ((uint64_t)1 << 24))
         for (size_t w = 0; w < nwant; w++) {
             const st_entry *x = &e[idx[w]];
-            st_decode(data + x->begin, x->dtype, x->shape, x->ndim,
-                      (float *)mxGetData(mxGetCell(plhs[0], w)));
+            st_decode(data + x->begin, x->dtype, x->shape, x->ndim, dst[w]);
         }
+        mxFree(dst);
         st_unmap(&m);
     }
     for (size_t k = 0; k < n; k++)

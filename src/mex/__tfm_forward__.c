@@ -6,7 +6,12 @@
  *   hooks        cellstr (possibly empty) or string of module names
  *   need_last    true: run to the end and return last_hidden_state as `last`
  * acts{r} is a single array in the PyTorch shape for hooks{r}.  The C
- * forward stops after the last requested module. */
+ * forward stops after the last requested module.
+ *
+ * p = __tfm_forward__("profile", on)  (benchmarks, tests/bench): returns
+ * the profile counters [total, gemm, hooks, gemm_flop, forwards] (seconds,
+ * flop, count; see tfm_profile in tfm.h) accumulated since the last such
+ * call, then resets them and turns them on (on = true) or off. */
 #include "mex_model.h"
 
 #include <math.h>
@@ -90,6 +95,19 @@ static int64_t *get_ids(const mxArray *a, size_t B, size_t T, const char *what)
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
+    if (nrhs == 2 && mxIsChar(prhs[0])) {
+        tfm_profile p;
+        tfm_profile_get(&p);
+        tfm_profile_enable(mexutil_get_bool(prhs[1], "ON"));
+        plhs[0] = mxCreateDoubleMatrix(1, 5, mxREAL);
+        double *o = mxGetPr(plhs[0]);
+        o[0] = p.total;
+        o[1] = p.gemm;
+        o[2] = p.hooks;
+        o[3] = p.gemm_flop;
+        o[4] = (double)p.forwards;
+        return;
+    }
     if (nrhs != 6)
         mexErrMsgIdAndTxt("cka:input:nargs", "__tfm_forward__: expected 6 arguments, got %d", nrhs);
     cka_error err;

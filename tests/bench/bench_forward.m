@@ -4,7 +4,8 @@
 ##
 ## Run from the build tree:
 ##   octave-cli --no-gui --eval "addpath ([pwd '/src'], [pwd '/inst']); run ('tests/bench/bench_forward.m')"
-## Not part of the pass/fail suite.  BLAS threads follow OPENBLAS_NUM_THREADS
+## Run by `CKA_BENCH_ALL=1 make bench` (the table of `make bench` is
+## bench_perf.m).  Not part of the pass/fail suite.  BLAS threads follow OPENBLAS_NUM_THREADS
 ## / OMP_NUM_THREADS.  Besides wall-clock throughput it prints the process
 ## CPU time per forward (all threads), which is the steadier figure on a
 ## busy machine.

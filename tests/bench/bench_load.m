@@ -4,7 +4,7 @@
 ## BERT-base shapes, saves it with tfm_save, then loads it several times
 ## (warm page cache) and prints MB/s.  Run from the source tree:
 ##   octave-cli --eval "addpath ('src', 'inst'); run ('tests/bench/bench_load.m')"
-## or `make bench`.  Not part of the pass/fail suite.
+## or `CKA_BENCH_ALL=1 make bench`.  Not part of the pass/fail suite.
 
 1;
 function [names, shapes] = bert_base_spec (cfg)

@@ -7,7 +7,7 @@
 #              non-streaming implementation keeps per batch and model)
 #   compare  + cka_compare(bert, gpt2) over 4 batches, 12 x 12 block layers
 # Sizes: hidden H, seq T, batch B (env), defaults 256 / 128 / 32.
-# Not part of the pass/fail suite.  Usage: tests/bench/cka_memory.sh (or make bench, via bench_cka_memory.m)
+# Not part of the pass/fail suite.  Usage: tests/bench/cka_memory.sh (or CKA_BENCH_ALL=1 make bench, via bench_cka_memory.m)
 set -eu
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILDDIR=${BUILDDIR:-$SRCDIR}

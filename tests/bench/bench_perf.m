@@ -1,0 +1,243 @@
+## The benchmark table of `make bench` (issue 8): sgemm/dgemm peak, tfm_forward
+## throughput and its share of the sgemm peak, the time split and peak memory
+## of a 12-vs-12-layer cka_compare, and tfm_load speed.  Every figure is the
+## median of CKA_BENCH_REPS runs (default 3; 5 for the cheap ones) after a
+## warm-up, with the spread (min .. max).  Prints the table and writes it as
+## CSV and JSON to CKA_BENCH_OUT (default tests/build/bench under the build
+## tree).  Run by tests/bench/run_bench.sh, or by hand from the build tree:
+##   octave-cli --eval "addpath ('src', 'inst'); run ('tests/bench/bench_perf.m')"
+## Not part of the pass/fail suite.  The machine should be otherwise idle:
+## the ratios to the sgemm peak (measured in the same run) are the steadier
+## figures on a shared machine.
+
+1;
+
+function r = add_row (r, section, name, unit, v, target, met, note)
+  v = v(:)';
+  row = {section, name, unit, median(v), min(v), max(v), numel(v), target, met, note};
+  r(end+1, :) = row;
+endfunction
+
+function kb = vm_hwm_kb ()
+  t = fileread ("/proc/self/status");
+  kb = sscanf (regexp (t, 'VmHWM:\s*(\d+)', "tokens", "once"){1}, "%d");
+endfunction
+
+## sgemm GFLOP/s of Octave's single(A)*single(B), n x n, each of k runs.
+function g = sgemm_rate (n, k)
+  A = single (randn (n));  B = single (randn (n));
+  C = A * B;
+  g = zeros (1, k);
+  for r = 1:k
+    t0 = tic ();  C = A * B;  g(r) = 2 * n^3 / toc (t0) / 1e9;
+  endfor
+endfunction
+
+function s = ifelse_str (c, s)
+  if (! c)
+    s = "";
+  endif
+endfunction
+
+function s = tf (b)
+  s = {"MISSED", "met"}{1 + logical (b)};
+endfunction
+
+reps = str2double (getenv ("CKA_BENCH_REPS"));
+if (isnan (reps))
+  reps = 3;
+endif
+outdir = getenv ("CKA_BENCH_OUT");
+if (isempty (outdir))
+  outdir = fullfile (pwd (), "tests", "build", "bench");
+endif
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
+here = fileparts (mfilename ("fullpath"));
+R = cell (0, 10);
+t_all = tic ();
+
+## ---- (a) sgemm / dgemm peak: Octave's own products, 2048 x 2048 -------------
+n = 2048;
+sgemm = sgemm_rate (n, 5);
+R = add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", sgemm, "", "", "");
+A = randn (n);  B = randn (n);
+A = double (A);  B = double (B);
+C = A * B;
+td = zeros (1, 5);
+for k = 1:5
+  t0 = tic ();  C = A * B;  td(k) = toc (t0);
+endfor
+R = add_row (R, "peak", "dgemm 2048 (Octave double*double)", "GFLOP/s", 2 * n^3 ./ td / 1e9,
+             "", "", "");
+clear A B C;
+peak = median (sgemm);
+
+## ---- (b) tfm_forward -------------------------------------------------------
+cases = { ...
+  "BERT 256/6/4/512 (notebook)", "bert", {"hidden_size", 256, "num_hidden_layers", 6, ...
+      "num_attention_heads", 4, "intermediate_size", 512, "vocab_size", 1000}, 8, 64, 5; ...
+  "GPT-2 256/6/4 (notebook)", "gpt2", {"n_embd", 256, "n_layer", 6, "n_head", 4, ...
+      "vocab_size", 1000}, 8, 64, 5; ...
+  "DistilBERT 256/3/4/512 (notebook)", "distilbert", {"dim", 256, "n_layers", 3, ...
+      "n_heads", 4, "hidden_dim", 512, "vocab_size", 1000}, 8, 64, 5; ...
+  "BERT-base 768/12/12/3072", "bert", {}, 16, 128, reps; ...
+  "GPT-2-small 768/12/12", "gpt2", {}, 16, 128, reps};
+models = struct ();
+for k = 1:rows (cases)
+  [label, arch, opts, Bt, T, nrep] = cases{k, :};
+  model = tfm_create (arch, opts{:}, "Seed", k);
+  ids = mod ((0:Bt-1)' * 7919 + (0:T-1) * 104729, model.config.vocab_size);
+  mask = ones (Bt, T);
+  mask(end, T/2+1:end) = 0;
+  tfm_forward (model, ids, "AttentionMask", mask);        # warm-up
+  pk = peak;
+  if (k >= 4)
+    ## the peak again right before: the ratio compares like with like on a
+    ## machine whose load changes
+    pk = sgemm_rate (2048, 3);
+    R = add_row (R, "peak", ["sgemm 2048 before " label], "GFLOP/s", pk, "", "", "");
+    pk = median (pk);
+  endif
+  t = zeros (1, nrep);  ew = zeros (1, nrep);  flop = 0;
+  for r = 1:nrep
+    __tfm_forward__ ("profile", true);
+    t0 = tic ();
+    tfm_forward (model, ids, "AttentionMask", mask);
+    t(r) = toc (t0);
+    p = __tfm_forward__ ("profile", false);   # [total gemm hooks flop forwards]
+    ew(r) = (p(1) - p(2) - p(3)) / p(1);
+    flop = p(4);
+  endfor
+  gf = flop ./ t / 1e9;
+  big = k >= 4;
+  R = add_row (R, "forward", [label sprintf(" B=%d T=%d", Bt, T)], "tokens/s", Bt * T ./ t,
+               "", "", "");
+  R = add_row (R, "forward", [label " GFLOP/s (2mnk of every sgemm)"], "GFLOP/s", gf,
+               "", "", sprintf ("%.1f GFLOP per forward", flop / 1e9));
+  ok = median (gf) / pk >= 0.70;
+  R = add_row (R, "forward", [label " / sgemm peak"], "ratio", gf / pk,
+               ifelse_str (big, ">= 0.70"), ifelse_str (big, tf (ok)), "");
+  ok = median (ew) <= 0.10;
+  R = add_row (R, "forward", [label " element-wise share"], "fraction", ew,
+               ifelse_str (big, "<= 0.10"), ifelse_str (big, tf (ok)),
+               "LayerNorm, GELU, softmax+masks, residuals, embeddings, bias preload");
+  if (big)
+    models.(arch) = model;
+  endif
+  clear model;
+endfor
+
+## ---- (c) cka_compare of the two 12-layer shapes, 13 block outputs each ------
+bert = models.bert;  gpt2 = models.gpt2;
+L1 = [{"embeddings"}, tfm_modules(bert, "blocks")(:)'];
+L2 = [{"drop"}, tfm_modules(gpt2, "blocks")(:)'];
+Bt = 16;  T = 128;
+ids = mod ((0:Bt-1)' * 7919 + (0:T-1) * 104729, 30522);
+for pool = {"flatten", "mean"}
+  tt = zeros (1, reps);  tf_ = tt;  tg = tt;  th = tt;
+  for r = 1:reps
+    __cka_compare_batch__ ();                 # reset the time split
+    t0 = tic ();
+    res = cka_compare (bert, gpt2, ids, "Layers1", L1, "Layers2", L2, "Pooling", pool{1},
+                       "BatchSize", Bt, "Progress", false);
+    tt(r) = toc (t0);
+    s = __cka_compare_batch__ ();             # [forward gram hsic calls]
+    tf_(r) = s(1);  tg(r) = s(2);  th(r) = s(3);
+  endfor
+  lbl = sprintf ("cka_compare BERT-base vs GPT-2-small, 13x13 blocks, %s, %dx%d", pool{1}, Bt, T);
+  R = add_row (R, "cka", [lbl " total"], "s", tt, "", "", sprintf ("%d batch(es)", res.n_batches));
+  R = add_row (R, "cka", [lbl " forward"], "s", tf_, "", "", "");
+  R = add_row (R, "cka", [lbl " Gram (pool+Gram+centre)"], "s", tg, "", "", "");
+  R = add_row (R, "cka", [lbl " HSIC"], "s", th, "", "", "");
+  share = (tg + th) ./ tt;
+  R = add_row (R, "cka", [lbl " (Gram+HSIC) share"], "fraction", share,
+               ifelse_str (strcmp (pool{1}, "flatten"), "<= 0.05"),
+               ifelse_str (strcmp (pool{1}, "flatten"), tf (median (share) <= 0.05)), "");
+endfor
+
+## Peak memory: fresh processes (the high-water mark of a process only grows).
+octave = getenv ("OCTAVE");
+if (isempty (octave))
+  octave = "octave-cli";
+endif
+src = fileparts (file_in_loadpath ("__cka_compare_batch__.mex"));
+inst = fileparts (which ("cka_compare"));
+prolog = sprintf (["addpath ('%s', '%s'); hwm = @() sscanf (regexp (fileread ('/proc/self/status'), " ...
+                   "'VmHWM:\\s*(\\d+)', 'tokens', 'once'){1}, '%%d'); " ...
+                   "b = tfm_create ('bert', 'Seed', 4); g = tfm_create ('gpt2', 'Seed', 5); " ...
+                   "ids = mod ((0:15)' * 7919 + (0:127) * 104729, 30522); " ...
+                   "w = (sum (cellfun (@numel, b.weights)) + sum (cellfun (@numel, g.weights))) * 4 / 1024; " ...
+                   "h0 = hwm ();"], src, inst);
+cmd_fwd = [prolog " x = tfm_forward (b, ids); clear x; h1 = hwm (); x = tfm_forward (g, ids); clear x; h2 = hwm (); " ...
+           "printf ('MEM %d %d %d %d\\n', w, h0, h1, h2);"];
+cmd_cmp = [prolog sprintf([" L1 = [{'embeddings'}, tfm_modules(b, 'blocks')(:)']; L2 = [{'drop'}, tfm_modules(g, 'blocks')(:)']; " ...
+           "r = cka_compare (b, g, ids, 'Layers1', L1, 'Layers2', L2, 'Pooling', 'flatten', 'BatchSize', 16, 'Progress', false); " ...
+           "printf ('MEM %%d %%d %%d\\n', w, h0, hwm ());"])];
+[st1, o1] = system (sprintf ("%s --no-gui --norc --silent --eval \"%s\"", octave, cmd_fwd));
+[st2, o2] = system (sprintf ("%s --no-gui --norc --silent --eval \"%s\"", octave, cmd_cmp));
+m1 = sscanf (regexp (o1, 'MEM ([\d ]+)', "tokens", "once"){1}, "%d");
+m2 = sscanf (regexp (o2, 'MEM ([\d ]+)', "tokens", "once"){1}, "%d");
+wmb = m1(1) / 1024;
+fwd_ws = max (m1(3) - m1(2), m1(4) - m1(2)) / 1024;   # one forward's working set (MB)
+cmp_peak = (m2(3) - m2(2)) / 1024;
+R = add_row (R, "memory", "weights of BERT-base + GPT-2-small (float32)", "MB", wmb, "", "", "");
+R = add_row (R, "memory", "base process with both models (VmHWM)", "MB", m2(2) / 1024, "", "", "");
+R = add_row (R, "memory", "one forward working set 16x128 (VmHWM growth, max of the two)", "MB",
+             fwd_ws, "", "", "");
+R = add_row (R, "memory", "cka_compare 13x13 flatten 16x128 (VmHWM growth over the models)", "MB",
+             cmp_peak, "<= 1.5 x forward working set", tf (cmp_peak <= 1.5 * fwd_ws),
+             sprintf ("%.2f x the forward working set", cmp_peak / fwd_ws));
+
+## ---- (d) tfm_load of a ~440 MB float32 checkpoint ---------------------------
+dir = tempname ();
+unwind_protect
+  tfm_save (bert, dir);
+  clear models gpt2;
+  mb = stat (fullfile (dir, "model.safetensors")).size / 1e6;
+  m = tfm_load (dir);  clear m;             # warm the page cache
+  tl = zeros (1, 5);
+  for r = 1:5
+    t0 = tic ();  m = tfm_load (dir);  tl(r) = toc (t0);
+    clear m;
+  endfor
+  ok = median (mb ./ tl) >= 1000;
+  R = add_row (R, "load", sprintf ("tfm_load BERT-base F32 %.0f MB, warm cache", mb), "MB/s",
+               mb ./ tl, ">= 1000", tf (ok), "");
+unwind_protect_cleanup
+  confirm_recursive_rmdir (false, "local");
+  if (isfolder (dir))
+    rmdir (dir, "s");
+  endif
+end_unwind_protect
+
+## ---- output -----------------------------------------------------------------
+[~, host] = system ("uname -srm");
+cpu = strtrim (regexprep (regexp (fileread ("/proc/cpuinfo"), 'model name\s*:\s*([^\n]*)', ...
+                                  "tokens", "once"){1}, '\s+', ' '));
+la = strtrim (fileread ("/proc/loadavg"));
+printf ("\n# octave-cka benchmark: %s, %d CPUs, %s; load average %s; %.0f s\n", cpu,
+        nproc (), strtrim (host), la, toc (t_all));
+printf ("%-8s %-78s %10s %10s %10s %-9s %-12s %s\n", "section", "case", "median", "min", "max",
+        "unit", "target", "");
+for k = 1:rows (R)
+  printf ("%-8s %-78s %10.4g %10.4g %10.4g %-9s %-12s %s %s\n", R{k, 1}, R{k, 2}, R{k, 4},
+          R{k, 5}, R{k, 6}, R{k, 3}, R{k, 8}, R{k, 9}, R{k, 10});
+endfor
+fn = fullfile (outdir, "bench.csv");
+fid = fopen (fn, "w");
+fprintf (fid, "section,case,unit,median,min,max,runs,target,status,note\n");
+for k = 1:rows (R)
+  fprintf (fid, "%s,\"%s\",%s,%.6g,%.6g,%.6g,%d,\"%s\",%s,\"%s\"\n", R{k, :});
+endfor
+fclose (fid);
+S = cell2struct (R, {"section", "case", "unit", "median", "min", "max", "runs", "target", ...
+                     "status", "note"}, 2);
+J = struct ("machine", struct ("cpu", cpu, "cpus", nproc (), "kernel", strtrim (host),
+                               "loadavg", la, "octave", OCTAVE_VERSION ()),
+            "rows", S);
+fid = fopen (fullfile (outdir, "bench.json"), "w");
+fputs (fid, jsonencode (J));
+fclose (fid);
+printf ("# written: %s and bench.json\n", fn);

@@ -1,0 +1,178 @@
+/* Kernels of ops.c: the vectorised erf of the exact GELU against erf in
+ * double, and the GELU activation against PyTorch's float formula. */
+#include "check.h"
+#include "ops.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ulp of the float nearest to v */
+static double ulp_of(double v)
+{
+    float f = (float)fabs(v);
+    return (double)nextafterf(f, INFINITY) - (double)f;
+}
+
+/* Every float in [2^-30, 6] (and their negatives) with a stride of 7 bit
+ * patterns: at most 1 ulp from erf(u) rounded, and as often correctly
+ * rounded as erff. */
+static void test_erf_every_float(void)
+{
+    uint32_t lo, hi;
+    float flo = 0x1p-30f, fhi = 6.0f;
+    memcpy(&lo, &flo, 4);
+    memcpy(&hi, &fhi, 4);
+    double worst = 0.0;
+    long off = 0, n = 0;
+    for (uint32_t b = lo; b <= hi; b += 7) {
+        float u;
+        memcpy(&u, &b, 4);
+        for (int s = 0; s < 2; s++, u = -u) {
+            double want = erf((double)u);
+            float got = ops_erff(u);
+            double e = fabs((double)got - want) / ulp_of(want);
+            if (e > worst)
+                worst = e;
+            off += got != (float)want;
+            n++;
+        }
+    }
+    CHECK(worst <= 1.0, "max error %.3f ulp", worst);
+    CHECK(off < n / 1000, "%ld of %ld not correctly rounded", off, n);
+    printf("# erf: %ld floats, max %.3f ulp, %ld not correctly rounded\n", n, worst, off);
+    CHECK(ops_erff(0.0f) == 0.0f && ops_erff(10.0f) == 1.0f && ops_erff(-10.0f) == -1.0f,
+          "erf(0), erf(+-10)");
+    CHECK(ops_erff(INFINITY) == 1.0f && ops_erff(-INFINITY) == -1.0f, "erf(+-inf)");
+    CHECK(ops_erff(1e-40f) == 1e-40f * (float)M_2_SQRTPI || ops_erff(1e-40f) > 0.0f,
+          "subnormal argument");
+}
+
+/* GELU (vectorised path) against 0.5 x (1 + erff(x / sqrt 2)) in float and
+ * against the exact value in double. */
+static void test_gelu_matches_reference(void)
+{
+    const int64_t n = 200001;
+    float *x = malloc((size_t)n * sizeof *x);
+    for (int64_t i = 0; i < n; i++)
+        x[i] = -12.0f + 24.0f * (float)i / (float)(n - 1);
+    float *y = malloc((size_t)n * sizeof *y);
+    memcpy(y, x, (size_t)n * sizeof *y);
+    ops_activation(y, n, TFM_ACT_GELU);
+    double worst_ref = 0.0, worst_exact_ours = 0.0, worst_exact_ref = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        float ref = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752440f));
+        double exact = 0.5 * (double)x[i] * (1.0 + erf((double)x[i] / sqrt(2.0)));
+        /* in ulps of 0.5 x: the formula rounds at that scale (1 + erf
+         * cancels for negative x, in PyTorch's float formula as here) */
+        double scale = fmax(ulp_of(0.5 * (double)x[i]), 1e-30);
+        double er = fabs((double)y[i] - (double)ref) / scale;
+        worst_ref = er > worst_ref ? er : worst_ref;
+        double eo = fabs((double)y[i] - exact) / scale, ef = fabs((double)ref - exact) / scale;
+        {
+            worst_exact_ours = eo > worst_exact_ours ? eo : worst_exact_ours;
+            worst_exact_ref = ef > worst_exact_ref ? ef : worst_exact_ref;
+        }
+    }
+    printf("# gelu (ulps of x/2): max %.2f from the erff formula; from exact: ours %.2f, "
+           "erff %.2f\n",
+           worst_ref, worst_exact_ours, worst_exact_ref);
+    CHECK(worst_ref <= 2.0, "%.2f ulp from the erff formula", worst_ref);
+    CHECK(worst_exact_ours <= worst_exact_ref + 0.5, "ours %.2f ulp, erff formula %.2f ulp",
+          worst_exact_ours, worst_exact_ref);
+    /* NaN propagates, -inf gives NaN as the float formula does. */
+    float sp[3] = {NAN, INFINITY, 0.0f};
+    ops_activation(sp, 3, TFM_ACT_GELU);
+    CHECK(isnan(sp[0]) && sp[1] == INFINITY && sp[2] == 0.0f, "special values");
+    free(x);
+    free(y);
+}
+
+/* The exp of the softmax: floats in [-104, 89] against exp in double. */
+static void test_exp_floats(void)
+{
+    double worst = 0.0;
+    long off = 0, n = 0;
+    for (float x = -104.0f; x < 89.0f; x += 0.000731f) {
+        double want = exp((double)x);
+        float got = ops_expf(x);
+        if (want < FLT_MIN) {              /* subnormal results: absolute */
+            CHECK(fabs((double)got - want) <= 0x1p-149, "exp(%g)", (double)x);
+            continue;
+        }
+        double e = fabs((double)got - want) / ulp_of(want);
+        worst = e > worst ? e : worst;
+        off += got != (float)want;
+        n++;
+    }
+    printf("# exp: %ld floats, max %.3f ulp, %ld not correctly rounded\n", n, worst, off);
+    CHECK(worst <= 0.51, "max error %.3f ulp", worst);
+    CHECK(ops_expf(0.0f) == 1.0f && ops_expf(-INFINITY) == 0.0f && ops_expf(-300.0f) == 0.0f,
+          "exp(0), exp(-inf)");
+    CHECK(ops_expf(100.0f) == INFINITY && isnan(ops_expf(NAN)), "exp(100), exp(NaN)");
+}
+
+/* Softmax rows against the same computation in double. */
+static void test_softmax_rows(void)
+{
+    enum { T = 131 };
+    float row[T];
+    for (int rep = 0; rep < 20; rep++) {
+        double ref[T], mx = -INFINITY, sum = 0.0;
+        for (int j = 0; j < T; j++) {
+            row[j] = (float)(sin(0.37 * j + rep) * (1 + rep));
+            if (j % 7 == 3)
+                row[j] = -FLT_MAX;       /* masked */
+            mx = row[j] > mx ? row[j] : mx;
+        }
+        for (int j = 0; j < T; j++)
+            sum += ref[j] = exp((double)(row[j] - (float)mx));  /* float difference, as the kernel */
+        ops_softmax_row(row, T);
+        for (int j = 0; j < T; j++)
+            CHECK(fabs(row[j] - ref[j] / sum) <= 2e-6 * (ref[j] / sum) + 1e-30, /* float sum of T terms */
+                  "row %d entry %d: %g vs %g", rep, j, (double)row[j], ref[j] / sum);
+    }
+}
+
+/* gelu_new (vectorised) against its float formula with expf. */
+static void test_gelu_new_matches_formula(void)
+{
+    const int64_t n = 400001;
+    float *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+    for (int64_t i = 0; i < n; i++)
+        x[i] = y[i] = -15.0f + 30.0f * (float)i / (float)(n - 1);
+    ops_activation(y, n, TFM_ACT_GELU_NEW);
+    long diff = 0;
+    double worst = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        const float xi = x[i];
+        float ref = xi / (1.0f + expf(-2.0f * 0.7978845608028654f * (xi + 0.044715f * xi * xi * xi)));
+        if (y[i] != ref) {
+            /* which is nearer the formula evaluated with an exact exp? */
+            const float u = -2.0f * 0.7978845608028654f * (xi + 0.044715f * xi * xi * xi);
+            const float den = 1.0f + (float)exp((double)u);
+            const double exact = (double)xi / (double)den;
+            const double eo = fabs((double)y[i] - exact), er = fabs((double)ref - exact);
+            diff++;
+            double e = (eo - er) / fmax(ulp_of(ref), 1e-38);
+            worst = e > worst ? e : worst;
+        }
+    }
+    printf("# gelu_new: %ld of %ld differ from the expf formula; at worst %.2f ulp farther "
+           "from the formula with exact exp\n", diff, (long)n, worst);
+    CHECK(worst <= 0.0 && diff < n / 1000, "%ld differ, %.2f ulp", diff, worst);
+    free(x);
+    free(y);
+}
+
+int main(void)
+{
+    RUN(test_gelu_new_matches_formula);
+    RUN(test_exp_floats);
+    RUN(test_softmax_rows);
+    RUN(test_erf_every_float);
+    RUN(test_gelu_matches_reference);
+    return CHECK_REPORT();
+}
