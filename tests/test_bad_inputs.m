@@ -190,6 +190,10 @@
 %!error id=cka:input:notModel cka_compare (struct ("a", 1), [], ids)
 ## BAD cka_compare | empty data
 %!error id=cka:input:emptyData cka_compare (m, [], zeros (0, 4))
+## BAD cka_compare | sentences as data without a tokenizer
+%!error id=cka:input:noTokenizer cka_compare (m, g, {"a b", "c"}, "Progress", false)
+## BAD cka_compare | sentences through two different tokenizers with flatten pooling
+%!error id=cka:input:misalignedTokens cka_compare (m, g, {"a b", "c"}, "Progress", false, "Tokenizer1", tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; "a"}})), "Tokenizer2", tfm_tokenizer (struct ("vocab", {{"[PAD]"; "[UNK]"; "[CLS]"; "[SEP]"; "[MASK]"; "b"}})))
 ## BAD cka_compare | data of the wrong type
 %!error id=cka:input:badData cka_compare (m, [], {1, 2})
 ## BAD cka_compare | negative token ids
