@@ -123,7 +123,7 @@ function results = cka_demo_llm (outdir = "cka-demo-out", varargin)
   bname = bert.name;
   models = {bert, gpt2, distil};
   vocab = min (cellfun (@(m) m.config.vocab_size, models));
-  maxlen = min (cellfun (@max_positions, models));
+  maxlen = min (cellfun (@tfm_max_positions, models));
   if (opts.SeqLength > maxlen)
     error ("cka:input:sequenceTooLong",
            "cka_demo_llm: SeqLength %d exceeds the position table of a model (%d)",
@@ -257,13 +257,6 @@ function s = ifelse_str (c, a, b)
   endif
 endfunction
 
-function n = max_positions (m)
-  if (strcmp (m.arch, "gpt2"))
-    n = m.config.n_positions;
-  else
-    n = m.config.max_position_embeddings;
-  endif
-endfunction
 
 function ids = random_ids (seed, n, len, vocab)
   ## Octave's generator with a fixed state, restored afterwards so the

@@ -36,9 +36,9 @@ function [data, data2] = cka_text_data (texts, model1, model2, opts, pooling)
   endif
   maxlen = opts.MaxLength;
   if (isempty (maxlen))
-    maxlen = max_positions (model1);
+    maxlen = tfm_max_positions (model1);
     if (! isempty (model2))
-      maxlen = min (maxlen, max_positions (model2));
+      maxlen = min (maxlen, tfm_max_positions (model2));
     endif
   endif
   enc = {"MaxLength", maxlen, "Truncation", true, "Padding", "longest"};
@@ -73,10 +73,3 @@ function tok = pick_tokenizer (given, model, optname, what)
   endif
 endfunction
 
-function n = max_positions (m)
-  if (strcmp (m.arch, "gpt2"))
-    n = m.config.n_positions;
-  else
-    n = m.config.max_position_embeddings;
-  endif
-endfunction
