@@ -84,7 +84,7 @@ function c = cka (X, varargin)
   if (n < nmin)
     error ("cka:input:tooFewSamples",
            "cka: the %s estimator needs n > %d samples, got n = %d",
-           ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1, n);
+           cka_ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1, n);
   endif
   if (! (strcmp (cfg.kernel, "rbf") && ! isempty (cfg.sigma)))
     ## CKA does not change when X (or Y) is scaled (linear kernel, RBF with
@@ -116,10 +116,6 @@ function A = pow2_rescale (A)
   if (isa (A, "double") && m > 1e100 && isfinite (m))
     A = A * pow2 (-ceil (log2 (m)));
   endif
-endfunction
-
-function s = ifelse (c, a, b)
-  if (c) s = a; else s = b; endif
 endfunction
 
 function check_features (A, name)

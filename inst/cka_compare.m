@@ -268,7 +268,7 @@ function R = cka_compare (model1, model2, data, varargin)
       error ("cka:input:tooFewSamples",
              ["cka_compare: batch %d has n = %d samples; the %s HSIC estimator needs n > %d " ...
               "(use \"DropLast\", true to skip it, or another BatchSize)"],
-             k, n, ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
+             k, n, cka_ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
     endif
     tb = tic ();
     [hxy, hxx, hyy, nb] = __cka_compare_batch__ (model1, model2, b1, b2, layers1, layers2,
@@ -336,10 +336,6 @@ function [S, k, n_dropped] = resume_state (file, S0)
     S.(f{1}) = C.(f{1});
   endfor
   S.batch_sizes = reshape (S.batch_sizes, [], 1);
-endfunction
-
-function s = ifelse (c, a, b)
-  if (c) s = a; else s = b; endif
 endfunction
 
 function check_model (m, what)

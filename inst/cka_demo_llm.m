@@ -191,7 +191,7 @@ function results = cka_demo_llm (outdir = "cka-demo-out", varargin)
   printf ("Layer-wise similarity (diagonal):\n");
   for l = 1:numel (layer_sim)
     printf ("  %-18s %.4f%s\n", bert_layers{l}, layer_sim(l),
-            ifelse_str (l > numel (layer_sim) - 2, "   <- perturbed", ""));
+            cka_ifelse (l > numel (layer_sim) - 2, "   <- perturbed", ""));
   endfor
   files{end+1} = save_heatmap (R4, outdir, ["04_pretrained_vs_finetuned" ext],
                                "Title", sprintf ("Pre-trained vs Fine-tuned %s", bname),
@@ -248,15 +248,6 @@ endfunction
 function s = vec2str (v)
   s = ["[" strjoin(arrayfun (@(x) sprintf ("%.4f", x), v(:)', "uniformoutput", false), ", ") "]"];
 endfunction
-
-function s = ifelse_str (c, a, b)
-  if (c)
-    s = a;
-  else
-    s = b;
-  endif
-endfunction
-
 
 function ids = random_ids (seed, n, len, vocab)
   ## Octave's generator with a fixed state, restored afterwards so the

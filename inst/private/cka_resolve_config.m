@@ -66,7 +66,7 @@ function [cfg, iopts] = cka_resolve_config (fname, opts, given)
   cfg.epsilon = double (e);
   d = cfg.dtype;
   if (ischar (d) && any (strcmpi (d, {"float64", "float32"})))
-    d = ifelse_str (strcmpi (d, "float64"), "double", "single");
+    d = cka_ifelse (strcmpi (d, "float64"), "double", "single");
   endif
   if (! (ischar (d) && any (strcmpi (d, {"double", "single"}))))
     error ("cka:input:badOption", "%s: Dtype must be \"double\" or \"single\"", fname);
@@ -74,16 +74,8 @@ function [cfg, iopts] = cka_resolve_config (fname, opts, given)
   cfg.dtype = lower (d);
   if (nargout > 1)
     iopts = struct ("kernel", double (strcmp (cfg.kernel, "rbf")),
-                    "sigma", ifelse_num (isempty (cfg.sigma), NaN, cfg.sigma),
+                    "sigma", cka_ifelse (isempty (cfg.sigma), NaN, cfg.sigma),
                     "unbiased", double (cfg.unbiased), "epsilon", cfg.epsilon,
                     "single", double (strcmp (cfg.dtype, "single")));
   endif
-endfunction
-
-function s = ifelse_str (c, a, b)
-  if (c) s = a; else s = b; endif
-endfunction
-
-function v = ifelse_num (c, a, b)
-  if (c) v = a; else v = b; endif
 endfunction
