@@ -80,6 +80,8 @@
 %!error id=cka:safetensors:headerTooLarge safetensors_info (fullfile (d, "text.safetensors"))
 ## BAD safetensors_read | file cut inside the data (partial download)
 %!error id=cka:safetensors:truncated safetensors_read (fullfile (d, "truncated.safetensors"))
+## BAD safetensors_read | a 1 TB tensor (sparse file): more than the machine's memory
+%!error id=cka:safetensors:noMemory safetensors_read (fullfile (d, "terabyte.safetensors"))
 ## BAD safetensors_read | unknown tensor name
 %!error id=cka:safetensors:notFound safetensors_read (fullfile (d, "good", "model.safetensors"), {"nope"})
 ## BAD safetensors_read | names not a cellstr

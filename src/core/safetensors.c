@@ -355,13 +355,26 @@ int st_map_file(const char *path, uint64_t expected_size, st_map *m, cka_error *
         close(fd);
         return cka_error_set(err, ID "open", "%s: too large to map", path);
     }
-    void *p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    void *p = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
     int e = errno;
     close(fd); /* the mapping keeps the file alive */
     if (p == MAP_FAILED)
         return cka_error_set(err, ID "open", "%s: mmap failed: %s", path, strerror(e));
     m->data = p;
     m->size = size;
+    return 0;
+}
+
+int st_check_memory(uint64_t bytes, const char *file, cka_error *err)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page_size <= 0)
+        return 0; /* unknown: let the allocation decide */
+    uint64_t have = (uint64_t)pages * (uint64_t)page_size;
+    if (bytes > have)
+        return cka_error_set(err, ID "noMemory",
+                             "%s: reading it needs %.1f GB as single, more than the %.1f GB of "
+                             "memory of this machine", file, (double)bytes / 1e9, (double)have / 1e9);
     return 0;
 }
 

@@ -82,6 +82,11 @@ typedef struct st_map {
 int st_map_file(const char *path, uint64_t expected_size, st_map *m, cka_error *err);
 void st_unmap(st_map *m);
 
+/* Fails with cka:safetensors:noMemory when bytes (the single-precision
+ * outputs of a read) exceed the machine's physical memory, so a header
+ * claiming terabytes (a sparse file) gets a clear error up front. */
+int st_check_memory(uint64_t bytes, const char *file, cka_error *err);
+
 /* Reads len bytes at offset of a file into buf (no mapping); checks that
  * the file has expected_size bytes (if non-zero). */
 int st_read_bytes(const char *path, uint64_t offset, size_t len, void *buf,

@@ -7,11 +7,15 @@
  * single arrays in their PyTorch shapes (1-D as [n 1], 0-D as 1 x 1),
  * converted from F32/F16/BF16/F64 and transposed into Octave's layout from
  * one read-only mapping of the file.  With want empty, only validates.
- * All outputs are allocated before the file is mapped, so no mx* call can
- * raise while the mapping is held. */
+ * The outputs are allocated here, largest first, while worker threads
+ * already decode the ones allocated (st_decode_queue.h); the mapping and
+ * the workers are released by cleanup handlers on every exit path. */
 #include "mex_util.h"
 #include "safetensors.h"
 #include "safetensors_mex.h"
+#include "st_decode_queue.h"
+
+#include <omp.h>
 
 static char *cell_string(const mxArray *c, size_t k, const char *what)
 {
@@ -26,21 +30,40 @@ static char *cell_string(const mxArray *c, size_t k, const char *what)
  * returned (a second pass over freshly faulted memory, which doubled the
  * load time of large checkpoints), while the data of an Octave value from
  * mexCallMATLAB is returned as it is.  The array is new and unshared, so
- * writing into it is safe. */
+ * writing into it is safe.  NULL when zeros fails (out of memory): the
+ * call is trapped, so no error unwinds past the running decode workers. */
 static mxArray *new_single(mwSize nd, const mwSize *dims)
 {
-    mxArray *in[2], *out[1];
+    mxArray *in[2], *out[1] = {NULL};
     in[0] = mxCreateDoubleMatrix(1, nd, mxREAL);
     double *d = mxGetPr(in[0]);
     for (mwSize k = 0; k < nd; k++)
         d[k] = (double)dims[k];
     in[1] = mxCreateString("single");
-    mexCallMATLAB(1, out, 2, in, "zeros");
+    mxArray *failed = mexCallMATLABWithTrap(1, out, 2, in, "zeros");
     mxDestroyArray(in[0]);
     mxDestroyArray(in[1]);
-    if (!mxIsSingle(out[0]) || mxGetData(out[0]) == NULL)
-        mexErrMsgIdAndTxt("cka:internal:error", "__safetensors_read__: zeros did not return a single array");
+    if (failed != NULL || out[0] == NULL || !mxIsSingle(out[0]) || mxGetData(out[0]) == NULL)
+        return NULL;
     return out[0];
+}
+
+static void abort_queue(st_decode_queue **q)
+{
+    st_queue_abort(*q);
+    *q = NULL;
+}
+
+/* Larger tensors first: the workers start on them while the rest are
+ * allocated, and the last tasks to finish are short. */
+typedef struct sized {
+    uint64_t numel;
+    size_t w; /* index into want */
+} sized;
+static int larger_first(const void *a, const void *b)
+{
+    uint64_t na = ((const sized *)a)->numel, nb = ((const sized *)b)->numel;
+    return na < nb ? 1 : na > nb ? -1 : 0;
 }
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
@@ -99,8 +122,9 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     if (st_validate(e, n, fsize - 8 - hlen, file, &err) != 0)
         mexutil_raise(&err);
 
-    /* allocate every output before mapping */
+    /* check every wanted tensor before mapping */
     size_t *idx = mxCalloc(nwant ? nwant : 1, sizeof *idx);
+    sized *order = mxCalloc(nwant ? nwant : 1, sizeof *order);
     plhs[0] = mxCreateCellMatrix(nwant, 1);
     for (size_t w = 0; w < nwant; w++) {
         double v = want[w];
@@ -108,41 +132,65 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mexErrMsgIdAndTxt("cka:input:index", "__safetensors_read__: bad tensor index %g", v);
         size_t k = (size_t)v - 1;
         idx[w] = k;
+        order[w].numel = st_numel(&e[k]);
+        order[w].w = w;
         if (!st_dtype_is_float(e[k].dtype))
             mexErrMsgIdAndTxt("cka:safetensors:unsupportedDtype",
                               "%s: tensor \"%s\" has dtype %s; only F32, F16, BF16 and F64 can be read",
                               file, e[k].name, st_dtype_name(e[k].dtype));
-        mwSize dims[ST_MAX_DIMS + 1];
-        mwSize nd = (mwSize)e[k].ndim;
-        for (size_t d = 0; d < e[k].ndim; d++)
-            dims[d] = (mwSize)e[k].shape[d];
-        if (nd == 0)
-            dims[0] = 1, dims[1] = 1, nd = 2;
-        else if (nd == 1)
-            dims[1] = 1, nd = 2;
-        mxSetCell(plhs[0], w, new_single(nd, dims));
     }
+    uint64_t out_bytes = 0;
+    for (size_t w = 0; w < nwant; w++)
+        out_bytes += order[w].numel * sizeof(float);
+    if (st_check_memory(out_bytes, file, &err) != 0)
+        mexutil_raise(&err);
     if (nwant > 0) {
-        st_map m;
+        qsort(order, nwant, sizeof *order, larger_first);
+
+        st_map m __attribute__((cleanup(st_unmap))) = {NULL, 0};
         if (st_map_file(file, fsize, &m, &err) != 0)
             mexutil_raise(&err);
-        const unsigned char *data = m.data + 8 + hlen;
-        /* Output pointers first (mx* calls stay on this thread), then the
-         * tensors are decoded by the OpenMP threads, largest share first. */
-        float **dst = mxCalloc(nwant, sizeof *dst);
-        for (size_t w = 0; w < nwant; w++)
-            dst[w] = (float *)mxGetData(mxGetCell(plhs[0], w));
-        #pragma omp parallel for schedule(dynamic, 1) if (nwant > 1 && fsize > ((uint64_t)1 << 24))
-        for (size_t w = 0; w < nwant; w++) {
-            const st_entry *x = &e[idx[w]];
-            st_decode(data + x->begin, x->dtype, x->shape, x->ndim, dst[w]);
+        st_decode_task *task = mxCalloc(nwant, sizeof *task);
+        for (size_t t = 0; t < nwant; t++) {
+            const st_entry *x = &e[idx[order[t].w]];
+            task[t].src = m.data + 8 + hlen + x->begin;
+            task[t].dtype = x->dtype;
+            task[t].ndim = x->ndim;
+            for (size_t d = 0; d < x->ndim; d++)
+                task[t].shape[d] = x->shape[d];
         }
-        mxFree(dst);
-        st_unmap(&m);
+        int nthreads = fsize > ((uint64_t)1 << 24) ? omp_get_max_threads() : 1;
+        st_decode_queue *q __attribute__((cleanup(abort_queue))) = st_queue_start(task, nwant, nthreads);
+        if (q == NULL)
+            mexErrMsgIdAndTxt("cka:safetensors:noMemory", "%s: out of memory", file);
+        for (size_t t = 0; t < nwant; t++) {
+            const st_entry *x = &e[idx[order[t].w]];
+            mwSize dims[ST_MAX_DIMS + 1];
+            mwSize nd = (mwSize)x->ndim;
+            for (size_t d = 0; d < x->ndim; d++)
+                dims[d] = (mwSize)x->shape[d];
+            if (nd == 0)
+                dims[0] = 1, dims[1] = 1, nd = 2;
+            else if (nd == 1)
+                dims[1] = 1, nd = 2;
+            mxArray *a = new_single(nd, dims);
+            if (a == NULL) {
+                abort_queue(&q);
+                mexErrMsgIdAndTxt("cka:safetensors:noMemory",
+                                  "%s: cannot allocate %.1f MB for tensor \"%s\"", file,
+                                  (double)st_numel(x) * 4 / 1e6, x->name);
+            }
+            mxSetCell(plhs[0], order[t].w, a);
+            st_queue_publish(q, t, (float *)mxGetData(a));
+        }
+        st_queue_finish(q);
+        q = NULL;
+        mxFree(task);
     }
     for (size_t k = 0; k < n; k++)
         mxFree((void *)e[k].name);
     mxFree(e);
     mxFree(idx);
+    mxFree(order);
     mxFree(file);
 }

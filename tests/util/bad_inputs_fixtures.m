@@ -27,6 +27,14 @@ function F = bad_inputs_fixtures ()
   write_bytes (fullfile (d, "huge_header.safetensors"), [uint8([255 255 255 255 0 0 0 0]) uint8("{}")]);
   write_bytes (fullfile (d, "text.safetensors"), uint8 ("hello, not a safetensors file"));
   write_bytes (fullfile (d, "empty.safetensors"), uint8 ([]));
+  ## a header claiming one 1 TB tensor, over a sparse file of that size
+  hdr = sprintf ('{"w":{"dtype":"F32","shape":[%d],"data_offsets":[0,%d]}}', 2^38, 2^40);
+  f = fullfile (d, "terabyte.safetensors");
+  write_bytes (f, [typecast(uint64 (numel (hdr)), "uint8"), uint8(hdr)]);
+  [st, out] = system (sprintf ("truncate -s %d '%s'", 8 + numel (hdr) + 2^40, f));
+  if (st != 0)
+    error ("bad_inputs_fixtures: cannot make a sparse file: %s", out);
+  endif
   ## a model folder whose weights are truncated
   mkdir (fullfile (d, "partial"));
   copyfile (fullfile (d, "good", "config.json"), fullfile (d, "partial", "config.json"));
