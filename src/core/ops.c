@@ -181,6 +181,46 @@ void ops_positions(float *out, const float *table, int64_t num, int64_t dim, int
             out[t * dim + j] = table[t + j * num];
 }
 
+void ops_to_colmajor(float *dst, const float *src, const int64_t *shape, int ndim)
+{
+    enum { TILE = 16 };
+    int64_t total = 1;
+    for (int k = 0; k < ndim; k++)
+        total *= shape[k];
+    if (ndim <= 1 || total == 0) {
+        memcpy(dst, src, (size_t)total * sizeof *dst);
+        return;
+    }
+    /* src = [A][middle...][Z] row-major; dst(a, middle, z) column-major */
+    const int64_t A = shape[0], Z = shape[ndim - 1], M = total / (A * Z);
+    #pragma omp parallel for schedule(static) if (total > OPS_PAR_MIN)
+    for (int64_t m = 0; m < M; m++) {
+        /* m is the row-major index of the middle coordinates; their
+         * column-major index mc places the slice in dst */
+        int64_t rest = m, mc = 0, cm_stride = 1, coord[8];
+        for (int k = ndim - 2; k >= 1; k--) {
+            coord[k] = rest % shape[k];
+            rest /= shape[k];
+        }
+        for (int k = 1; k <= ndim - 2; k++) {
+            mc += coord[k] * cm_stride;
+            cm_stride *= shape[k];
+        }
+        const float *s = src + m * Z;            /* row a at s + a * M * Z */
+        float *d = dst + mc * A;                 /* column z at d + z * A * M */
+        const int64_t ls = M * Z, ld = A * M;
+        for (int64_t a0 = 0; a0 < A; a0 += TILE) {
+            const int64_t a1 = a0 + TILE < A ? a0 + TILE : A;
+            for (int64_t z0 = 0; z0 < Z; z0 += TILE) {
+                const int64_t z1 = z0 + TILE < Z ? z0 + TILE : Z;
+                for (int64_t z = z0; z < z1; z++)
+                    for (int64_t a = a0; a < a1; a++)
+                        d[a + z * ld] = s[a * ls + z];
+            }
+        }
+    }
+}
+
 void ops_add(float *y, const float *a, int64_t n)
 {
     #pragma omp parallel for if (n > OPS_PAR_MIN)

@@ -53,6 +53,12 @@ void ops_positions_add(float *y, const float *table, int64_t num, int64_t dim,
 /* out[t, :] = table[t, :], t < T: the [1, T, dim] tensor a position hook sees. */
 void ops_positions(float *out, const float *table, int64_t num, int64_t dim, int64_t T);
 
+/* dst (column-major, Octave's layout) = src (row-major, PyTorch's) for a
+ * tensor of the given shape (ndim <= 8): dst(i0, ..., ik) =
+ * src[i0][...][ik].  Tiled transposes between the first and last axis, one
+ * per index of the middle axes, spread over the OpenMP threads. */
+void ops_to_colmajor(float *dst, const float *src, const int64_t *shape, int ndim);
+
 /* y += a, n elements. */
 void ops_add(float *y, const float *a, int64_t n);
 /* x /= s, n elements (float32 division, as PyTorch's tensor / scalar). */

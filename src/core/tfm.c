@@ -302,3 +302,8 @@ int tfm_forward(const tfm_model *m, const tfm_batch *bt, const tfm_hook_request 
     free(ws);
     return rc;
 }
+
+void tfm_activation_to_colmajor(const tfm_activation *act, float *dst)
+{
+    ops_to_colmajor(dst, act->data, act->shape, act->ndim);
+}

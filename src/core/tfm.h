@@ -188,6 +188,10 @@ typedef struct tfm_activation {
     int64_t shape[4];
 } tfm_activation;
 
+/* The activation in Octave's column-major layout with the same shape:
+ * dst(i0, ..., ik) = act[i0][...][ik] (dst holds numel floats). */
+void tfm_activation_to_colmajor(const tfm_activation *act, float *dst);
+
 /* The sink.  Called on the calling thread (never from an OpenMP worker),
  * once per request, in the order the modules finish their forward (the
  * PyTorch hook order).  Return 0 to continue; nonzero (after filling err)

@@ -25,29 +25,6 @@ static char *cell_string(const mxArray *c, size_t k, const char *what)
     return stmex_string(s);
 }
 
-/* A single array owned by Octave, created by zeros(): the C MEX API of
- * Octave 7 copies an mxCreate*Array result element by element when it is
- * returned (a second pass over freshly faulted memory, which doubled the
- * load time of large checkpoints), while the data of an Octave value from
- * mexCallMATLAB is returned as it is.  The array is new and unshared, so
- * writing into it is safe.  NULL when zeros fails (out of memory): the
- * call is trapped, so no error unwinds past the running decode workers. */
-static mxArray *new_single(mwSize nd, const mwSize *dims)
-{
-    mxArray *in[2], *out[1] = {NULL};
-    in[0] = mxCreateDoubleMatrix(1, nd, mxREAL);
-    double *d = mxGetPr(in[0]);
-    for (mwSize k = 0; k < nd; k++)
-        d[k] = (double)dims[k];
-    in[1] = mxCreateString("single");
-    mxArray *failed = mexCallMATLABWithTrap(1, out, 2, in, "zeros");
-    mxDestroyArray(in[0]);
-    mxDestroyArray(in[1]);
-    if (failed != NULL || out[0] == NULL || !mxIsSingle(out[0]) || mxGetData(out[0]) == NULL)
-        return NULL;
-    return out[0];
-}
-
 static void abort_queue(st_decode_queue **q)
 {
     st_queue_abort(*q);
@@ -173,7 +150,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
                 dims[0] = 1, dims[1] = 1, nd = 2;
             else if (nd == 1)
                 dims[1] = 1, nd = 2;
-            mxArray *a = new_single(nd, dims);
+            mxArray *a = mexutil_new_single(nd, dims);
             if (a == NULL) {
                 abort_queue(&q);
                 mexErrMsgIdAndTxt("cka:safetensors:noMemory",

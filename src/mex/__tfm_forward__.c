@@ -24,27 +24,16 @@ typedef struct sink_ctx {
  * (PyTorch) shape. */
 static int sink(void *vctx, int r, const tfm_activation *a, cka_error *err)
 {
-    (void)err;
     sink_ctx *ctx = vctx;
     mwSize dims[4] = {1, 1, 1, 1};
-    int64_t s[4] = {1, 1, 1, 1};
-    for (int k = 0; k < a->ndim; k++) {
+    for (int k = 0; k < a->ndim; k++)
         dims[k] = (mwSize)a->shape[k];
-        s[k] = a->shape[k];
-    }
-    mxArray *o = mxCreateNumericArray((mwSize)(a->ndim < 2 ? 2 : a->ndim), dims,
-                                      mxSINGLE_CLASS, mxREAL);
-    float *dst = (float *)mxGetData(o);
-    const float *src = a->data;
-    /* dst(i0, i1, i2, i3) = src[i0][i1][i2][i3]: read contiguously. */
-    const int64_t st1 = s[0], st2 = s[0] * s[1], st3 = s[0] * s[1] * s[2];
-    for (int64_t i0 = 0; i0 < s[0]; i0++)
-        for (int64_t i1 = 0; i1 < s[1]; i1++)
-            for (int64_t i2 = 0; i2 < s[2]; i2++) {
-                float *d = dst + i0 + i1 * st1 + i2 * st2;
-                for (int64_t i3 = 0; i3 < s[3]; i3++)
-                    d[i3 * st3] = *src++;
-            }
+    mxArray *o = mexutil_new_single((mwSize)(a->ndim < 2 ? 2 : a->ndim), dims);
+    if (o == NULL)
+        return cka_error_set(err, "cka:memory:outOfMemory",
+                             "out of memory for the output of hook %d", r + 1);
+    if (mxGetNumberOfElements(o) > 0)
+        tfm_activation_to_colmajor(a, (float *)mxGetData(o));
     if (ctx->out[r] != NULL)
         mxDestroyArray(ctx->out[r]);
     ctx->out[r] = o;

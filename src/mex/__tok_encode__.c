@@ -8,30 +8,21 @@
  * {position (1-based), token string}.  No special tokens are added here
  * ([CLS] etc. are tfm_encode's business).
  *
- * The hash tables (vocabulary, merges) are built on every call; their cost
- * is reported by tests/bench/bench_tokenizers.m. */
+ * The model (hash tables of the vocabulary and merges) is kept between calls
+ * and rebuilt only when tok differs from the one it was built from
+ * (tok_cache.h); tests/bench/bench_tokenizers.m reports both costs. */
 #include "mex_util.h"
 #include "tok_mex.h"
-#include "wordpiece.h"
-#include "bpe.h"
+#include "tok_cache.h"
 
 #include <stdio.h>
 #include <string.h>
 
-typedef struct enc_state {
-    int is_bpe;
-    wp_model wp;
-    bpe_model bpe;
-    tok_out out;
-} enc_state;
+static tok_cache cache;
 
-static void free_state(enc_state *st)
+static void free_cache(void)
 {
-    if (st->is_bpe)
-        bpe_free(&st->bpe);
-    else
-        wp_free(&st->wp);
-    tok_out_free(&st->out);
+    tok_cache_free(&cache);
 }
 
 static mxArray *ids_row(const tok_out *o)
@@ -86,57 +77,64 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mexutil_raise(&err);
     }
 
-    enc_state st;
-    memset(&st, 0, sizeof st);
-    cka_error err;
-    cka_error_clear(&err);
+    tok_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.nvocab = nvocab;
+    spec.vocab = vocab;
+    spec.nspecial = nspecial;
+    spec.special = special;
+    spec.special_id = special_id;
+    spec.unk = unk;
     if (type.n == 9 && memcmp(type.s, "wordpiece", 9) == 0) {
-        wp_options o;
-        o.lowercase = tokmex_scalar(tok, "lowercase") != 0;
+        wp_options *o = &spec.wp;
+        o->lowercase = tokmex_scalar(tok, "lowercase") != 0;
         const mxArray *sa = tokmex_field(tok, "strip_accents");
-        o.strip_accents = mxIsEmpty(sa) ? -1 : (tokmex_scalar(tok, "strip_accents") != 0);
-        o.chinese = tokmex_scalar(tok, "tokenize_chinese_chars") != 0;
-        o.clean_text = tokmex_scalar(tok, "clean_text") != 0;
-        o.nfc = tokmex_scalar(tok, "nfc") != 0;
+        o->strip_accents = mxIsEmpty(sa) ? -1 : (tokmex_scalar(tok, "strip_accents") != 0);
+        o->chinese = tokmex_scalar(tok, "tokenize_chinese_chars") != 0;
+        o->clean_text = tokmex_scalar(tok, "clean_text") != 0;
+        o->nfc = tokmex_scalar(tok, "nfc") != 0;
         double mc = tokmex_scalar(tok, "max_input_chars_per_word");
         if (!(mc >= 1 && mc <= 1e6))
             mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.max_input_chars_per_word must be in 1..1e6");
-        o.max_chars = (int)mc;
-        o.prefix = tokmex_string_field(tok, "continuing_subword_prefix");
-        o.unk = unk;
-        if (wp_init(&st.wp, &o, nvocab, vocab, nspecial, special, special_id, &err) != 0)
-            mexutil_raise(&err);
+        o->max_chars = (int)mc;
+        o->prefix = tokmex_string_field(tok, "continuing_subword_prefix");
+        o->unk = unk;
     } else if (type.n == 3 && memcmp(type.s, "bpe", 3) == 0) {
-        st.is_bpe = 1;
+        spec.is_bpe = 1;
         const mxArray *mg = tokmex_field(tok, "merges");
         size_t nm;
         tok_str *mm = tokmex_cellstr(mg, "tok.merges", &nm);
         if (nm > 0 && (mxGetNumberOfDimensions(mg) != 2 || mxGetN(mg) != 2))
             mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.merges must be an n x 2 cellstr");
-        size_t nmerge = nm / 2;
-        int aps = tokmex_scalar(tok, "add_prefix_space") != 0;
-        if (bpe_init(&st.bpe, nvocab, vocab, nmerge, mm, mm + nmerge, &unk, nspecial, special,
-                     special_id, aps, &err) != 0)
-            mexutil_raise(&err);
+        spec.nmerge = nm / 2;
+        spec.left = mm;
+        spec.right = mm + spec.nmerge;
+        spec.add_prefix_space = tokmex_scalar(tok, "add_prefix_space") != 0;
     } else
         mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.type must be \"wordpiece\" or \"bpe\"");
 
+    cka_error err;
+    cka_error_clear(&err);
+    mexAtExit(free_cache);
+    tok_model *model;
+    if (tok_cache_get(&cache, &spec, &model, &err) != 0)
+        mexutil_raise(&err);
+
     int want_odd = nlhs > 1;
-    tok_out_init(&st.out, 0);
+    tok_out out;
+    tok_out_init(&out, 0);
     plhs[0] = mxCreateCellMatrix((mwSize)ntext, 1);
     if (want_odd)
         plhs[1] = mxCreateCellMatrix((mwSize)ntext, 1);
     for (size_t k = 0; k < ntext; k++) {
-        tok_out_reset(&st.out);
-        int rc = st.is_bpe ? bpe_encode(&st.bpe, texts[k].s, texts[k].n, &st.out, &err)
-                           : wp_encode(&st.wp, texts[k].s, texts[k].n, &st.out, &err);
-        if (rc != 0) {
-            free_state(&st);
+        tok_out_reset(&out);
+        if (tok_model_encode(model, texts[k].s, texts[k].n, &out, &err) != 0) {
+            tok_out_free(&out);
             mexutil_raise(&err);
         }
-        mxSetCell(plhs[0], (mwIndex)k, ids_row(&st.out));
+        mxSetCell(plhs[0], (mwIndex)k, ids_row(&out));
         if (want_odd)
-            mxSetCell(plhs[1], (mwIndex)k, odd_cell(&st.out));
+            mxSetCell(plhs[1], (mwIndex)k, odd_cell(&out));
     }
-    free_state(&st);
+    tok_out_free(&out);
 }

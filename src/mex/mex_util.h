@@ -17,6 +17,31 @@ static inline void mexutil_raise(const cka_error *err)
                       err->msg[0] ? err->msg : "unknown error");
 }
 
+/* A new single array of nd dims, owned by Octave, created by zeros(): the
+ * C MEX API of Octave 7 copies an mxCreate*Array result element by element
+ * when it is returned (a second pass over freshly faulted memory, which
+ * doubled the time of loading checkpoints and of returning activations),
+ * while the data of an Octave value from mexCallMATLAB is returned as it
+ * is.  The array is new and unshared, so writing into it is safe.  NULL
+ * when zeros fails: the call is trapped, so no error unwinds through the
+ * caller (running threads, a forward pass in progress). */
+static inline mxArray *mexutil_new_single(mwSize nd, const mwSize *dims)
+{
+    mxArray *in[2], *out[1] = {NULL};
+    in[0] = mxCreateDoubleMatrix(1, nd, mxREAL);
+    double *d = mxGetPr(in[0]);
+    for (mwSize k = 0; k < nd; k++)
+        d[k] = (double)dims[k];
+    in[1] = mxCreateString("single");
+    mxArray *failed = mexCallMATLABWithTrap(1, out, 2, in, "zeros");
+    mxDestroyArray(in[0]);
+    mxDestroyArray(in[1]);
+    if (failed != NULL || out[0] == NULL || !mxIsSingle(out[0]) ||
+        (mxGetNumberOfElements(out[0]) > 0 && mxGetData(out[0]) == NULL))
+        return NULL;
+    return out[0];
+}
+
 /* A real, non-sparse double array, else an error naming the argument. */
 static inline const double *mexutil_get_doubles(const mxArray *a, const char *what)
 {

@@ -125,6 +125,25 @@ for k = 1:rows (cases)
                ifelse_str (big, "<= 0.10"), ifelse_str (big, tf (ok)),
                "LayerNorm, GELU, softmax+masks, residuals, embeddings, bias preload");
   if (big)
+    ## Hooks: one MEX call per forward whatever their number; what a hook
+    ## costs is copying its output into an Octave array.
+    first = struct ("bert", "embeddings", "gpt2", "drop", "distilbert", "embeddings").(arch);
+    hooks = [{first}, tfm_modules(model, "blocks")(:)'];
+    th = zeros (1, nrep);  hs = th;
+    for r = 1:nrep
+      __tfm_forward__ ("profile", true);
+      t0 = tic ();
+      [~, acts] = tfm_forward (model, ids, "AttentionMask", mask, "Hooks", hooks);
+      th(r) = toc (t0);
+      p = __tfm_forward__ ("profile", false);
+      hs(r) = p(3) / p(1);
+    endfor
+    mbh = sum (cellfun (@numel, acts)) * 4 / 1e6;
+    clear acts;
+    R = add_row (R, "forward", sprintf ("%s with %d block-output hooks: hook copies' share", label,
+                                        numel (hooks)), "fraction", hs, "", "",
+                 sprintf ("%.0f MB copied out; %.2f ms per hook", mbh,
+                          1e3 * median (hs .* th) / numel (hooks)));
     models.(arch) = model;
   endif
   clear model;

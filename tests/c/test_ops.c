@@ -167,8 +167,54 @@ static void test_gelu_new_matches_formula(void)
     free(y);
 }
 
+/* ops_to_colmajor against the index formula, on shapes with and without
+ * whole tiles, singleton axes, and sizes above the threading threshold. */
+static void test_to_colmajor(void)
+{
+    static const int64_t shapes[][5] = {
+        {1, 7}, {2, 3, 5}, {2, 17, 33}, {1, 9, 40}, {16, 128, 96}, {3, 1, 2, 5},
+        {2, 3, 4, 5}, {4, 6, 19, 19}, {1, 1, 1, 1}, {3, 0, 2}, {5, 2, 3, 1},
+    };
+    static const int ndims[] = {2, 3, 3, 3, 3, 4, 4, 4, 4, 3, 4};
+    /* 1-D: a plain copy */
+    float a[5] = {1, 2, 3, 4, 5}, b[5] = {0};
+    int64_t n5 = 5;
+    ops_to_colmajor(b, a, &n5, 1);
+    CHECK(memcmp(a, b, sizeof a) == 0, "1-D copy");
+    for (size_t c = 0; c < sizeof ndims / sizeof *ndims; c++) {
+        const int64_t *sh = shapes[c];
+        int nd = ndims[c];
+        int64_t total = 1;
+        for (int k = 0; k < nd; k++)
+            total *= sh[k];
+        float *src = malloc((size_t)(total ? total : 1) * sizeof *src);
+        float *dst = malloc((size_t)(total ? total : 1) * sizeof *dst);
+        for (int64_t i = 0; i < total; i++)
+            src[i] = (float)i;
+        ops_to_colmajor(dst, src, sh, nd);
+        int bad = 0;
+        for (int64_t i = 0; i < total && !bad; i++) {
+            /* row-major index i -> coordinates -> column-major index */
+            int64_t rest = i, j = 0, stride = 1, coord[4];
+            for (int k = nd - 1; k >= 0; k--) {
+                coord[k] = rest % sh[k];
+                rest /= sh[k];
+            }
+            for (int k = 0; k < nd; k++) {
+                j += coord[k] * stride;
+                stride *= sh[k];
+            }
+            bad = dst[j] != src[i];
+        }
+        CHECK(!bad, "shape case %zu", c);
+        free(src);
+        free(dst);
+    }
+}
+
 int main(void)
 {
+    RUN(test_to_colmajor);
     RUN(test_gelu_new_matches_formula);
     RUN(test_exp_floats);
     RUN(test_softmax_rows);
