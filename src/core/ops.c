@@ -193,18 +193,18 @@ void ops_to_colmajor(float *dst, const float *src, const int64_t *shape, int ndi
     }
     /* src = [A][middle...][Z] row-major; dst(a, middle, z) column-major */
     const int64_t A = shape[0], Z = shape[ndim - 1], M = total / (A * Z);
+    int64_t cm_stride[8]; /* column-major strides of the middle axes */
+    cm_stride[1] = 1;
+    for (int k = 2; k <= ndim - 2; k++)
+        cm_stride[k] = cm_stride[k - 1] * shape[k - 1];
     #pragma omp parallel for schedule(static) if (total > OPS_PAR_MIN)
     for (int64_t m = 0; m < M; m++) {
         /* m is the row-major index of the middle coordinates; their
          * column-major index mc places the slice in dst */
-        int64_t rest = m, mc = 0, cm_stride = 1, coord[8];
+        int64_t rest = m, mc = 0;
         for (int k = ndim - 2; k >= 1; k--) {
-            coord[k] = rest % shape[k];
+            mc += rest % shape[k] * cm_stride[k];
             rest /= shape[k];
-        }
-        for (int k = 1; k <= ndim - 2; k++) {
-            mc += coord[k] * cm_stride;
-            cm_stride *= shape[k];
         }
         const float *s = src + m * Z;            /* row a at s + a * M * Z */
         float *d = dst + mc * A;                 /* column z at d + z * A * M */

@@ -90,24 +90,19 @@ static int copy_spec(tok_cache *c, const tok_spec *s, cka_error *err)
     c->spec = *s;
     size_t pos = 0;
     tok_str *p = c->strs;
-    copy_strs(p, s->vocab, s->nvocab, c->store, &pos);
-    c->spec.vocab = p;
-    p += s->nvocab;
-    copy_strs(p, s->left, s->nmerge, c->store, &pos);
-    c->spec.left = p;
-    p += s->nmerge;
-    copy_strs(p, s->right, s->nmerge, c->store, &pos);
-    c->spec.right = p;
-    p += s->nmerge;
-    copy_strs(p, s->special, s->nspecial, c->store, &pos);
-    c->spec.special = p;
-    p += s->nspecial;
-    copy_strs(p, &s->wp.prefix, 1, c->store, &pos);
-    c->spec.wp.prefix = *p++;
-    copy_strs(p, &s->wp.unk, 1, c->store, &pos);
-    c->spec.wp.unk = *p++;
-    copy_strs(p, &s->unk, 1, c->store, &pos);
-    c->spec.unk = *p;
+    struct { const tok_str *src; size_t n; const tok_str **view; } lists[] = {
+        {s->vocab, s->nvocab, &c->spec.vocab}, {s->left, s->nmerge, &c->spec.left},
+        {s->right, s->nmerge, &c->spec.right}, {s->special, s->nspecial, &c->spec.special}};
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++) {
+        copy_strs(p, lists[k].src, lists[k].n, c->store, &pos);
+        *lists[k].view = p;
+        p += lists[k].n;
+    }
+    tok_str *single[] = {&c->spec.wp.prefix, &c->spec.wp.unk, &c->spec.unk};
+    for (size_t k = 0; k < sizeof single / sizeof *single; k++) {
+        copy_strs(p, single[k], 1, c->store, &pos); /* still the caller's view */
+        *single[k] = *p++;
+    }
     if (s->nspecial)
         memcpy(c->ids, s->special_id, s->nspecial * sizeof *c->ids);
     c->spec.special_id = c->ids;
