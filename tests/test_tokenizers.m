@@ -273,3 +273,30 @@
 %!   assert (again, bids{k});
 %!   assert (numel (bt{k}), numel (bids{k}));
 %! endfor
+
+## The C tables are kept between calls: an edited tokenizer struct (one
+## vocabulary string, one merge, one option) must never be served the
+## tables of the original, and the original must still work after it.
+%!test
+%! [t0, i0] = tfm_tokenize (bert, "hello world");
+%! b2 = bert;
+%! b2.vocab{i0(strcmp (t0, "hello")) + 1} = "zzzz";   # "hello" is gone
+%! [t2, i2] = tfm_tokenize (b2, "hello world");
+%! assert (! isequal (i2, i0));
+%! assert (! any (strcmp (t2, "hello")));
+%! [~, i3] = tfm_tokenize (bert, "hello world");
+%! assert (i3, i0);
+%! b3 = bert;  b3.lowercase = false;
+%! [~, i4] = tfm_tokenize (b3, "Hello");
+%! [~, i5] = tfm_tokenize (bert, "Hello");
+%! assert (! isequal (i4, i5));
+%!test
+%! [t0, i0] = tfm_tokenize (gpt2, " the");
+%! g2 = gpt2;
+%! k = find (strcmp (g2.merges(:, 1), "\xc4\xa0t") & strcmp (g2.merges(:, 2), "he"));
+%! assert (numel (k), 1);
+%! g2.merges(k, :) = {"x", "y"};                 # no merge to "Ġthe" any more
+%! [t2, i2] = tfm_tokenize (g2, " the");
+%! assert (! isequal (i2, i0));
+%! [t3, i3] = tfm_tokenize (gpt2, " the");
+%! assert (i3, i0);

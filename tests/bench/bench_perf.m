@@ -96,11 +96,10 @@ for k = 1:rows (cases)
   mask = ones (Bt, T);
   mask(end, T/2+1:end) = 0;
   tfm_forward (model, ids, "AttentionMask", mask);        # warm-up
-  ## the peak again right before: the ratio compares like with like on a
-  ## machine whose load or clock changes
+  ## the peak again right before and right after: the ratio compares like
+  ## with like on a shared machine whose speed drifts (the best of the six
+  ## runs: a conservative ratio)
   pk = sgemm_rate (2048, 3);
-  R = add_row (R, "peak", ["sgemm 2048 before " label], "GFLOP/s", pk, "", "", "");
-  pk = median (pk);
   t = zeros (1, nrep);  ew = zeros (1, nrep);  flop = 0;
   for r = 1:nrep
     __tfm_forward__ ("profile", true);
@@ -112,6 +111,9 @@ for k = 1:rows (cases)
     flop = p(4);
   endfor
   gf = flop ./ t / 1e9;
+  pk = [pk, sgemm_rate(2048, 3)];
+  R = add_row (R, "peak", ["sgemm 2048 around " label], "GFLOP/s", pk, "", "", "");
+  pk = max (pk);
   big = k >= 4;
   R = add_row (R, "forward", [label sprintf(" B=%d T=%d", Bt, T)], "tokens/s", Bt * T ./ t,
                "", "", "");
@@ -119,7 +121,8 @@ for k = 1:rows (cases)
                "", "", sprintf ("%.1f GFLOP per forward", flop / 1e9));
   ok = median (gf) / pk >= 0.70;
   R = add_row (R, "forward", [label " / sgemm peak"], "ratio", gf / pk,
-               ifelse_str (big, ">= 0.70"), ifelse_str (big, tf (ok)), "");
+               ifelse_str (big, ">= 0.70"), ifelse_str (big, tf (ok)),
+               sprintf ("against the best sgemm run around it, %.1f GFLOP/s", pk));
   ok = median (ew) <= 0.10;
   R = add_row (R, "forward", [label " element-wise share"], "fraction", ew,
                ifelse_str (big, "<= 0.10"), ifelse_str (big, tf (ok)),
@@ -193,6 +196,35 @@ unwind_protect
   ok = median (mb ./ tl) >= 1000;
   R = add_row (R, "load", sprintf ("tfm_load BERT-base F32 %.0f MB, warm cache", mb), "MB/s",
                mb ./ tl, ">= 1000", tf (ok), "");
+  ## What a user's first load costs: a fresh octave-cli (MEX files already
+  ## loaded by a small checkpoint), whose output pages are all new to the
+  ## process.  Octave allocates (and zero-fills) them on one thread, 4 KB
+  ## page by page; with glibc's transparent-huge-page tunable that is ~5x
+  ## cheaper.  Both are reported, neither is the target row.
+  octave = getenv ("OCTAVE");
+  if (isempty (octave))
+    octave = "octave-cli";
+  endif
+  small = tempname ();
+  tfm_save (tfm_create ("bert", "hidden_size", 32, "num_hidden_layers", 1, "num_attention_heads", 2,
+                        "intermediate_size", 64, "vocab_size", 100), small);
+  cmd = sprintf (["%s --no-gui --norc --no-history --silent --eval \"addpath ('%s', '%s'); " ...
+                  "m = tfm_load ('%s'); clear m; t0 = tic (); m = tfm_load ('%s'); " ...
+                  "printf ('FIRST %%.6f\\n', toc (t0));\""], octave,
+                 fileparts (file_in_loadpath ("__safetensors_read__.mex")),
+                 fileparts (which ("tfm_load")), small, dir);
+  for env = {"", "GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "}
+    tf1 = zeros (1, 3);
+    for r = 1:3
+      [~, o] = system ([env{1} cmd]);
+      tf1(r) = sscanf (regexp (o, 'FIRST ([\d.]+)', "tokens", "once"){1}, "%f");
+    endfor
+    R = add_row (R, "load", sprintf ("tfm_load first load in a fresh process%s",
+                                     ifelse_str (! isempty (env{1}), ", glibc.malloc.hugetlb=1")),
+                 "MB/s", mb ./ tf1, "", "", "");
+  endfor
+  confirm_recursive_rmdir (false, "local");
+  rmdir (small, "s");
 unwind_protect_cleanup
   confirm_recursive_rmdir (false, "local");
   if (isfolder (dir))
@@ -204,10 +236,6 @@ end_unwind_protect
 ## only grows).  Run last: system() forks this ~1 GB process, and the
 ## copy-on-write faults that leaves behind halved the speed of the tfm_load
 ## measurement when it came after.
-octave = getenv ("OCTAVE");
-if (isempty (octave))
-  octave = "octave-cli";
-endif
 src = fileparts (file_in_loadpath ("__cka_compare_batch__.mex"));
 inst = fileparts (which ("cka_compare"));
 prolog = sprintf (["addpath ('%s', '%s'); hwm = @() sscanf (regexp (fileread ('/proc/self/status'), " ...
