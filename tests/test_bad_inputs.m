@@ -330,6 +330,14 @@
 %! fns = unique (cellfun (@(r) r{1}, rows, "uniformoutput", false));
 %! assert (setdiff (strrep ({pub.name}, ".m", ""), fns), cell (1, 0));
 
+## Errors raised in C name the public function the user called (the
+## innermost one), never the internal __gateway__ (whose name Octave's
+## mexErrMsgIdAndTxt would put first).
+%!error <^tfm_forward: input_ids\(1,2\) = 50> tfm_forward (m, [1 50])
+%!error <^tfm_load: .*partial.model\.safetensors: tensor> tfm_load (fullfile (d, "partial"))
+%!error <^safetensors_read: .*truncated\.safetensors> safetensors_read (fullfile (d, "truncated.safetensors"))
+%!error <^tfm_encode: text 1 is not valid UTF-8> tfm_encode (tfm_tokenizer (fixture_path ("tokenizers", "gpt2")), "a\xff")
+
 %!test
 %! ## clean up the fixture folder (last block)
 %! confirm_recursive_rmdir (false, "local");

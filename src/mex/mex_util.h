@@ -7,10 +7,83 @@
 #include "mex.h"
 #include "cka_error.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
+/* The public function the user called, for error messages: the innermost
+ * function on Octave's call stack that is not internal (a __name__
+ * gateway, an anonymous function or a private/ helper; a subfunction
+ * counts as its file's main function).  Without one (a gateway called directly), the gateway's name
+ * without its underscores. */
+static inline void mexutil_public_name(char *buf, size_t len)
+{
+    const char *self = mexFunctionName();
+    size_t n = strlen(self);
+    if (n > 4 && strncmp(self, "__", 2) == 0 && strcmp(self + n - 2, "__") == 0)
+        snprintf(buf, len, "%.*s", (int)(n - 4), self + 2);
+    else
+        snprintf(buf, len, "%s", self);
+    mxArray *st = NULL;
+    mxArray *failed = mexCallMATLABWithTrap(1, &st, 0, NULL, "dbstack");
+    if (failed != NULL || st == NULL || !mxIsStruct(st))
+        return;
+    for (size_t k = 0; k < mxGetNumberOfElements(st); k++) {
+        const mxArray *name = mxGetField(st, k, "name"), *file = mxGetField(st, k, "file");
+        char fn[256], fl[4096];
+        if (name == NULL || !mxIsChar(name) || mxGetString(name, fn, sizeof fn) != 0)
+            continue;
+        if (file == NULL || !mxIsChar(file) || mxGetString(file, fl, sizeof fl) != 0)
+            fl[0] = '\0';
+        if (strncmp(fn, "__", 2) == 0 || fn[0] == '@' || strstr(fl, "/private/") != NULL)
+            continue; /* gateways, anonymous functions, private helpers */
+        char *sub = strchr(fn, '>');
+        if (sub != NULL)
+            *sub = '\0';
+        snprintf(buf, len, "%s", fn);
+        break;
+    }
+    mxDestroyArray(st);
+}
+
+/* Raises an Octave error with identifier id, its message prefixed with the
+ * public function's name.  mexErrMsgIdAndTxt itself would prefix the name
+ * of the MEX file ("__tfm_forward__: ..."), which users never call, so the
+ * error goes through Octave's error() with a message struct instead (used
+ * verbatim: no format processing).  Every gateway error comes here, through
+ * the macro below. */
+__attribute__((noreturn, format(printf, 2, 3)))
+static inline void mexutil_error(const char *id, const char *fmt, ...)
+{
+    char msg[4096], who[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mexutil_public_name(who, sizeof who);
+    size_t wn = strlen(who);
+    /* messages of internal checks already name their gateway */
+    const int named = strncmp(msg, "__", 2) == 0 ||
+                      (strncmp(msg, who, wn) == 0 && msg[wn] == ':');
+    char full[4096 + 300];
+    if (named)
+        snprintf(full, sizeof full, "%s", msg);
+    else
+        snprintf(full, sizeof full, "%s: %s", who, msg);
+    const char *fields[2] = {"message", "identifier"};
+    mxArray *err = mxCreateStructMatrix(1, 1, 2, fields);
+    mxSetField(err, 0, "message", mxCreateString(full[0] ? full : "error"));
+    mxSetField(err, 0, "identifier", mxCreateString(id != NULL ? id : ""));
+    mexCallMATLAB(0, NULL, 1, &err, "error");
+    /* not reached: error() always raises */
+    mexErrMsgIdAndTxt(id, "%s", full);
+    __builtin_unreachable();
+}
+#define mexErrMsgIdAndTxt mexutil_error
+
 /* Raise a core error as an Octave error with its identifier. */
+__attribute__((noreturn))
 static inline void mexutil_raise(const cka_error *err)
 {
     mexErrMsgIdAndTxt(err->id[0] ? err->id : "cka:internal:error", "%s",
