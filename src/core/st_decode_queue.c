@@ -28,7 +28,7 @@ static void run_tasks(st_decode_queue *q)
             break;
         const st_decode_task *t = &q->tasks[q->next++];
         pthread_mutex_unlock(&q->mu);
-        st_decode(t->src, t->dtype, t->shape, t->ndim, t->dst);
+        st_decode(t->src, t->entry->dtype, t->entry->shape, t->entry->ndim, t->dst);
         pthread_mutex_lock(&q->mu);
     }
     pthread_mutex_unlock(&q->mu);

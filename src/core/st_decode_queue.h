@@ -22,10 +22,8 @@
 #include "safetensors.h"
 
 typedef struct st_decode_task {
-    const unsigned char *src; /* row-major bytes in the mapped file */
-    int dtype;                /* F32, F16, BF16 or F64 */
-    size_t ndim;
-    uint64_t shape[ST_MAX_DIMS];
+    const unsigned char *src; /* the tensor's row-major bytes in the mapped file */
+    const st_entry *entry;    /* its dtype (F32, F16, BF16 or F64) and shape */
     float *dst;               /* set by st_queue_publish */
 } st_decode_task;
 

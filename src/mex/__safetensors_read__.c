@@ -129,19 +129,15 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mexutil_raise(&err);
         st_decode_task *task = mxCalloc(nwant, sizeof *task);
         for (size_t t = 0; t < nwant; t++) {
-            const st_entry *x = &e[idx[order[t].w]];
-            task[t].src = m.data + 8 + hlen + x->begin;
-            task[t].dtype = x->dtype;
-            task[t].ndim = x->ndim;
-            for (size_t d = 0; d < x->ndim; d++)
-                task[t].shape[d] = x->shape[d];
+            task[t].entry = &e[idx[order[t].w]];
+            task[t].src = m.data + 8 + hlen + task[t].entry->begin;
         }
         int nthreads = fsize > ((uint64_t)1 << 24) ? omp_get_max_threads() : 1;
         st_decode_queue *q __attribute__((cleanup(abort_queue))) = st_queue_start(task, nwant, nthreads);
         if (q == NULL)
             mexErrMsgIdAndTxt("cka:safetensors:noMemory", "%s: out of memory", file);
         for (size_t t = 0; t < nwant; t++) {
-            const st_entry *x = &e[idx[order[t].w]];
+            const st_entry *x = task[t].entry;
             mwSize dims[ST_MAX_DIMS + 1];
             mwSize nd = (mwSize)x->ndim;
             for (size_t d = 0; d < x->ndim; d++)

@@ -14,6 +14,7 @@ enum { NTASK = 9 };
 typedef struct fixture {
     unsigned char *bytes[NTASK];
     uint64_t shape[NTASK][2];
+    st_entry entry[NTASK];
     st_decode_task task[NTASK];
     float *out[NTASK], *want[NTASK];
 } fixture;
@@ -32,9 +33,10 @@ static void make_fixture(fixture *f)
             f->bytes[k][i] = (unsigned char)((i * 37 + (size_t)k * 11) % 61); /* finite values */
         f->shape[k][0] = r;
         f->shape[k][1] = c;
-        f->task[k] = (st_decode_task){.src = f->bytes[k], .dtype = dt, .ndim = 2};
-        f->task[k].shape[0] = r;
-        f->task[k].shape[1] = c;
+        f->entry[k] = (st_entry){.dtype = dt, .ndim = 2};
+        f->entry[k].shape[0] = r;
+        f->entry[k].shape[1] = c;
+        f->task[k] = (st_decode_task){.src = f->bytes[k], .entry = &f->entry[k]};
         f->want[k] = malloc(n * sizeof(float));
         f->out[k] = malloc(n * sizeof(float));
         for (size_t i = 0; i < n; i++)
