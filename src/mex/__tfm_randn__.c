@@ -25,6 +25,10 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     uint64_t stream = get_u64(prhs[1], "STREAM");
     double sd = mexutil_get_scalar(prhs[2], "STD");
     uint64_t n = get_u64(prhs[3], "N");
-    plhs[0] = mxCreateNumericMatrix((mwSize)n, 1, mxSINGLE_CLASS, mxREAL);
-    tfm_randn(seed, stream, (float)sd, (float *)mxGetData(plhs[0]), (size_t)n);
+    mwSize dims[2] = {(mwSize)n, 1};
+    plhs[0] = mexutil_new_single(2, dims);
+    if (plhs[0] == NULL)
+        mexErrMsgIdAndTxt("cka:memory:outOfMemory", "out of memory for %g random numbers", (double)n);
+    if (n > 0)
+        tfm_randn(seed, stream, (float)sd, (float *)mxGetData(plhs[0]), (size_t)n);
 }
