@@ -15,8 +15,8 @@
 /* The public function the user called, for error messages: the innermost
  * function on Octave's call stack that is not internal (a __name__
  * gateway, an anonymous function or a private/ helper; a subfunction
- * counts as its file's main function).  Without one (a gateway called directly), the gateway's name
- * without its underscores. */
+ * counts as its file's main function).  Without one (a gateway called
+ * directly), the gateway's name without its underscores. */
 static inline void mexutil_public_name(char *buf, size_t len)
 {
     const char *self = mexFunctionName();
