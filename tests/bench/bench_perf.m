@@ -60,6 +60,10 @@ if (! isfolder (outdir))
   mkdir (outdir);
 endif
 here = fileparts (mfilename ("fullpath"));
+octave = getenv ("OCTAVE");                 # for the fresh-process measurements
+if (isempty (octave))
+  octave = "octave-cli";
+endif
 R = cell (0, 10);
 t_all = tic ();
 
@@ -184,6 +188,7 @@ endfor
 ## ---- (d) tfm_load of a ~440 MB float32 checkpoint ---------------------------
 clear gpt2;
 dir = tempname ();
+small = [];
 unwind_protect
   tfm_save (bert, dir);
   mb = stat (fullfile (dir, "model.safetensors")).size / 1e6;
@@ -199,12 +204,8 @@ unwind_protect
   ## What a user's first load costs: a fresh octave-cli (MEX files already
   ## loaded by a small checkpoint), whose output pages are all new to the
   ## process.  Octave allocates (and zero-fills) them on one thread, 4 KB
-  ## page by page; with glibc's transparent-huge-page tunable that is ~5x
-  ## cheaper.  Both are reported, neither is the target row.
-  octave = getenv ("OCTAVE");
-  if (isempty (octave))
-    octave = "octave-cli";
-  endif
+  ## page by page; glibc's transparent-huge-page tunable makes those page
+  ## faults ~5x cheaper.  Both are reported, neither is the target row.
   small = tempname ();
   tfm_save (tfm_create ("bert", "hidden_size", 32, "num_hidden_layers", 1, "num_attention_heads", 2,
                         "intermediate_size", 64, "vocab_size", 100), small);
@@ -223,13 +224,13 @@ unwind_protect
                                      ifelse_str (! isempty (env{1}), ", glibc.malloc.hugetlb=1")),
                  "MB/s", mb ./ tf1, "", "", "");
   endfor
-  confirm_recursive_rmdir (false, "local");
-  rmdir (small, "s");
 unwind_protect_cleanup
   confirm_recursive_rmdir (false, "local");
-  if (isfolder (dir))
-    rmdir (dir, "s");
-  endif
+  for f = {dir, small}
+    if (ischar (f{1}) && isfolder (f{1}))
+      rmdir (f{1}, "s");
+    endif
+  endfor
 end_unwind_protect
 
 ## ---- (c') peak memory, in fresh processes (the high-water mark of a process
