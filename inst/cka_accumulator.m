@@ -9,7 +9,9 @@
 ## model against the layers @var{layers2} of another (or the same) model.
 ##
 ## @var{layers1} and @var{layers2} are cellstrs of layer names, or layer
-## counts (the layers are then named @qcode{"1"}, @qcode{"2"}, @dots{}).
+## counts (the layers are then named @qcode{"1"}, @qcode{"2"}, @dots{}), at
+## most 100000 per side (@code{cka:input:badLayers}); sums that would not fit
+## in memory are @code{cka:input:tooLarge}.
 ## Without @var{layers2} (or with @code{[]}) both sides have the layers
 ## @var{layers1}.
 ##
@@ -65,6 +67,16 @@ function S = cka_accumulator (layers1, varargin)
   else
     layers2 = layer_list (layers2, "layers2");
   endif
+  n_pairs = numel (layers1) * numel (layers2);
+  avail = Inf;
+  try
+    avail = memory ().MemAvailableAllArrays;
+  end_try_catch
+  if (8 * n_pairs > avail / 2)
+    error ("cka:input:tooLarge",
+           "cka_accumulator: %d x %d layer pairs need %.3g GB of sums, more than the memory available",
+           numel (layers1), numel (layers2), 8 * n_pairs / 1e9);
+  endif
   m2 = opts.Model2Name;
   if (isempty (m2))
     m2 = opts.Model1Name;
@@ -83,11 +95,22 @@ function S = cka_accumulator (layers1, varargin)
 endfunction
 
 function L = layer_list (L, what)
-  if (isnumeric (L) && isscalar (L) && L == fix (L) && L >= 1)
-    L = arrayfun (@num2str, (1:L)', "uniformoutput", false);
+  max_layers = 1e5;    # far above any model's module count (Llama-70B: ~1300)
+  if (isnumeric (L) && isscalar (L) && isreal (L) && L == fix (L) && L >= 1)
+    if (L > max_layers)
+      error ("cka:input:badLayers",
+             "cka_accumulator: %s = %d is more than the %d layers accepted", what, L,
+             max_layers);
+    endif
+    L = ostrsplit (sprintf ("%d\n", 1:L), "\n", true)';
   elseif (ischar (L) && (isrow (L) || isempty (L)))
     L = {L};
   elseif (iscellstr (L) && ! isempty (L))
+    if (numel (L) > max_layers)
+      error ("cka:input:badLayers",
+             "cka_accumulator: %s lists %d layers, more than the %d accepted", what,
+             numel (L), max_layers);
+    endif
     L = L(:);
   else
     error ("cka:input:badLayers",
@@ -116,4 +139,15 @@ endfunction
 %!error <Invalid call> cka_accumulator ()
 %!error id=cka:input:badLayers cka_accumulator ({})
 %!error id=cka:input:badLayers cka_accumulator (0)
+%!error id=cka:input:badLayers cka_accumulator (1e5 + 1, 1)
+%!error id=cka:input:badLayers cka_accumulator (Inf)
+%!error id=cka:input:badLayers cka_accumulator (2 + 1i)
+%!error id=cka:input:tooLarge cka_accumulator (1e5, 1e5)
+%!test
+%! ## a long layer list is built at once (it took 37 s for 1e5 names)
+%! t = tic ();
+%! S = cka_accumulator (1e5, 1);
+%! assert (toc (t) < 10);
+%! assert (S.layers1([1 10 end]), {"1"; "10"; "100000"});
+%! assert (size (S.hsic_xy), [1e5 1]);
 %!error id=cka:input:unknownOption cka_accumulator (2, "Layers", 3)

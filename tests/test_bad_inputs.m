@@ -22,6 +22,10 @@
 %!error id=cka:config:badValue tfm_create ("bert", "hidden_size", NaN)
 ## BAD tfm_create | negative seed
 %!error id=cka:input:badSeed tfm_create ("bert", "Seed", -1)
+## BAD tfm_create | a billion layers (refused before anything is built)
+%!error id=cka:config:badValue tfm_create ("bert", "num_hidden_layers", 1e9)
+## BAD tfm_create | sizes beyond the memory of the machine
+%!error id=cka:config:tooLarge tfm_create ("bert", "vocab_size", 2^31 - 1, "hidden_size", 4096, "num_attention_heads", 16)
 
 ## ---- tfm_modules ----
 ## BAD tfm_modules | not a model struct
@@ -114,6 +118,8 @@
 %!error id=cka:load:unknownArch tfm_load (fullfile (d, "good"), "Config", struct ("model_type", "llama"))
 ## BAD tfm_load | config whose sizes do not match the weights
 %!error id=cka:load:shapeMismatch tfm_load (fullfile (d, "good"), "Config", setfield (m.config, "intermediate_size", 64))
+## BAD tfm_load | config.json with 100000 layers over a 2-layer checkpoint (fails at once)
+%!error id=cka:config:badValue tfm_load (fullfile (d, "good"), "Config", setfield (m.config, "num_hidden_layers", 1e5))
 
 ## ---- tfm_save ----
 ## BAD tfm_save | not a model
@@ -166,6 +172,10 @@
 ## ---- cka_accumulator / cka_update / cka_merge / cka_matrix ----
 ## BAD cka_accumulator | empty layer list
 %!error id=cka:input:badLayers cka_accumulator ({})
+## BAD cka_accumulator | 100001 layers
+%!error id=cka:input:badLayers cka_accumulator (1e5 + 1, 1)
+## BAD cka_accumulator | layer pairs beyond memory
+%!error id=cka:input:tooLarge cka_accumulator (1e5, 1e5)
 ## BAD cka_accumulator | unknown option
 %!error id=cka:input:unknownOption cka_accumulator (2, "Kernal", "rbf")
 ## BAD cka_update | not an accumulator

@@ -12,7 +12,9 @@
 ## names of GPT-2 (@code{hidden_size} for @code{n_embd}, @dots{}) and
 ## DistilBERT (@code{hidden_size} for @code{dim}, @dots{}) are mapped to the
 ## canonical field, the alias winning as in Hugging Face.  Unknown fields are
-## kept, as Hugging Face keeps them.  Errors are @code{cka:config:*}.
+## kept, as Hugging Face keeps them.  Errors are @code{cka:config:*};
+## @code{cka:config:tooLarge} when the model would not fit in the memory
+## available (before anything is allocated).
 ## @end deftypefn
 
 function cfg = tfm_config (arch, given)
@@ -70,6 +72,22 @@ function cfg = tfm_config (arch, given)
       check_nonneg_int (cfg, "pad_token_id", arch);
   endswitch
   check_nonneg_real (cfg, "initializer_range");
+  check_memory (cfg);
+endfunction
+
+function check_memory (cfg)
+  ## Sizes come from files and users: refuse a model that cannot fit before
+  ## anything proportional to it is built (the weights are single: 4 bytes).
+  [~, ~, n_params] = tfm_param_spec (cfg, true, false);
+  avail = Inf;
+  try
+    avail = memory ().MemAvailableAllArrays;
+  end_try_catch
+  if (4 * n_params > avail)
+    error ("cka:config:tooLarge",
+           "tfm_config: the %s config describes %.4g parameters (%.3g GB as single), more than the %.3g GB of memory available",
+           cfg.model_type, n_params, 4 * n_params / 1e9, avail / 1e9);
+  endif
 endfunction
 
 function [d, aliases, ints] = arch_defaults (arch)

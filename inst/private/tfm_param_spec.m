@@ -4,6 +4,7 @@
 ## -*- texinfo -*-
 ## @deftypefn  {} {[@var{names}, @var{shapes}] =} tfm_param_spec (@var{cfg})
 ## @deftypefnx {} {[@var{names}, @var{shapes}] =} tfm_param_spec (@var{cfg}, @var{with_pooler})
+## @deftypefnx {} {[@var{names}, @var{shapes}, @var{n_params}] =} tfm_param_spec (@var{cfg}, @var{with_pooler}, @var{list})
 ## Parameter list of the bare Hugging Face model described by @var{cfg}.
 ##
 ## @var{cfg} is a complete config as returned by @code{tfm_config} (its
@@ -20,13 +21,24 @@
 ## @var{with_pooler} (BERT only, default true) includes
 ## @code{pooler.dense.weight} and @code{pooler.dense.bias}.
 ##
+## @var{n_params} is the number of parameters.  With @var{list} false
+## (default true) only @var{n_params} is computed and @var{names},
+## @var{shapes} are empty, at a cost independent of the layer count: the
+## check a config gets before anything proportional to its sizes is built.
+## A layer count above 4096 is refused (@code{cka:config:badValue}): the
+## deepest published transformers have about a thousand layers, and every
+## layer costs Octave-level work here and in the hook listing.
+##
 ## This is the single place that lists the parameters of each architecture;
 ## @code{tfm_load}, @code{tfm_save} and @code{tfm_create} all use it.
 ## @end deftypefn
 
-function [names, shapes] = tfm_param_spec (cfg, with_pooler)
+function [names, shapes, n_params] = tfm_param_spec (cfg, with_pooler, list)
   if (nargin < 2)
     with_pooler = true;
+  endif
+  if (nargin < 3)
+    list = true;
   endif
   if (! isstruct (cfg) || ! isfield (cfg, "model_type"))
     error ("cka:config:badValue", "tfm_param_spec: CFG must be a config struct with model_type");
@@ -34,7 +46,7 @@ function [names, shapes] = tfm_param_spec (cfg, with_pooler)
   switch (cfg.model_type)
     case "bert"
       H = cfg.hidden_size; I = cfg.intermediate_size;
-      L = cfg.num_hidden_layers;
+      L = cfg.num_hidden_layers;  layers_field = "num_hidden_layers";
       head = {"embeddings.word_embeddings.weight",       [cfg.vocab_size, H];
               "embeddings.position_embeddings.weight",   [cfg.max_position_embeddings, H];
               "embeddings.token_type_embeddings.weight", [cfg.type_vocab_size, H];
@@ -64,7 +76,7 @@ function [names, shapes] = tfm_param_spec (cfg, with_pooler)
         tail = cell (0, 2);
       endif
     case "gpt2"
-      E = cfg.n_embd; L = cfg.n_layer;
+      E = cfg.n_embd; L = cfg.n_layer;  layers_field = "n_layer";
       if (isempty (cfg.n_inner))
         I = 4 * E;
       else
@@ -88,7 +100,7 @@ function [names, shapes] = tfm_param_spec (cfg, with_pooler)
       tail = {"ln_f.weight", E;
               "ln_f.bias",   E};
     case "distilbert"
-      D = cfg.dim; I = cfg.hidden_dim; L = cfg.n_layers;
+      D = cfg.dim; I = cfg.hidden_dim; L = cfg.n_layers;  layers_field = "n_layers";
       head = {"embeddings.word_embeddings.weight",     [cfg.vocab_size, D];
               "embeddings.position_embeddings.weight", [cfg.max_position_embeddings, D];
               "embeddings.LayerNorm.weight",           D;
@@ -115,6 +127,17 @@ function [names, shapes] = tfm_param_spec (cfg, with_pooler)
       error ("cka:config:unknownArch",
              "tfm_param_spec: unknown architecture \"%s\"", char (cfg.model_type));
   endswitch
+  if (L > 4096)
+    error ("cka:config:badValue",
+           "tfm_param_spec: %s config field %s = %d is more layers than the 4096 accepted",
+           cfg.model_type, layers_field, L);
+  endif
+  count = @(t) sum (cellfun (@prod, t(:,2)));
+  n_params = count (head) + L * count (layer) + count (tail);
+  if (! list)
+    names = shapes = {};
+    return;
+  endif
   nl = rows (layer);
   n = rows (head) + L * nl + rows (tail);
   names = cell (n, 1);
@@ -159,4 +182,15 @@ endfunction
 %! assert (numel (n), 100);
 %! assert (sum (cellfun (@prod, s)), 66362880);
 %! assert (n{5}, "transformer.layer.0.attention.q_lin.weight");
+%!test
+%! ## the count alone matches the list, without building it
+%! for a = {"bert", "gpt2", "distilbert"}
+%!   cfg = tfm_config (a{1}, struct ());
+%!   [n, s, np] = tfm_param_spec (cfg, true);
+%!   [n0, s0, np0] = tfm_param_spec (cfg, true, false);
+%!   assert (np, sum (cellfun (@prod, s)));
+%!   assert (np0, np);
+%!   assert (isempty (n0) && isempty (s0));
+%! endfor
 %!error <unknown architecture> tfm_param_spec (struct ("model_type", "llama"))
+%!error id=cka:config:badValue tfm_param_spec (setfield (tfm_config ("gpt2", struct ()), "n_layer", 5000), true, false)
