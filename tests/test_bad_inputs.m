@@ -221,7 +221,7 @@
 ## BAD cka_compare | Resume from a missing checkpoint
 %!error id=cka:io:notFound cka_compare (m, [], ids, "Resume", fullfile (d, "none.mat"), "Progress", false)
 ## BAD cka_compare | Resume from a checkpoint of other options
-%!error id=cka:input:resumeMismatch cka_compare (m, [], ids, "Resume", fullfile (d, "ck.mat"), "Progress", false)
+%!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], ids, "Resume", fullfile (d, "ck.mat"), "Progress", false)
 
 ## ---- cka_save / cka_load ----
 ## BAD cka_save | not a result or accumulator
