@@ -350,8 +350,8 @@ endfunction
 
 function [cfg, w] = model_fingerprint (m, what)
   try
-    cfg = __cka_hash__ (m.arch, m.config, m.names);
-    w = __cka_hash__ (m.weights);
+    cfg = __cka_hash__ ({m.arch, m.config, m.names});
+    w = __cka_hash__ ({m.weights});
   catch e
     error ("cka:input:notModel", "cka_compare: %s cannot be fingerprinted for a checkpoint: %s",
            what, e.message);
@@ -363,7 +363,7 @@ endfunction
 function h = batch_hash (H, b1, b2)
   h = "";
   if (! isempty (H.model1_config))
-    h = __cka_hash__ (last_hash (H.data), b1, b2);
+    h = __cka_hash__ ({last_hash(H.data), b1, b2});
   endif
 endfunction
 
@@ -388,7 +388,7 @@ function S = drop_batch (S, n, h)
 endfunction
 
 function h = sums_hash (S)
-  h = __cka_hash__ (S.hsic_xy, S.hsic_xx, S.hsic_yy, S.n_samples, S.n_batches, S.batch_sizes);
+  h = __cka_hash__ ({S.hsic_xy, S.hsic_xx, S.hsic_yy, S.n_samples, S.n_batches, S.batch_sizes});
 endfunction
 
 function k = write_checkpoint (file, S)
@@ -515,7 +515,7 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
     if (isempty (b1) || (has_data2 && isempty (b2)))
       mismatch ("the checkpoint holds %d batches but the data only %d", H.batches, j - 1);
     endif
-    h = __cka_hash__ (last_hash (S.checkpoint.data), b1, b2);
+    h = __cka_hash__ ({last_hash(S.checkpoint.data), b1, b2});
     if (! strcmp (h, H.data(16*j-15:16*j)))
       mismatch ("data of batch %d differs", j);
     endif

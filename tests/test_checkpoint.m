@@ -277,11 +277,11 @@
 
 %!test
 %! ## the fingerprint is cheap, deterministic and sensitive to one ulp
-%! h1 = __cka_hash__ (m.arch, m.config, m.names, m.weights);
-%! assert (h1, __cka_hash__ (m.arch, m.config, m.names, m.weights));
+%! h1 = __cka_hash__ ({m.arch, m.config, m.names, m.weights});
+%! assert (h1, __cka_hash__ ({m.arch, m.config, m.names, m.weights}));
 %! assert (numel (h1), 16);
 %! m2 = m;  m2.weights{4}(2) = m2.weights{4}(2) + eps (m2.weights{4}(2));
-%! assert (! strcmp (h1, __cka_hash__ (m2.arch, m2.config, m2.names, m2.weights)));
+%! assert (! strcmp (h1, __cka_hash__ ({m2.arch, m2.config, m2.names, m2.weights})));
 %! assert (! strcmp (__cka_hash__ (int8 (1)), __cka_hash__ (uint8 (1))));
 %! assert (! strcmp (__cka_hash__ ([1 2]), __cka_hash__ ([1; 2])));
 %! assert (__cka_hash__ (struct ("a", 1, "b", 2)), __cka_hash__ (struct ("b", 2, "a", 1)));

@@ -1,13 +1,15 @@
-/* h = __cka_hash__(x1, x2, ...)
+/* h = __cka_hash__(x)
  * Internal gateway of cka_compare.m (checkpoint fingerprints): the 64-bit
- * hash (src/core/cka_hash.h) of the values x1, x2, ... fed in order, as 16
- * lowercase hex digits.  Each value contributes its class, its dimensions
- * and its data: the raw bytes of a full numeric, logical or char array; the
- * elements of a cell array in order; the fields of a struct in sorted name
- * order (so two structs with the same fields and values hash the same
- * whatever the order they were created in).  Chaining: pass the previous
- * hex value as x1.  Sparse and complex arrays, function handles and objects
- * are errors (cka:input:type), as is nesting deeper than 64 levels. */
+ * hash (src/core/cka_hash.h) of the value x, as 16 lowercase hex digits;
+ * several values are hashed as one cell {x1, x2, ...}.  Each value
+ * contributes its class, its number of rows and of elements, and its data:
+ * the raw bytes of a full numeric, logical or char array; the elements of a
+ * cell array in order; the fields of a struct in sorted name order (so two
+ * structs with the same fields and values hash the same whatever the order
+ * they were created in).  Chaining: pass the previous hex value as the
+ * first element of the cell.  Sparse and complex arrays, function handles
+ * and objects are errors (cka:input:type), as is nesting deeper than 64
+ * levels. */
 #include "mex_util.h"
 #include "cka_hash.h"
 
@@ -33,13 +35,15 @@ static void feed(cka_hash *h, const mxArray *a, int depth, int arg)
     if (depth > 64)
         mexErrMsgIdAndTxt("cka:input:type", "argument %d is nested too deeply to fingerprint",
                           arg);
-    const mwSize nd = mxGetNumberOfDimensions(a);
-    const mwSize *dims = mxGetDimensions(a);
+    /* The shape as rows and element count: in Octave 7, mxGetDimensions,
+     * mxGetNumberOfDimensions and mxGetN on a cell element or struct field
+     * of an argument (an mxArray wrapping an Octave value) allocate a
+     * dimension vector that is never freed (16 bytes per call, seen with
+     * valgrind); mxGetM and mxGetNumberOfElements do not. */
     const mwSize n = mxGetNumberOfElements(a);
     feed_u64(h, (uint64_t)mxGetClassID(a));
-    feed_u64(h, (uint64_t)nd);
-    for (mwSize d = 0; d < nd; d++)
-        feed_u64(h, (uint64_t)dims[d]);
+    feed_u64(h, (uint64_t)mxGetM(a));
+    feed_u64(h, (uint64_t)n);
     if (mxIsCell(a)) {
         for (mwIndex k = 0; k < n; k++) {
             const mxArray *c = mxGetCell(a, k);
@@ -84,11 +88,11 @@ static void feed(cka_hash *h, const mxArray *a, int depth, int arg)
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
+    if (nrhs != 1)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__cka_hash__: expected 1 argument, got %d", nrhs);
     cka_hash h;
     cka_hash_init(&h);
-    feed_u64(&h, (uint64_t)nrhs);
-    for (int k = 0; k < nrhs; k++)
-        feed(&h, prhs[k], 0, k + 1);
+    feed(&h, prhs[0], 0, 1);
     char hex[17];
     cka_hash_hex(cka_hash_final(&h), hex);
     plhs[0] = mxCreateString(hex);

@@ -54,7 +54,7 @@ function valgrind_suite (reps, dir)
     try, __cka_compare_batch__ (m, [], struct ("ids", ids, "mask", NaN (size (ids)), "tt", []), [], L, L, "flatten", io); catch, end_try_catch
     try, __cka_compare_batch__ (m, [], struct ("ids", ids, "mask", [], "tt", sparse (mk)), [], L, L, "flatten", io); catch, end_try_catch
     ## checkpoint fingerprints
-    hh = __cka_hash__ (m.arch, m.config, m.names, m.weights, {1, "a"}, struct ("x", {1, 2}));
+    hh = __cka_hash__ ({m.arch, m.config, m.names, m.weights, {1, "a"}, struct("x", {1, 2})});
     try, __cka_hash__ (sparse (ids)); catch, end_try_catch
     ck = fullfile (dir, "ck.mat");
     R3 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Checkpoint", ck);
