@@ -155,7 +155,7 @@ endfunction
 %! ## the result is real and finite
 %! S = cka_accumulator (2, 2);
 %! S.hsic_xy = [0.1 0.2; 0.3 0.4];  S.hsic_xx = [-1e-3; 2];  S.hsic_yy = [3; 4];
-%! S.n_batches = 1;
+%! S.n_batches = 1;  S.n_samples = 8;  S.batch_sizes = 8;
 %! M = cka_matrix (S);
 %! assert (isreal (M) && all (isfinite (M(:))));
 %! assert (M(1,:), [0.1 0.2] / S.config.epsilon, -1e-12);

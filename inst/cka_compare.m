@@ -59,6 +59,9 @@
 ## Rows per batch for matrix and struct data.
 ## @item @qcode{"AttentionMask"}
 ## An @var{N}-by-@var{seq} mask (1 = token, 0 = padding) for matrix data.
+## Masks hold only 0 and 1 (@code{cka:input:badMask} otherwise, e.g.@: for a
+## NaN); ids, masks and token types must be full arrays (a sparse one is
+## @code{cka:input:type}: pass @code{full (x)}).
 ## A mask, given here or as @code{attention_mask} in the data, is passed to
 ## the models (as Hugging Face models use it) and used by the pooling.
 ## Without a mask every position is attended and pooled, which is what
@@ -98,14 +101,23 @@
 ## of batches consumed are written to it atomically (temporary file +
 ## rename, with @code{cka_save}), and once more when the run ends, stops on
 ## an error or is interrupted (Ctrl-C): the file then holds every batch
-## completed so far, never a half-written state.
+## completed so far, never a half-written state.  A batch that fails (a bad
+## token id, Ctrl-C during its forward pass) is not counted: sums and count
+## change together, so a resume computes it again.
 ## @item @qcode{"Resume"}
 ## A checkpoint file written by an earlier run with the same layers, CKA
 ## options and data: its sums are the starting point and its batches are
 ## skipped in @var{data} (for function-handle data, the handle is called
 ## and its batches discarded), so the result equals that of an
-## uninterrupted run.  A checkpoint of other layers or options is an error
-## (@code{cka:input:resumeMismatch}).  @qcode{"Resume"} and
+## uninterrupted run.  The checkpoint states what its sums contain (a
+## fingerprint of each model's config and weights, the chain of
+## fingerprints of the batches consumed, the layers, CKA options,
+## @qcode{"Pooling"}, @qcode{"BatchSize"}, @qcode{"IgnoreMask"},
+## @qcode{"DropLast"}, the batch counts); the resume recomputes them and
+## refuses any difference, or an edited count, with
+## @code{cka:checkpoint:resumeMismatch} and a message naming what differs
+## (e.g.@: @qcode{"model1 weights differ"}, @qcode{"BatchSize 4 vs 8"},
+## @qcode{"data of batch 3 differs"}).  @qcode{"Resume"} and
 ## @qcode{"Checkpoint"} may name the same file.
 ## @item CKA options
 ## @qcode{"Kernel"}, @qcode{"Sigma"}, @qcode{"Unbiased"}, @qcode{"Epsilon"},
@@ -204,41 +216,39 @@ function R = cka_compare (model1, model2, data, varargin)
   endif
   src1 = make_source (data, bs, opts.AttentionMask, opts.IgnoreMask, "data");
   has_data2 = ! isempty (opts.Data2);
+  src2 = [];
   if (has_data2)
     src2 = make_source (opts.Data2, bs, [], opts.IgnoreMask, "Data2");
   endif
   total = src1.total;
   nmin = 2 + 2 * cfg.unbiased;
 
-  S = cka_accumulator (layers1, layers2, "Config", cfg);
   name1 = model_name (model1, opts.Model1Name, "model1");
   if (same_model)
     name2 = model_name (model1, opts.Model2Name, name1);
   else
     name2 = model_name (model2, opts.Model2Name, "model2");
   endif
-  n_dropped = 0;
+  ## The run's state is ONE struct: the sums and, in S.checkpoint, the count
+  ## of batches consumed (computed or dropped) and the chain of their
+  ## fingerprints.  Each batch changes it in one assignment (take_batch,
+  ## drop_batch), so an error or Ctrl-C at any instruction leaves sums and
+  ## count consistent, and the checkpoint written in the cleanup below never
+  ## counts a batch whose sums are missing.
+  S = cka_accumulator (layers1, layers2, "Config", cfg, "Model1Name", name1,
+                       "Model2Name", name2);
+  fingerprint = ! isempty (ckpt) || ! isempty (opts.Resume);
+  S.checkpoint = checkpoint_header (model1, model2, same_model, has_data2, bs, pooling,
+                                    opts, fingerprint);
   t_batches = 0;
-  k = 0;
   if (! isempty (opts.Resume))
-    [S, k, n_dropped] = resume_state (opts.Resume, S);
-    for j = 1:k
-      [b1, src1] = next_batch (src1);
-      if (has_data2)
-        [b2, src2] = next_batch (src2);
-      endif
-      if (isempty (b1))
-        error ("cka:input:resumeMismatch",
-               "cka_compare: '%s' has %d batches but the data only %d", opts.Resume, k, j - 1);
-      endif
-    endfor
+    [S, src1, src2] = resume_state (opts.Resume, S, src1, src2, has_data2, nmin);
   endif
   k_saved = -1;
   if (opts.Progress)
     P = cka_progress ("start", total, "cka_compare");
   endif
   ## on success, error or Ctrl-C: the checkpoint gets every completed batch
-  ## (S and k are only ever assigned whole batches)
   unwind_protect
   while (true)
     [b1, src1] = next_batch (src1);
@@ -254,15 +264,16 @@ function R = cka_compare (model1, model2, data, varargin)
     if (isempty (b1))
       break;
     endif
-    k++;
+    k = S.checkpoint.batches + 1;      # this batch
     n = rows (b1.ids);
     if (has_data2 && rows (b2.ids) != n)
       error ("cka:input:sampleMismatch",
              "cka_compare: batch %d has %d samples in data but %d in Data2", k, n, rows (b2.ids));
     endif
+    h = batch_hash (S.checkpoint, b1, b2);
     if (! strcmp (pooling, "tokens") && n < nmin)
       if (opts.DropLast)
-        n_dropped += n;
+        S = drop_batch (S, n, h);
         continue;
       endif
       error ("cka:input:tooFewSamples",
@@ -274,27 +285,27 @@ function R = cka_compare (model1, model2, data, varargin)
     [hxy, hxx, hyy, nb] = __cka_compare_batch__ (model1, model2, b1, b2, layers1, layers2,
                                                  pooling, iopts);
     t_batches += toc (tb);
-    S = cka_acc_add (S, hxy, hxx, hyy, nb);
+    S = take_batch (S, hxy, hxx, hyy, nb, h);
     if (opts.Progress)
       P = cka_progress ("update", P, k);
     endif
     if (! isempty (ckpt) && mod (k, every) == 0)
-      k_saved = write_checkpoint (ckpt, S, k, n_dropped);
+      k_saved = write_checkpoint (ckpt, S);
     endif
     if (! isempty (opts.Callback))
       opts.Callback (k, total, cka_matrix (S));
     endif
   endwhile
   unwind_protect_cleanup
-    if (! isempty (ckpt) && k_saved != k)
-      write_checkpoint (ckpt, S, k, n_dropped);
+    if (! isempty (ckpt) && k_saved != S.checkpoint.batches)
+      write_checkpoint (ckpt, S);
     endif
   end_unwind_protect
   if (opts.Progress)
     cka_progress ("finish", P);
   endif
   if (S.n_batches == 0)
-    if (k == 0)
+    if (S.checkpoint.batches == 0)
       error ("cka:input:emptyData", "cka_compare: the data holds no batch");
     endif
     error ("cka:input:tooFewSamples",
@@ -307,35 +318,232 @@ function R = cka_compare (model1, model2, data, varargin)
               "same_model", same_model, "config", S.config, "pooling", pooling,
               "hsic_xy", S.hsic_xy, "hsic_xx", S.hsic_xx, "hsic_yy", S.hsic_yy,
               "n_samples", S.n_samples, "n_batches", S.n_batches,
-              "batch_sizes", S.batch_sizes, "n_dropped", n_dropped,
+              "batch_sizes", S.batch_sizes, "n_dropped", S.checkpoint.dropped_samples,
               "timing", struct ("elapsed", toc (t_start), "batches", t_batches));
 endfunction
 
-function k = write_checkpoint (file, S, k, n_dropped)
-  S.checkpoint_batches = k;
-  S.checkpoint_dropped = n_dropped;
-  cka_save (S, file);
+## ---- checkpoints ---------------------------------------------------------
+## A checkpoint is the accumulator (sums, n_samples, n_batches, batch_sizes,
+## layers, config) with kind "cka_checkpoint" and a header S.checkpoint that
+## states what the sums contain: format version, the batches consumed
+## (computed + dropped) and dropped, the options that shape the sums, a
+## fingerprint of each model (arch + config + names, and weights) and the
+## chain of fingerprints of the consumed batches (16 hex digits per batch:
+## hash of the previous value and the batch's ids, mask and token types, of
+## both streams).  Hashes are hex strings so .json checkpoints round-trip.
+function H = checkpoint_header (model1, model2, same_model, has_data2, bs, pooling, opts,
+                                fingerprint)
+  H = struct ("version", 2, "batches", 0, "dropped_batches", 0, "dropped_samples", 0,
+              "batch_size", bs, "pooling", pooling,
+              "ignore_mask", logical (opts.IgnoreMask), "drop_last", logical (opts.DropLast),
+              "same_model", logical (same_model), "data2", logical (has_data2),
+              "model1_config", "", "model1_weights", "",
+              "model2_config", "", "model2_weights", "",
+              "data", "", "sums", "");
+  if (fingerprint)
+    [H.model1_config, H.model1_weights] = model_fingerprint (model1, "model1");
+    if (! same_model)
+      [H.model2_config, H.model2_weights] = model_fingerprint (model2, "model2");
+    endif
+  endif
 endfunction
 
-function [S, k, n_dropped] = resume_state (file, S0)
+function [cfg, w] = model_fingerprint (m, what)
+  try
+    cfg = __cka_hash__ ({m.arch, m.config, m.names});
+    w = __cka_hash__ ({m.weights});
+  catch e
+    error ("cka:input:notModel", "cka_compare: %s cannot be fingerprinted for a checkpoint: %s",
+           what, e.message);
+  end_try_catch
+endfunction
+
+## The chained fingerprint of the next batch ("" when no checkpoint is
+## involved: the hashes are then not needed).
+function h = batch_hash (H, b1, b2)
+  h = "";
+  if (! isempty (H.model1_config))
+    h = __cka_hash__ ({last_hash(H.data), b1, b2});
+  endif
+endfunction
+
+function h = last_hash (data)
+  h = "";
+  if (! isempty (data))
+    h = data(end-15:end);
+  endif
+endfunction
+
+function S = take_batch (S, hxy, hxx, hyy, n, h)
+  S = cka_acc_add (S, hxy, hxx, hyy, n);
+  S.checkpoint.batches += 1;
+  S.checkpoint.data = [S.checkpoint.data h];
+endfunction
+
+function S = drop_batch (S, n, h)
+  S.checkpoint.batches += 1;
+  S.checkpoint.dropped_batches += 1;
+  S.checkpoint.dropped_samples += n;
+  S.checkpoint.data = [S.checkpoint.data h];
+endfunction
+
+function h = sums_hash (S)
+  h = __cka_hash__ ({S.hsic_xy, S.hsic_xx, S.hsic_yy, S.n_samples, S.n_batches, S.batch_sizes});
+endfunction
+
+function k = write_checkpoint (file, S)
+  S.kind = "cka_checkpoint";
+  S.checkpoint.sums = sums_hash (S);
+  cka_save (S, file);
+  k = S.checkpoint.batches;
+endfunction
+
+function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   C = cka_load (file);
-  if (! all (isfield (C, {"checkpoint_batches", "checkpoint_dropped", "n_samples", ...
-                          "n_batches", "batch_sizes"})))
-    error ("cka:input:resumeMismatch",
-           "cka_compare: '%s' is not a checkpoint written by cka_compare", file);
+  H0 = S0.checkpoint;
+  mismatch = @(varargin) error ("cka:checkpoint:resumeMismatch", "cka_compare: Resume '%s': %s",
+                                file, sprintf (varargin{:}));
+  if (! (isfield (C, "checkpoint") && isstruct (C.checkpoint) && isscalar (C.checkpoint)))
+    mismatch ("not a checkpoint written by cka_compare (\"Checkpoint\" option) of this version");
   endif
-  if (! (isequal (C.layers1, S0.layers1) && isequal (C.layers2, S0.layers2)
-         && isequal (C.config, S0.config)))
-    error ("cka:input:resumeMismatch",
-           "cka_compare: the checkpoint '%s' was written with other layers or CKA options", file);
+  H = C.checkpoint;
+  if (! (isfield (H, "version") && isnumeric (H.version) && isscalar (H.version)
+         && H.version == H0.version))
+    mismatch ("unknown checkpoint format version (this version writes %d)", H0.version);
   endif
-  k = C.checkpoint_batches;
-  n_dropped = C.checkpoint_dropped;
+  want = fieldnames (H0);
+  miss = want(! isfield (H, want));
+  if (! isempty (miss))
+    mismatch ("the checkpoint header has no field %s", strjoin (miss', ", "));
+  endif
+  ## types of the header fields
+  for f = {"batches", "dropped_batches", "dropped_samples", "batch_size"}
+    v = H.(f{1});
+    if (! (isnumeric (v) && isreal (v) && isscalar (v) && isfinite (v) && v >= 0 && v == fix (v)))
+      mismatch ("header field %s must be a non-negative integer", f{1});
+    endif
+    H.(f{1}) = double (v);
+  endfor
+  for f = {"ignore_mask", "drop_last", "same_model", "data2"}
+    v = H.(f{1});
+    if (! (isscalar (v) && (islogical (v) || (isnumeric (v) && any (v == [0 1])))))
+      mismatch ("header field %s must be true or false", f{1});
+    endif
+    H.(f{1}) = logical (v);
+  endfor
+  for f = {"pooling", "model1_config", "model1_weights", "model2_config", "model2_weights", ...
+           "data", "sums"}
+    v = H.(f{1});
+    if (! (ischar (v) && (isrow (v) || isempty (v))))
+      mismatch ("header field %s must be a string", f{1});
+    endif
+    if (isempty (v))
+      H.(f{1}) = "";
+    endif
+  endfor
+
+  ## what the sums were computed from, against this run
+  if (! strcmp (H.model1_config, H0.model1_config))
+    mismatch ("model1 differs (architecture, config or weight names)");
+  endif
+  if (! strcmp (H.model1_weights, H0.model1_weights))
+    mismatch ("model1 weights differ");
+  endif
+  if (H.same_model != H0.same_model)
+    mismatch ("the checkpoint compares %s, this run %s",
+              cka_ifelse (H.same_model, "one model with itself", "two models"),
+              cka_ifelse (H0.same_model, "one model with itself", "two models"));
+  endif
+  if (! strcmp (H.model2_config, H0.model2_config))
+    mismatch ("model2 differs (architecture, config or weight names)");
+  endif
+  if (! strcmp (H.model2_weights, H0.model2_weights))
+    mismatch ("model2 weights differ");
+  endif
+  if (! isequal (C.layers1, S0.layers1))
+    mismatch ("other layers1 (%s vs %s)", strjoin (S0.layers1', ","), strjoin (C.layers1', ","));
+  endif
+  if (! isequal (C.layers2, S0.layers2))
+    mismatch ("other layers2 (%s vs %s)", strjoin (S0.layers2', ","), strjoin (C.layers2', ","));
+  endif
+  for f = {"kernel", "sigma", "unbiased", "epsilon", "dtype"}
+    if (! isequal (C.config.(f{1}), S0.config.(f{1})))
+      mismatch ("CKA option %s differs (%s vs %s in the checkpoint)", f{1},
+                disp_value (S0.config.(f{1})), disp_value (C.config.(f{1})));
+    endif
+  endfor
+  if (! strcmp (H.pooling, H0.pooling))
+    mismatch ("Pooling %s vs %s in the checkpoint", H0.pooling, H.pooling);
+  endif
+  if (H.batch_size != H0.batch_size)
+    mismatch ("BatchSize %d vs %d in the checkpoint", H0.batch_size, H.batch_size);
+  endif
+  names = {"ignore_mask", "IgnoreMask"; "drop_last", "DropLast"; "data2", "Data2 given"};
+  for r = 1:rows (names)
+    if (H.(names{r,1}) != H0.(names{r,1}))
+      mismatch ("%s %s vs %s in the checkpoint", names{r,2}, disp_value (H0.(names{r,1})),
+                disp_value (H.(names{r,1})));
+    endif
+  endfor
+
+  ## the header against the sums (hand edits)
+  if (H.batches != C.n_batches + H.dropped_batches)
+    mismatch ("batch count edited: sums hold %d batches (+ %d dropped), header says %d",
+              C.n_batches, H.dropped_batches, H.batches);
+  endif
+  if (numel (H.data) != 16 * H.batches || ! all (isstrprop (H.data, "xdigit")))
+    mismatch ("the data fingerprints do not match the %d batches of the header", H.batches);
+  endif
+  if (H.dropped_samples < H.dropped_batches
+      || H.dropped_samples > H.dropped_batches * (nmin - 1))
+    mismatch ("dropped count edited: %d samples in %d dropped batches", H.dropped_samples,
+              H.dropped_batches);
+  endif
+  if (! cka_is_json (file) && ! strcmp (H.sums, sums_hash (C)))
+    mismatch ("the HSIC sums or counts were edited (their fingerprint differs)");
+  endif
+
+  ## replay the consumed batches: same data, same schedule
   S = S0;
+  dropped = 0;
+  for j = 1:H.batches
+    [b1, src1] = next_batch (src1);
+    b2 = [];
+    if (has_data2)
+      [b2, src2] = next_batch (src2);
+    endif
+    if (isempty (b1) || (has_data2 && isempty (b2)))
+      mismatch ("the checkpoint holds %d batches but the data only %d", H.batches, j - 1);
+    endif
+    h = __cka_hash__ ({last_hash(S.checkpoint.data), b1, b2});
+    if (! strcmp (h, H.data(16*j-15:16*j)))
+      mismatch ("data of batch %d differs", j);
+    endif
+    S.checkpoint.data = [S.checkpoint.data h];
+    dropped += (! strcmp (H0.pooling, "tokens") && rows (b1.ids) < nmin);
+  endfor
+  if (dropped != H.dropped_batches)
+    mismatch ("dropped count edited: the data gives %d dropped batches, the header %d",
+              dropped, H.dropped_batches);
+  endif
   for f = {"hsic_xy", "hsic_xx", "hsic_yy", "n_samples", "n_batches", "batch_sizes"}
     S.(f{1}) = C.(f{1});
   endfor
-  S.batch_sizes = reshape (S.batch_sizes, [], 1);
+  S.checkpoint.batches = H.batches;
+  S.checkpoint.dropped_batches = H.dropped_batches;
+  S.checkpoint.dropped_samples = H.dropped_samples;
+endfunction
+
+function s = disp_value (v)
+  if (ischar (v))
+    s = v;
+  elseif (isempty (v))
+    s = "[]";
+  elseif (islogical (v))
+    s = cka_ifelse (v, "true", "false");
+  else
+    s = num2str (v);
+  endif
 endfunction
 
 function check_model (m, what)
@@ -424,31 +632,81 @@ function src = make_source (data, bs, mask_opt, ignore_mask, what)
   if (! isempty (mask_opt))
     src.mask = mask_opt;
   endif
+  if (ignore_mask)
+    src.mask = [];
+  endif
   if (isempty (ids))
     error ("cka:input:emptyData", "cka_compare: %s holds no sample", what);
   endif
-  check_ids (ids, what);
+  check_tokens (ids, src.mask, src.tt, what);
   src.ids = double (ids);
-  if (! isempty (src.mask) && ! isequal (size (src.mask), size (ids)))
-    error ("cka:input:sizeMismatch",
-           "cka_compare: the attention mask of %s is %dx%d, the ids are %dx%d",
-           what, rows (src.mask), columns (src.mask), rows (ids), columns (ids));
-  endif
-  if (! isempty (src.tt) && ! isequal (size (src.tt), size (ids)))
-    error ("cka:input:sizeMismatch",
-           "cka_compare: the token_type_ids of %s are %dx%d, the ids are %dx%d",
-           what, rows (src.tt), columns (src.tt), rows (ids), columns (ids));
-  endif
   src.total = ceil (rows (ids) / bs);
 endfunction
 
-function check_ids (ids, what)
-  if (! (isnumeric (ids) && isreal (ids) && ndims (ids) == 2)
-      || any (ids(:) != fix (ids(:))) || any (ids(:) < 0))
+## The token inputs of the data (all of it, or one batch of a function's):
+## the checks of the C reader (mexmodel_read_tokens) made before the run
+## starts, with the data's names.  Sparse arrays are refused (pass full ()).
+function check_tokens (ids, mask, tt, what)
+  if (! (isnumeric (ids) && isreal (ids) && ndims (ids) == 2))
     error ("cka:input:badData",
            "cka_compare: the token ids of %s must be a 2-D matrix of non-negative integers",
            what);
   endif
+  if (issparse (ids))
+    error ("cka:input:type", "cka_compare: the token ids of %s are sparse; pass full (ids)",
+           what);
+  endif
+  if (isempty (ids))
+    error ("cka:input:emptyInput", "cka_compare: a batch of %s holds no token id", what);
+  endif
+  if (! all (isfinite (ids(:)) & ids(:) == fix (ids(:)) & ids(:) >= 0))
+    error ("cka:input:badData",
+           "cka_compare: the token ids of %s must be a 2-D matrix of non-negative integers",
+           what);
+  endif
+  if (! isempty (mask))
+    if (! ((isnumeric (mask) || islogical (mask)) && isreal (mask)))
+      error ("cka:input:type", "cka_compare: the attention mask of %s must be numeric or logical",
+             what);
+    endif
+    if (issparse (mask))
+      error ("cka:input:type",
+             "cka_compare: the attention mask of %s is sparse; pass full (mask)", what);
+    endif
+    if (! isequal (size (mask), size (ids)))
+      error ("cka:input:sizeMismatch",
+             "cka_compare: the attention mask of %s is %s, the ids are %dx%d",
+             what, dims_str (mask), rows (ids), columns (ids));
+    endif
+    if (! all (mask(:) == 0 | mask(:) == 1))
+      error ("cka:input:badMask",
+             "cka_compare: the attention mask of %s holds values other than 0 and 1 (NaN, fractions)",
+             what);
+    endif
+  endif
+  if (! isempty (tt))
+    if (! (isnumeric (tt) && isreal (tt)))
+      error ("cka:input:type", "cka_compare: the token_type_ids of %s must be numeric", what);
+    endif
+    if (issparse (tt))
+      error ("cka:input:type",
+             "cka_compare: the token_type_ids of %s are sparse; pass full (token_type_ids)", what);
+    endif
+    if (! isequal (size (tt), size (ids)))
+      error ("cka:input:sizeMismatch",
+             "cka_compare: the token_type_ids of %s are %s, the ids are %dx%d",
+             what, dims_str (tt), rows (ids), columns (ids));
+    endif
+    if (! all (isfinite (tt(:)) & tt(:) == fix (tt(:)) & tt(:) >= 0))
+      error ("cka:input:badData",
+             "cka_compare: the token_type_ids of %s must be non-negative integers (no NaN)",
+             what);
+    endif
+  endif
+endfunction
+
+function s = dims_str (x)
+  s = strjoin (arrayfun (@num2str, size (x), "uniformoutput", false), "x");
 endfunction
 
 function [mask, tt] = mask_and_types (d)
@@ -475,10 +733,12 @@ function [b, src] = next_batch (src)
              "cka_compare: the %s function must return a batch struct with input_ids, or []",
              src.what);
     endif
-    check_ids (d.input_ids, src.what);
-    b = struct ("ids", double (d.input_ids), "mask", [], "tt", []);
-    [b.mask, b.tt] = mask_and_types (d);
-    b.tt = double (b.tt);
+    [mask, tt] = mask_and_types (d);
+    if (src.ignore_mask)
+      mask = [];
+    endif
+    check_tokens (d.input_ids, mask, tt, src.what);
+    b = struct ("ids", double (d.input_ids), "mask", mask, "tt", double (tt));
   else
     N = rows (src.ids);
     if (src.pos >= N)
@@ -569,7 +829,7 @@ endfunction
 %!       assert (! isempty (strfind (e.message, "stop at batch 3")));
 %!     end_try_catch
 %!     C = cka_load (f);
-%!     assert (C.checkpoint_batches, 3);    # the batch the callback saw is in
+%!     assert (C.checkpoint.batches, 3);    # the batch the callback saw is in
 %!     assert (C.n_samples, 12);
 %!     assert (! exist ([f ".tmp"], "file"));
 %!     R = cka_compare (m, g, ids20, "BatchSize", 4, "Progress", false, ...
@@ -582,7 +842,7 @@ endfunction
 %!     assert (R.n_batches, 5);
 %!     assert (R.batch_sizes, ref.batch_sizes);
 %!     C = cka_load (f);
-%!     assert (C.checkpoint_batches, 5);
+%!     assert (C.checkpoint.batches, 5);
 %!   unwind_protect_cleanup
 %!     if (exist (f, "file")) unlink (f); endif
 %!   end_unwind_protect
@@ -593,10 +853,10 @@ endfunction
 %! ## function-handle data is replayed and skipped on resume
 %! f = [tempname() ".mat"];
 %! unwind_protect
-%!   check = @(k, total, M) assert (! (mod (k, 2) == 0 && cka_load (f).checkpoint_batches != k));
+%!   check = @(k, total, M) assert (! (mod (k, 2) == 0 && cka_load (f).checkpoint.batches != k));
 %!   R = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, ...
 %!                    "Checkpoint", f, "CheckpointEvery", 2, "Callback", check);
-%!   assert (cka_load (f).checkpoint_batches, 3);
+%!   assert (cka_load (f).checkpoint.batches, 3);
 %!   R2 = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Resume", f);
 %!   assert (R2.cka, R.cka, 0);   # nothing left to add
 %! unwind_protect_cleanup
@@ -611,12 +871,15 @@ endfunction
 %!     cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Resume", f, "Kernel", "rbf");
 %!     error ("no error");
 %!   catch e
-%!     assert (e.identifier, "cka:input:resumeMismatch");
+%!     assert (e.identifier, "cka:checkpoint:resumeMismatch");
+%!     assert (! isempty (strfind (e.message, "CKA option kernel differs")));
 %!   end_try_catch
 %!   try
 %!     cka_compare (m, [], ids(1:8,:), "BatchSize", 2, "Progress", false, "Resume", f);
+%!     error ("no error");
 %!   catch e
-%!     assert (e.identifier, "cka:input:tooFewSamples");
+%!     assert (e.identifier, "cka:checkpoint:resumeMismatch");
+%!     assert (! isempty (strfind (e.message, "BatchSize 2 vs 4")));
 %!   end_try_catch
 %! unwind_protect_cleanup
 %!   unlink (f);

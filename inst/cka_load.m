@@ -8,6 +8,14 @@
 ## @code{hsic_xx}/@code{hsic_yy} as columns, @code{hsic_xy} as
 ## @var{L1}x@var{L2}), so the result can be plotted, merged with
 ## @code{cka_merge} or resumed with @code{cka_update}.
+##
+## A file from anyone is safe to read: a @file{.mat} file is read with an
+## explicit format (@code{load ("-mat", @dots{})}, never Octave's text
+## format, whose function-handle text would be evaluated), and every field
+## is checked (layer lists, the HSIC sums real, finite and of the right
+## shapes, counts non-negative integers consistent with @code{batch_sizes},
+## a valid CKA configuration).  Anything else is @code{cka:io:badFormat},
+## naming the file and the field.
 ## @seealso{cka_save, cka_compare}
 ## @end deftypefn
 
@@ -30,10 +38,18 @@ function R = cka_load (file)
     if (! (isstruct (R) && isfield (R, "format") && strcmp (R.format, "octave-cka")))
       error ("cka:io:badFormat", "cka_load: '%s' is not a file written by cka_save", file);
     endif
-    R = restore (R, file);
   else
+    ## Always an explicit format: with auto-detection, Octave's text format
+    ## would evaluate the text of a function handle stored in the file (a
+    ## crafted "results" file runs commands).  "-mat" reads the MATLAB v5/v7
+    ## binary files cka_save writes and refuses anything else.
+    if (! is_mat_file (file))
+      error ("cka:io:badFormat",
+             "cka_load: '%s' is not a MAT file written by cka_save (only binary MATLAB v7 files are read)",
+             file);
+    endif
     try
-      d = load (file);
+      d = load ("-mat", file);
     catch e
       error ("cka:io:badFormat", "cka_load: cannot read '%s': %s", file, e.message);
     end_try_catch
@@ -42,44 +58,20 @@ function R = cka_load (file)
     endif
     R = d.R;
   endif
+  R = cka_check_state (R, "cka_load", file);
 endfunction
 
-function R = restore (R, file)
-  need = {"layers1", "layers2", "hsic_xy", "hsic_xx", "hsic_yy", "config"};
-  if (! all (isfield (R, need)))
-    error ("cka:io:badFormat", "cka_load: '%s' lacks result fields", file);
+## A MATLAB v5/v7 binary file starts with a 116-byte text header, 8 bytes
+## of subsystem offset, the version 0x0100 and the endian mark "IM"/"MI".
+function tf = is_mat_file (file)
+  [fid, msg] = fopen (file, "r");
+  if (fid < 0)
+    error ("cka:io:badFormat", "cka_load: cannot open '%s': %s", file, msg);
   endif
-  R.layers1 = cellify (R.layers1);
-  R.layers2 = cellify (R.layers2);
-  L1 = numel (R.layers1);  L2 = numel (R.layers2);
-  R.hsic_xy = reshape (R.hsic_xy, L1, L2);
-  R.hsic_xx = reshape (R.hsic_xx, L1, 1);
-  R.hsic_yy = reshape (R.hsic_yy, L2, 1);
-  if (isfield (R, "cka"))
-    R.cka = reshape (R.cka, L1, L2);
-  endif
-  if (isfield (R, "batch_sizes"))
-    R.batch_sizes = R.batch_sizes(:);
-  endif
-  if (isfield (R, "requested_layers1"))
-    R.requested_layers1 = cellify (R.requested_layers1);
-  endif
-  if (isfield (R, "requested_layers2"))
-    R.requested_layers2 = cellify (R.requested_layers2);
-  endif
-  R.config.unbiased = logical (R.config.unbiased);
-  if (! isempty (R.config.sigma))
-    R.config.sigma = double (R.config.sigma);
-  endif
-  R.config = orderfields (R.config, {"kernel", "sigma", "unbiased", "epsilon", "dtype"});
-  R = rmfield (R, intersect (fieldnames (R), {"format", "format_version", "shape_hsic_xy"}));
-endfunction
-
-function c = cellify (c)
-  if (ischar (c))
-    c = {c};
-  endif
-  c = c(:);
+  hdr = fread (fid, 128, "uint8=>char")';
+  fclose (fid);
+  tf = (numel (hdr) == 128 && strncmp (hdr, "MATLAB 5.0 MAT-file", 19)
+        && any (strcmp (hdr(127:128), {"IM", "MI"})));
 endfunction
 
 %!error <Invalid call> cka_load ()
@@ -94,6 +86,60 @@ endfunction
 %!   catch e
 %!     assert (e.identifier, "cka:io:badFormat");
 %!   end_try_catch
+%! unwind_protect_cleanup
+%!   unlink (f);
+%! end_unwind_protect
+%!test
+%! ## stored sums and counts are checked, the message names the field
+%! S = cka_update (cka_accumulator ({"a", "b"}, {"c", "d"}), {randn(6, 2), randn(6, 3)}, ...
+%!                 {randn(6, 2), randn(6, 1)});
+%! f = [tempname() ".json"];
+%! g = [tempname() ".mat"];
+%! unwind_protect
+%!   cka_save (S, f);
+%!   good = fileread (f);
+%!   ## regexp replacing a field's value (or its first element), expected message
+%!   cases = {'"hsic_xy":\[\[[^,]+', '"hsic_xy":[["x"', "hsic_xy must be a real double";
+%!            '"hsic_xx":\[[^,]+', '"hsic_xx":[null', "hsic_xx holds NaN";
+%!            '"hsic_yy":\[[^,]+', '"hsic_yy":[1,2,3', "hsic_yy must be 2x1";
+%!            '"n_samples":6', '"n_samples":-6', "n_samples must be a non-negative integer";
+%!            '"n_batches":1', '"n_batches":2', "n_batches is 2 but batch_sizes lists 1";
+%!            '"kernel":"linear"', '"kernel":"poly"', "config.kernel";
+%!            '"layers1":\[', '"layers1":[1,', "layers1 must be a non-empty list"};
+%!   for k = 1:rows (cases)
+%!     bad = regexprep (good, cases{k,1}, cases{k,2}, "once");
+%!     assert (! strcmp (bad, good));
+%!     fid = fopen (f, "w");
+%!     fputs (fid, bad);
+%!     fclose (fid);
+%!     try
+%!       cka_load (f);
+%!       error ("no error for %s", cases{k,2});
+%!     catch e
+%!       assert (e.identifier, "cka:io:badFormat");
+%!       if (isempty (strfind (e.message, cases{k,3})))
+%!         error ("wrong message: %s", e.message);
+%!       endif
+%!     end_try_catch
+%!   endfor
+%!   ## .mat: a stored Inf, a string as a sum
+%!   R = setfield (S, "hsic_yy", [1; Inf]);
+%!   save ("-v7", g, "R");
+%!   fail ("cka_load (g)", "hsic_yy holds NaN or Inf");
+%!   R = setfield (S, "hsic_xy", "ab");
+%!   save ("-v7", g, "R");
+%!   fail ("cka_load (g)", "hsic_xy must be a real double");
+%! unwind_protect_cleanup
+%!   unlink (f);
+%!   if (exist (g, "file")) unlink (g); endif
+%! end_unwind_protect
+%!test
+%! ## a file in Octave's text format is refused without being parsed
+%! f = [tempname() ".mat"];
+%! unwind_protect
+%!   x = 1;
+%!   save ("-text", f, "x");
+%!   fail ("cka_load (f)", "not a MAT file");
 %! unwind_protect_cleanup
 %!   unlink (f);
 %! end_unwind_protect

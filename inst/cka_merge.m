@@ -20,18 +20,13 @@ function S = cka_merge (varargin)
   if (nargin < 1)
     print_usage ();
   endif
+  args = varargin;
   for k = 1:nargin
-    A = varargin{k};
-    if (! (isstruct (A) && isscalar (A)
-           && all (isfield (A, {"hsic_xy", "hsic_xx", "hsic_yy", "layers1", "layers2", ...
-                                "config", "n_samples", "n_batches"}))))
-      error ("cka:input:notAccumulator",
-             "cka_merge: argument %d is not an accumulator or a cka_compare result", k);
-    endif
+    args{k} = cka_check_state (args{k}, "cka_merge", "struct", sprintf ("argument %d", k));
   endfor
-  S = varargin{1};
+  S = args{1};
   for k = 2:nargin
-    A = varargin{k};
+    A = args{k};
     if (! isequal (A.layers1(:), S.layers1(:)) || ! isequal (A.layers2(:), S.layers2(:)))
       error ("cka:input:mergeMismatch",
              "cka_merge: argument %d has different layers than argument 1", k);
@@ -47,21 +42,27 @@ function S = cka_merge (varargin)
              "cka_merge: argument %d has a different CKA configuration than argument 1", k);
     endif
     S.hsic_xy += A.hsic_xy;
-    S.hsic_xx += A.hsic_xx(:);
-    S.hsic_yy += A.hsic_yy(:);
+    S.hsic_xx += A.hsic_xx;
+    S.hsic_yy += A.hsic_yy;
     S.n_samples += A.n_samples;
     S.n_batches += A.n_batches;
     if (isfield (S, "batch_sizes") && isfield (A, "batch_sizes"))
-      S.batch_sizes = [S.batch_sizes(:); A.batch_sizes(:)];
+      S.batch_sizes = [S.batch_sizes; A.batch_sizes];
     endif
     if (isfield (S, "timing") && isfield (A, "timing"))
       for f = fieldnames (S.timing)'
-        if (isfield (A.timing, f{1}) && isnumeric (S.timing.(f{1})))
+        if (isfield (A.timing, f{1}) && isnumeric (S.timing.(f{1}))
+            && isnumeric (A.timing.(f{1})))
           S.timing.(f{1}) += A.timing.(f{1});
         endif
       endfor
     endif
   endfor
+  if (nargin > 1 && isfield (S, "checkpoint"))
+    ## a checkpoint's header describes its own batches only
+    S = rmfield (S, "checkpoint");
+    S.kind = "cka_accumulator";
+  endif
   if (isfield (S, "cka"))
     S.cka = cka_matrix (S);
   endif
@@ -98,3 +99,13 @@ endfunction
 %!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (2))
 %!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (1, "Kernel", "rbf"))
 %!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1), cka_accumulator (1, "Model1Name", "gpt2"))
+%!shared S
+%! S = cka_update (cka_accumulator (2, 1), {randn(6, 2), randn(6, 3)}, {randn(6, 2)});
+%!error <argument 2: field hsic_xy holds NaN> cka_merge (S, setfield (S, "hsic_xy", [NaN; 1]))
+%!error id=cka:input:notAccumulator cka_merge (S, setfield (S, "hsic_xx", [Inf; 1]))
+%!error <field hsic_yy must be a real double> cka_merge (S, setfield (S, "hsic_yy", "a"))
+%!error <field hsic_xy must be 2x1> cka_merge (S, setfield (S, "hsic_xy", [1 2]))
+%!error <n_samples is 7 but batch_sizes add up to 6> cka_merge (S, setfield (S, "n_samples", 7))
+%!error <field n_batches must be a non-negative integer> cka_merge (S, setfield (S, "n_batches", -1))
+%!error <config.kernel> cka_merge (S, setfield (S, "config", setfield (S.config, "kernel", "poly")))
+%!error <field layers1> cka_merge (S, setfield (S, "layers1", {1, 2}))

@@ -33,7 +33,7 @@ function [S, batch] = cka_update (S, feats1, feats2)
   if (nargin < 2)
     print_usage ();
   endif
-  check_acc (S);
+  S = cka_check_state (S, "cka_update", "struct");
   feats1 = as_cell (feats1, numel (S.layers1), "feats1", "layers1");
   if (nargin < 3 || (isempty (feats2) && ! iscell (feats2)))
     if (! isequal (S.layers1, S.layers2))
@@ -59,14 +59,6 @@ function [S, batch] = cka_update (S, feats1, feats2)
   endif
   if (nargout > 1)
     batch = struct ("hsic_xy", hxy, "hsic_xx", hxx, "hsic_yy", hyy, "n", n);
-  endif
-endfunction
-
-function check_acc (S)
-  if (! (isstruct (S) && isscalar (S)
-         && all (isfield (S, {"hsic_xy", "hsic_xx", "hsic_yy", "layers1", "layers2", "config"}))))
-    error ("cka:input:notAccumulator",
-           "cka_update: S must be an accumulator from cka_accumulator or a cka_compare result");
   endif
 endfunction
 
@@ -126,3 +118,8 @@ endfunction
 %!error id=cka:input:nonFinite cka_update (cka_accumulator (1, 1), {[X(1:end-1,:); NaN(1,6)]}, {Y})
 %!error <layer 'b'> cka_update (cka_accumulator ({"a", "b"}, 1), {X, [Y(1:end-1,:); Inf(1,4)]}, {Y})
 %!error id=cka:input:type cka_update (cka_accumulator (1, 1), {"abc"}, {Y})
+%!error <S: field hsic_xy holds NaN> cka_update (setfield (cka_accumulator (1, 1), "hsic_xy", NaN), {X}, {Y})
+%!error <S: field hsic_xx must be 1x1> cka_update (setfield (cka_accumulator (1, 1), "hsic_xx", [0 0]), {X}, {Y})
+%!error <S: n_batches is 0 but batch_sizes lists 1> cka_update (setfield (cka_accumulator (1, 1), "batch_sizes", 4), {X}, {Y})
+%!error <config.epsilon> cka_update (setfield (cka_accumulator (1, 1), "config", setfield (cka_config (), "epsilon", NaN)), {X}, {Y})
+%!error id=cka:input:notAccumulator cka_update (setfield (cka_accumulator (1, 1), "layers1", 3), {X}, {Y})

@@ -10,7 +10,9 @@
 ## @var{model} is a model struct from @code{tfm_create} or @code{tfm_load}
 ## (BERT, GPT-2 or DistilBERT).  @var{input_ids} is a @code{[batch, seq]}
 ## array of 0-based token ids, as in Hugging Face, of any integer or floating
-## class (the values must be integers in @code{[0, vocab_size)}).
+## class (the values must be integers in @code{[0, vocab_size)}).  Ids,
+## masks and token types must be full arrays: a sparse one is the error
+## @code{cka:input:type} (pass @code{full (x)}).
 ## The computation is that of Hugging Face @code{transformers} (v4.31, eval
 ## mode, float32): every hook output matches it to about 1e-6 relative.
 ##
@@ -22,7 +24,8 @@
 ## @table @asis
 ## @item @qcode{"AttentionMask"}
 ## @code{[batch, seq]}, 1 for real tokens and 0 for padding (default: none,
-## every token attended).  Padding is handled as Hugging Face does: BERT adds
+## every token attended), numeric or logical; any other value (NaN, 0.5) is
+## the error @code{cka:input:badMask}.  Padding is handled as Hugging Face does: BERT adds
 ## @code{(1 - mask) * -realmax ("single")} to the attention scores,
 ## DistilBERT sets the scores of masked keys to @code{-realmax ("single")},
 ## GPT-2 applies its causal mask and then adds the padding term.  Outputs at
@@ -188,6 +191,25 @@ endfunction
 %!error id=cka:input:unknownOption tfm_forward (model, ids, "Mask", ones (2, 5))
 %!error id=cka:input:idsShape tfm_forward (model, ones (2, 2, 2))
 %!error id=cka:input:emptyInput tfm_forward (model, zeros (0, 3))
+%!error id=cka:input:emptyInput tfm_forward (model, zeros (2, 0))
+%!error id=cka:input:badMask tfm_forward (model, ids, "AttentionMask", [1 1 1 1 NaN; 1 1 1 0 0])
+%!error id=cka:input:badMask tfm_forward (model, ids, "AttentionMask", [1 1 1 1 0.5; 1 1 1 0 0])
+%!error id=cka:input:badMask tfm_forward (model, ids, "AttentionMask", [1 1 1 1 Inf; 1 1 1 0 0])
+%!error id=cka:input:type tfm_forward (model, sparse (ids))
+%!error id=cka:input:type tfm_forward (model, ids, "AttentionMask", sparse ([1 1 1 1 1; 1 1 1 0 0]))
+%!error id=cka:input:type tfm_forward (model, ids, "TokenTypeIds", sparse ([0 0 1 1 1; 0 1 1 1 1]))
+%!error id=cka:input:nonIntegerIds tfm_forward (model, ids, "TokenTypeIds", [NaN 0 1 1 1; 0 1 1 1 1])
+%!error id=cka:input:nonIntegerIds tfm_forward (model, ids, "TokenTypeIds", [0.5 0 1 1 1; 0 1 1 1 1])
+%!error id=cka:input:type tfm_forward (model, ids, "AttentionMask", {1})
+%!test
+%! ## a mask of any numeric class or logical gives the same result
+%! mask = [1 1 1 1 1; 1 1 1 0 0];
+%! h = tfm_forward (model, ids, "AttentionMask", mask);
+%! assert (tfm_forward (model, ids, "AttentionMask", logical (mask)), h);
+%! assert (tfm_forward (model, ids, "AttentionMask", int8 (mask)), h);
+%! assert (tfm_forward (model, ids, "AttentionMask", single (mask)), h);
+%! assert (tfm_forward (model, int64 (ids), "TokenTypeIds", uint8 (mask)),
+%!         tfm_forward (model, ids, "TokenTypeIds", mask));
 %!error id=cka:input:tokenTypes ...
 %! tfm_forward (tfm_create ("distilbert", "dim", 8, "n_layers", 1, "n_heads", 2,
 %!              "hidden_dim", 16, "vocab_size", 10), [1 2], "TokenTypeIds", [0 0])

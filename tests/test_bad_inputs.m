@@ -231,7 +231,7 @@
 ## BAD cka_compare | Resume from a missing checkpoint
 %!error id=cka:io:notFound cka_compare (m, [], ids, "Resume", fullfile (d, "none.mat"), "Progress", false)
 ## BAD cka_compare | Resume from a checkpoint of other options
-%!error id=cka:input:resumeMismatch cka_compare (m, [], ids, "Resume", fullfile (d, "ck.mat"), "Progress", false)
+%!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], ids, "Resume", fullfile (d, "ck.mat"), "Progress", false)
 
 ## ---- cka_save / cka_load ----
 ## BAD cka_save | not a result or accumulator
@@ -352,3 +352,66 @@
 %! ## clean up the fixture folder (last block)
 %! confirm_recursive_rmdir (false, "local");
 %! rmdir (d, "s");
+
+## ---- checkpoints, ids and stored sums ----
+## BAD tfm_forward | NaN in the attention mask
+%!error id=cka:input:badMask tfm_forward (m, ids, "AttentionMask", [NaN(8, 1) ones(8, 5)])
+## BAD tfm_forward | attention mask value other than 0 and 1
+%!error id=cka:input:badMask tfm_forward (m, ids, "AttentionMask", 0.5 * ones (8, 6))
+## BAD tfm_forward | sparse ids
+%!error id=cka:input:type tfm_forward (m, sparse (ids))
+## BAD tfm_forward | sparse attention mask
+%!error id=cka:input:type tfm_forward (m, ids, "AttentionMask", sparse (ones (8, 6)))
+## BAD tfm_forward | NaN token type id
+%!error id=cka:input:nonIntegerIds tfm_forward (m, ids, "TokenTypeIds", NaN (8, 6))
+## BAD tfm_forward | ids with no column
+%!error id=cka:input:emptyInput tfm_forward (m, zeros (3, 0))
+## BAD cka_compare | sparse ids
+%!error id=cka:input:type cka_compare (m, [], sparse (ids), "Progress", false)
+## BAD cka_compare | sparse attention mask
+%!error id=cka:input:type cka_compare (m, [], ids, "AttentionMask", sparse (ones (8, 6)), "Progress", false)
+## BAD cka_compare | NaN in the attention mask
+%!error id=cka:input:badMask cka_compare (m, [], ids, "AttentionMask", [NaN(8, 1) ones(8, 5)], "Progress", false)
+## BAD cka_compare | NaN token type ids in a batch struct
+%!error id=cka:input:badData cka_compare (m, [], struct ("input_ids", ids, "token_type_ids", NaN (8, 6)), "Progress", false)
+## BAD cka_compare | a data function returning a batch with a NaN mask
+%!error id=cka:input:badMask cka_compare (m, [], @() struct ("input_ids", ids, "attention_mask", NaN (8, 6)), "Progress", false)
+## BAD cka_compare | a data function returning an empty batch
+%!error id=cka:input:emptyInput cka_compare (m, [], @() struct ("input_ids", zeros (0, 6)), "Progress", false)
+## BAD cka_compare | Resume with another BatchSize
+%!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], ids, "BatchSize", 8, "Resume", ckpt_fixture (d, "ck_run.mat"), "Progress", false)
+## BAD cka_compare | Resume with another model
+%!error id=cka:checkpoint:resumeMismatch cka_compare (g, [], ids, "BatchSize", 4, "Resume", ckpt_fixture (d, "ck_run.mat"), "Progress", false)
+## BAD cka_compare | Resume with other data
+%!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], mod (ids + 1, 50), "BatchSize", 4, "Resume", ckpt_fixture (d, "ck_run.mat"), "Progress", false)
+## BAD cka_compare | Resume from a checkpoint with an edited batch count
+%!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], ids, "BatchSize", 4, "Resume", ckpt_fixture (d, "ck_edited.mat"), "Progress", false)
+## BAD cka_compare | Resume from a file in Octave's text format
+%!error id=cka:io:badFormat cka_compare (m, [], ids, "Resume", ckpt_fixture (d, "text.mat"), "Progress", false)
+## BAD cka_load | file in Octave's text format (function-handle text would run)
+%!error id=cka:io:badFormat cka_load (ckpt_fixture (d, "text.mat"))
+## BAD cka_load | NaN in the stored HSIC sums
+%!error id=cka:io:badFormat cka_load (ckpt_fixture (d, "nan_sums.mat"))
+## BAD cka_load | string as the stored HSIC sums
+%!error id=cka:io:badFormat cka_load (ckpt_fixture (d, "str_sums.json"))
+## BAD cka_load | n_samples not the sum of batch_sizes
+%!error id=cka:io:badFormat cka_load (ckpt_fixture (d, "bad_counts.mat"))
+## BAD cka_merge | NaN in the HSIC sums
+%!error id=cka:input:notAccumulator cka_merge (S, setfield (S, "hsic_xy", NaN))
+## BAD cka_merge | HSIC sums of the wrong shape
+%!error id=cka:input:notAccumulator cka_merge (S, setfield (S, "hsic_xx", [1 2]))
+## BAD cka_update | Inf in the HSIC sums
+%!error id=cka:input:notAccumulator cka_update (setfield (S, "hsic_yy", Inf), {X}, {X})
+## BAD cka_update | unknown kernel in the stored config
+%!error id=cka:input:notAccumulator cka_update (setfield (S, "config", setfield (S.config, "kernel", "poly")), {X}, {X})
+## BAD cka_matrix | string as the HSIC sums
+%!error id=cka:input:notAccumulator cka_matrix (setfield (S, "hsic_xy", "a"))
+## BAD cka_matrix | negative n_batches
+%!error id=cka:input:notAccumulator cka_matrix (setfield (S, "n_batches", -1))
+
+%!test
+%! ## clean up the fixture folder again (the rows above made files in it)
+%! if (exist (d, "dir"))
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! endif

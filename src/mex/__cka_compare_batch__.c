@@ -3,8 +3,9 @@
  *
  * Internal gateway of cka_compare.m: one mini-batch of streaming CKA.
  *   model1, model2  model structs; model2 = [] means the same model
- *   b1, b2          batch structs {ids [B T] double (0-based), mask [] or [B T],
- *                   tt [] or [B T]}; b2 = [] means the same batch as b1
+ *   b1, b2          batch structs {ids [B T] (0-based), mask [] or [B T] of 0/1,
+ *                   tt [] or [B T]}, read by mexmodel_read_tokens (mex_model.h);
+ *                   b2 = [] means the same batch as b1
  *   layers1/2       cellstrs of hook names (validated by cka_compare.m)
  *   pooling         "flatten" | "mean" | "first" | "last" | "tokens"
  *   opts            struct from cka_resolve_config (kernel, sigma, ...)
@@ -114,74 +115,22 @@ static int sink_body(void *vctx, int r, const tfm_activation *act, cka_error *er
 /* Batch arrays: ids (row-major int64), masks (row-major float), token types. */
 typedef struct batch_in {
     tfm_batch bt;
-    float *pool_mask;
+    const float *pool_mask;
 } batch_in;
 
-static const mxArray *field(const mxArray *s, const char *name)
+/* The batch struct {ids, mask, tt} through the shared token reader. */
+static void read_batch(const mxArray *s, const tfm_config *cfg, batch_in *in, const char *what)
 {
-    const mxArray *f = mxGetField(s, 0, name);
-    return (f == NULL || mxIsEmpty(f)) ? NULL : f;
-}
-
-/* The data of a B x T double matrix, else an error naming it. */
-static const double *matrix_of(const mxArray *a, size_t B, size_t T, const char *what,
-                               const char *name)
-{
-    if (!mxIsDouble(a) || mxIsComplex(a) || mxGetM(a) != B || mxGetN(a) != T)
-        mexErrMsgIdAndTxt("cka:input:sizeMismatch", "%s: %s must be a %zux%zu double matrix",
-                          what, name, B, T);
-    return mxGetPr(a);
-}
-
-static void read_batch(const mxArray *s, batch_in *in, const char *what)
-{
-    if (!mxIsStruct(s))
+    if (!mxIsStruct(s) || mxGetNumberOfElements(s) != 1)
         mexErrMsgIdAndTxt("cka:input:badData", "%s must be a batch struct", what);
-    const mxArray *ids = field(s, "ids");
-    if (ids == NULL || !mxIsDouble(ids) || mxIsComplex(ids) || mxGetNumberOfDimensions(ids) != 2)
-        mexErrMsgIdAndTxt("cka:input:badData", "%s: ids must be a real double matrix", what);
-    size_t B = mxGetM(ids), T = mxGetN(ids);
+    char wi[64], wm[64], wt[64];
+    snprintf(wi, sizeof wi, "%s: input_ids", what);
+    snprintf(wm, sizeof wm, "%s: attention_mask", what);
+    snprintf(wt, sizeof wt, "%s: token_type_ids", what);
     memset(in, 0, sizeof *in);
-    const size_t cells = B * T > 0 ? B * T : 1;
-    in->bt.B = (int64_t)B;
-    in->bt.T = (int64_t)T;
-    int64_t *id = mxMalloc(cells * sizeof *id);
-    const double *d = mxGetPr(ids);
-    for (size_t b = 0; b < B; b++)
-        for (size_t t = 0; t < T; t++) {
-            double v = d[t * B + b];
-            if (!(v >= 0 && v < 9.0e15 && v == (double)(int64_t)v))
-                mexErrMsgIdAndTxt("cka:input:badData",
-                                  "%s: token id (%zu, %zu) = %g is not a non-negative integer",
-                                  what, b + 1, t + 1, v);
-            id[b * T + t] = (int64_t)v;
-        }
-    in->bt.ids = id;
-    const mxArray *mask = field(s, "mask");
-    if (mask != NULL) {
-        float *mk = mxMalloc(cells * sizeof *mk);
-        const double *md = matrix_of(mask, B, T, what, "the attention mask");
-        for (size_t b = 0; b < B; b++)
-            for (size_t t = 0; t < T; t++)
-                mk[b * T + t] = md[t * B + b] != 0.0 ? 1.0f : 0.0f;
-        in->bt.mask = mk;
-        in->pool_mask = mk;
-    }
-    const mxArray *tt = field(s, "tt");
-    if (tt != NULL) {
-        int64_t *tv = mxMalloc(cells * sizeof *tv);
-        const double *td = matrix_of(tt, B, T, what, "token_type_ids");
-        for (size_t b = 0; b < B; b++)
-            for (size_t t = 0; t < T; t++) {
-                double v = td[t * B + b];
-                if (!(v >= 0 && v < 1e9 && v == (double)(int64_t)v))
-                    mexErrMsgIdAndTxt("cka:input:badData",
-                                      "%s: token type (%zu, %zu) = %g is not a non-negative integer",
-                                      what, b + 1, t + 1, v);
-                tv[b * T + t] = (int64_t)v;
-            }
-        in->bt.token_types = tv;
-    }
+    mexmodel_read_tokens(mxGetField(s, 0, "ids"), mxGetField(s, 0, "mask"),
+                         mxGetField(s, 0, "tt"), cfg, wi, wm, wt, &in->bt);
+    in->pool_mask = in->bt.mask;
 }
 
 static void alloc_set(cka_gram_set *s, size_t n, size_t m)
@@ -283,11 +232,11 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         mexutil_raise(&err);
 
     batch_in in[2];
-    read_batch(prhs[2], &in[0], "data");
+    read_batch(prhs[2], &m[0].cfg, &in[0], "data");
     if (same_batch)
         in[1] = in[0];
     else
-        read_batch(prhs[3], &in[1], "Data2");
+        read_batch(prhs[3], &m[1].cfg, &in[1], "Data2");
 
     int L[2], *mods[2];
     mods[0] = resolve(&m[0].cfg, layers[0], &L[0]);

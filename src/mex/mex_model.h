@@ -277,4 +277,124 @@ static inline int mexmodel_hooks(const tfm_config *cfg, const mxArray *hooks, in
     return 0;
 }
 
+/* ---- token inputs: ids, attention mask, token types ---------------------
+ * The one reader of the [B, T] token inputs of a forward pass, used by
+ * every gateway that runs a model (__tfm_forward__, __cka_compare_batch__),
+ * so the same input gives the same result or the same error everywhere.
+ *   ids    numeric of any class (not logical), real, full, 2-D, not empty;
+ *          finite integers in [0, vocab_size)
+ *   mask   [] or numeric/logical, real, full, [B T]; every value 0 or 1
+ *          (NaN, Inf, 0.5 are errors: Hugging Face would turn them into
+ *          NaN attention scores or scale them silently)
+ *   types  [] or numeric, real, full, [B T]; finite integers (the range
+ *          is the architecture's, checked by the core: tfm_forward_ws)
+ * Sparse arrays are refused (cka:input:type): their data is not a [B T]
+ * block, and reading it as one read out of bounds.  `what` names the
+ * source in messages ("input_ids" or "data: input_ids").  Errors are
+ * raised directly; the buffers are mxMalloc'ed (freed by Octave then). */
+
+/* Element k of a real full numeric or logical array, as a double. */
+static inline double mexmodel_value_at(const mxArray *a, size_t k)
+{
+    const void *p = mxGetData(a);
+    switch (mxGetClassID(a)) {
+    case mxDOUBLE_CLASS:  return ((const double *)p)[k];
+    case mxSINGLE_CLASS:  return ((const float *)p)[k];
+    case mxLOGICAL_CLASS: return ((const mxLogical *)p)[k] ? 1.0 : 0.0;
+    case mxINT8_CLASS:    return ((const int8_t *)p)[k];
+    case mxUINT8_CLASS:   return ((const uint8_t *)p)[k];
+    case mxINT16_CLASS:   return ((const int16_t *)p)[k];
+    case mxUINT16_CLASS:  return ((const uint16_t *)p)[k];
+    case mxINT32_CLASS:   return ((const int32_t *)p)[k];
+    case mxUINT32_CLASS:  return ((const uint32_t *)p)[k];
+    case mxINT64_CLASS:   return (double)((const int64_t *)p)[k];
+    case mxUINT64_CLASS:  return (double)((const uint64_t *)p)[k];
+    default:              return NAN;
+    }
+}
+
+static inline void mexmodel_check_array(const mxArray *a, int allow_logical, const char *what)
+{
+    if (!(mxIsNumeric(a) || (allow_logical && mxIsLogical(a))))
+        mexErrMsgIdAndTxt("cka:input:type", "%s must be a numeric%s array, not %s", what,
+                          allow_logical ? " or logical" : "", mxGetClassName(a));
+    if (mxIsSparse(a))
+        mexErrMsgIdAndTxt("cka:input:type", "%s is sparse; pass a full array (full (x))", what);
+    if (mxIsComplex(a))
+        mexErrMsgIdAndTxt("cka:input:type", "%s must be real", what);
+}
+
+/* A [B T] integer array as row-major int64, checked (see above). */
+static inline int64_t *mexmodel_int_grid(const mxArray *a, size_t B, size_t T, const char *what)
+{
+    int64_t *out = mxMalloc((B * T > 0 ? B * T : 1) * sizeof *out);
+    for (size_t t = 0; t < T; t++)
+        for (size_t b = 0; b < B; b++) {
+            const double v = mexmodel_value_at(a, b + t * B);
+            if (!(v == floor(v) && fabs(v) <= 9.0e15))    /* NaN and Inf fail */
+                mexErrMsgIdAndTxt("cka:input:nonIntegerIds", "%s(%zu,%zu) = %g is not an integer",
+                                  what, b + 1, t + 1, v);
+            out[b * T + t] = (int64_t)v;
+        }
+    return out;
+}
+
+/* Fill bt (B, T, ids, mask, token_types) from the three arrays; mask and
+ * types may be NULL or empty.  what_ids/what_mask/what_types name them. */
+static inline void mexmodel_read_tokens(const mxArray *ids, const mxArray *mask,
+                                        const mxArray *types, const tfm_config *cfg,
+                                        const char *what_ids, const char *what_mask,
+                                        const char *what_types, tfm_batch *bt)
+{
+    memset(bt, 0, sizeof *bt);
+    if (ids == NULL)
+        mexErrMsgIdAndTxt("cka:input:emptyInput", "%s is missing", what_ids);
+    mexmodel_check_array(ids, 0, what_ids);
+    if (mxGetNumberOfDimensions(ids) != 2)
+        mexErrMsgIdAndTxt("cka:input:idsShape", "%s must be a [batch, seq] matrix", what_ids);
+    const size_t B = mxGetM(ids), T = mxGetN(ids);
+    if (B == 0 || T == 0)
+        mexErrMsgIdAndTxt("cka:input:emptyInput", "%s must not be empty", what_ids);
+    bt->B = (int64_t)B;
+    bt->T = (int64_t)T;
+    int64_t *id = mexmodel_int_grid(ids, B, T, what_ids);
+    for (size_t k = 0; k < B * T; k++)
+        if (id[k] < 0 || id[k] >= cfg->vocab_size)
+            mexErrMsgIdAndTxt("cka:input:tokenOutOfRange",
+                              "%s(%d,%d) = %lld is outside [0, vocab_size) = [0, %lld)", what_ids,
+                              (int)(k / T) + 1, (int)(k % T) + 1, (long long)id[k],
+                              (long long)cfg->vocab_size);
+    bt->ids = id;
+
+    if (mask != NULL && !mxIsEmpty(mask)) {
+        mexmodel_check_array(mask, 1, what_mask);
+        if (mxGetNumberOfDimensions(mask) != 2 || mxGetM(mask) != B || mxGetN(mask) != T)
+            mexErrMsgIdAndTxt("cka:input:maskShape", "%s must have the size of %s [%zu %zu]",
+                              what_mask, what_ids, B, T);
+        float *mk = mxMalloc(B * T * sizeof *mk);
+        for (size_t t = 0; t < T; t++)
+            for (size_t b = 0; b < B; b++) {
+                const double v = mexmodel_value_at(mask, b + t * B);
+                if (!(v == 0.0 || v == 1.0))
+                    mexErrMsgIdAndTxt("cka:input:badMask",
+                                      "%s(%zu,%zu) = %g; an attention mask holds only 0 "
+                                      "(padding) and 1 (token)", what_mask, b + 1, t + 1, v);
+                mk[b * T + t] = (float)v;
+            }
+        bt->mask = mk;
+    }
+
+    if (types != NULL && !mxIsEmpty(types)) {
+        if (cfg->arch == TFM_ARCH_DISTILBERT)
+            mexErrMsgIdAndTxt("cka:input:tokenTypes",
+                              "DistilBERT has no token type embeddings; %s must be empty",
+                              what_types);
+        mexmodel_check_array(types, 0, what_types);
+        if (mxGetNumberOfDimensions(types) != 2 || mxGetM(types) != B || mxGetN(types) != T)
+            mexErrMsgIdAndTxt("cka:input:tokenTypeShape", "%s must have the size of %s [%zu %zu]",
+                              what_types, what_ids, B, T);
+        bt->token_types = mexmodel_int_grid(types, B, T, what_types);
+    }
+}
+
 #endif

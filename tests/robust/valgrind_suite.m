@@ -39,6 +39,27 @@ function valgrind_suite (reps, dir)
     fid = fopen (f, "w"); fwrite (fid, [uint8([20 0 0 0 0 0 0 0]) uint8('{"a":{"dtype":"F32"')]); fclose (fid);
     try, safetensors_read (f); catch, end_try_catch
     unlink (f);
+    ## token inputs through the shared reader: sparse, NaN and other classes
+    mk = ones (size (ids));  mk(:, end) = 0;
+    h = tfm_forward (m, int16 (ids), "AttentionMask", logical (mk), "TokenTypeIds", uint8 (mk));
+    try, tfm_forward (m, sparse (ids)); catch, end_try_catch
+    try, tfm_forward (m, ids, "AttentionMask", sparse (mk)); catch, end_try_catch
+    try, tfm_forward (m, ids, "AttentionMask", [NaN(8, 1) mk(:, 2:end)]); catch, end_try_catch
+    try, tfm_forward (m, ids, "TokenTypeIds", NaN (size (ids))); catch, end_try_catch
+    io = struct ("kernel", 0, "sigma", NaN, "unbiased", 1, "epsilon", 1e-6, "single", 0);
+    L = {"encoder.layer.0"};
+    [hxy] = __cka_compare_batch__ (m, [], struct ("ids", int32 (ids), "mask", logical (mk), "tt", []), [], L, L, "mean", io);
+    try, __cka_compare_batch__ (m, [], struct ("ids", sparse (ids), "mask", [], "tt", []), [], L, L, "flatten", io); catch, end_try_catch
+    try, __cka_compare_batch__ (m, [], struct ("ids", ids, "mask", sparse (mk), "tt", []), [], L, L, "flatten", io); catch, end_try_catch
+    try, __cka_compare_batch__ (m, [], struct ("ids", ids, "mask", NaN (size (ids)), "tt", []), [], L, L, "flatten", io); catch, end_try_catch
+    try, __cka_compare_batch__ (m, [], struct ("ids", ids, "mask", [], "tt", sparse (mk)), [], L, L, "flatten", io); catch, end_try_catch
+    ## checkpoint fingerprints
+    hh = __cka_hash__ ({m.arch, m.config, m.names, m.weights, {1, "a"}, struct("x", {1, 2})});
+    try, __cka_hash__ (sparse (ids)); catch, end_try_catch
+    ck = fullfile (dir, "ck.mat");
+    R3 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Checkpoint", ck);
+    R4 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Resume", ck);
+    unlink (ck);
   endfor
   printf ("valgrind_suite: %d repetitions done\n", reps);
 endfunction

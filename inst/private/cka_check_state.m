@@ -1,0 +1,196 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {} {@var{S} =} cka_check_state (@var{S}, @var{fname}, @var{source})
+## @deftypefnx {} {@var{S} =} cka_check_state (@var{S}, @var{fname}, "struct", @var{label})
+## Validate an accumulator, a @code{cka_compare} result or a checkpoint
+## (the one place that knows what their sums and counts must be) and return
+## it with its shapes normalised.
+##
+## @var{source} is @qcode{"struct"} for a value passed by the user (errors
+## are @code{cka:input:notAccumulator}) or the name of the file it was read
+## from (errors are @code{cka:io:badFormat}, and vectors decoded from JSON
+## are reshaped: JSON does not keep column/row shapes).  Every message
+## names the field at fault, and the argument (@var{label}, default
+## @qcode{"S"}) or the file.
+##
+## Checked: @code{layers1}, @code{layers2} non-empty cellstrs (a string is
+## one layer); @code{hsic_xy} a real finite double @var{L1}x@var{L2} matrix,
+## @code{hsic_xx}, @code{hsic_yy} real finite double vectors of @var{L1},
+## @var{L2} elements (returned as columns); @code{n_samples},
+## @code{n_batches} non-negative integers; @code{batch_sizes} (if present)
+## @code{n_batches} positive integers summing to @code{n_samples};
+## @code{config} a struct with exactly the fields kernel, sigma, unbiased,
+## epsilon, dtype and valid values (see @code{cka_config}); @code{kind},
+## @code{format}, @code{format_version}, model names, @code{cka},
+## @code{requested_layers1/2}, @code{n_dropped} when present.
+## @end deftypefn
+
+function S = cka_check_state (S, fname, source, label = "S")
+  from_file = ! strcmp (source, "struct");
+  if (from_file)
+    id = "cka:io:badFormat";
+    where = sprintf ("%s: '%s'", fname, source);
+  else
+    id = "cka:input:notAccumulator";
+    where = sprintf ("%s: %s", fname, label);
+  endif
+  bad = @(varargin) error (id, "%s: %s", where, sprintf (varargin{:}));
+  if (! (isstruct (S) && isscalar (S)))
+    if (from_file)
+      bad ("holds no result struct");
+    endif
+    error (id, "%s: %s must be an accumulator from cka_accumulator or a cka_compare result, not a %s",
+           fname, label, class (S));
+  endif
+  need = {"layers1", "layers2", "hsic_xy", "hsic_xx", "hsic_yy", "config", ...
+          "n_samples", "n_batches"};
+  miss = need(! isfield (S, need));
+  if (! isempty (miss))
+    if (from_file)
+      bad ("is not a result written by cka_save: no field %s", strjoin (miss, ", "));
+    endif
+    error (id, "%s: %s must be an accumulator from cka_accumulator or a cka_compare result (it has no field %s)",
+           fname, label, strjoin (miss, ", "));
+  endif
+
+  if (from_file && isfield (S, "format"))
+    if (! (ischar (S.format) && strcmp (S.format, "octave-cka")))
+      bad ("field format is not \"octave-cka\"");
+    endif
+    if (! (isfield (S, "format_version") && isnumeric (S.format_version)
+           && isscalar (S.format_version) && S.format_version == 1))
+      bad ("field format_version is not a known version (1)");
+    endif
+  endif
+  S = rmfield (S, intersect (fieldnames (S), {"format", "format_version", "shape_hsic_xy"}));
+  if (isfield (S, "kind")
+      && ! (ischar (S.kind) && any (strcmp (S.kind, {"cka_accumulator", "cka_result", ...
+                                                    "cka_checkpoint"}))))
+    bad ("field kind is not cka_accumulator, cka_result or cka_checkpoint");
+  endif
+
+  S.layers1 = layer_list (S.layers1, "layers1", bad);
+  S.layers2 = layer_list (S.layers2, "layers2", bad);
+  L1 = numel (S.layers1);  L2 = numel (S.layers2);
+  S.hsic_xy = sums (S.hsic_xy, L1, L2, "hsic_xy", from_file, bad);
+  S.hsic_xx = sums (S.hsic_xx, L1, 1, "hsic_xx", true, bad);
+  S.hsic_yy = sums (S.hsic_yy, L2, 1, "hsic_yy", true, bad);
+  S.n_samples = count (S.n_samples, "n_samples", bad);
+  S.n_batches = count (S.n_batches, "n_batches", bad);
+  if (isfield (S, "batch_sizes"))
+    b = S.batch_sizes;
+    if (! (isnumeric (b) && isreal (b) && ! issparse (b) && (isvector (b) || isempty (b))
+           && all (isfinite (b(:))) && all (b(:) == fix (b(:))) && all (b(:) >= 1)))
+      bad ("field batch_sizes must be a vector of positive integers");
+    endif
+    S.batch_sizes = double (reshape (b, [], 1));
+    if (numel (S.batch_sizes) != S.n_batches)
+      bad ("n_batches is %d but batch_sizes lists %d batches", S.n_batches, numel (S.batch_sizes));
+    endif
+    if (sum (S.batch_sizes) != S.n_samples)
+      bad ("n_samples is %d but batch_sizes add up to %d", S.n_samples, sum (S.batch_sizes));
+    endif
+  endif
+  if (S.n_batches > S.n_samples)
+    bad ("n_batches (%d) exceeds n_samples (%d)", S.n_batches, S.n_samples);
+  endif
+  if (S.n_batches == 0 && any ([S.hsic_xy(:); S.hsic_xx; S.hsic_yy] != 0))
+    bad ("holds HSIC sums but no batch");
+  endif
+
+  c = S.config;
+  cf = {"kernel", "sigma", "unbiased", "epsilon", "dtype"};
+  if (! (isstruct (c) && isscalar (c) && all (isfield (c, cf)) && numel (fieldnames (c)) == 5))
+    bad ("field config must be a struct with the fields %s", strjoin (cf, ", "));
+  endif
+  if (! (ischar (c.kernel) && any (strcmp (c.kernel, {"linear", "rbf"}))))
+    bad ("config.kernel must be \"linear\" or \"rbf\"");
+  endif
+  if (! (ischar (c.dtype) && any (strcmp (c.dtype, {"double", "single"}))))
+    bad ("config.dtype must be \"double\" or \"single\"");
+  endif
+  u = c.unbiased;
+  if (! (isscalar (u) && (islogical (u) || (isnumeric (u) && isreal (u) && any (u == [0 1])))))
+    bad ("config.unbiased must be true or false");
+  endif
+  e = c.epsilon;
+  if (! (isnumeric (e) && isreal (e) && isscalar (e) && isfinite (e) && e >= 0))
+    bad ("config.epsilon must be a finite non-negative number");
+  endif
+  s = c.sigma;
+  if (! (isempty (s) || (isnumeric (s) && isreal (s) && isscalar (s) && isfinite (s) && s > 0)))
+    bad ("config.sigma must be [] or a positive finite bandwidth");
+  endif
+  c.unbiased = logical (u);
+  c.epsilon = double (e);
+  if (isempty (s))
+    c.sigma = [];
+  else
+    c.sigma = double (s);
+  endif
+  S.config = orderfields (c, cf);
+
+  for f = {"model1_name", "model2_name", "pooling"}
+    if (isfield (S, f{1}) && ! (ischar (S.(f{1})) && (isrow (S.(f{1})) || isempty (S.(f{1})))))
+      bad ("field %s must be a string", f{1});
+    endif
+  endfor
+  for f = {"requested_layers1", "requested_layers2"}
+    if (isfield (S, f{1}))
+      S.(f{1}) = layer_list (S.(f{1}), f{1}, bad);
+    endif
+  endfor
+  if (isfield (S, "n_dropped"))
+    S.n_dropped = count (S.n_dropped, "n_dropped", bad);
+  endif
+  if (isfield (S, "cka"))
+    m = S.cka;
+    if (! (isnumeric (m) && isreal (m) && ! issparse (m) && numel (m) == L1 * L2
+           && (isequal (size (m), [L1 L2]) || (from_file && isvector (m)))))
+      bad ("field cka must be a real %dx%d matrix", L1, L2);
+    endif
+    S.cka = reshape (double (m), L1, L2);
+  endif
+  if (isfield (S, "same_model"))
+    v = S.same_model;
+    if (! (isscalar (v) && (islogical (v) || (isnumeric (v) && any (v == [0 1])))))
+      bad ("field same_model must be true or false");
+    endif
+    S.same_model = logical (v);
+  endif
+endfunction
+
+function L = layer_list (L, what, bad)
+  if (ischar (L) && (isrow (L) || isempty (L)))
+    L = {L};
+  endif
+  if (! (iscellstr (L) && ! isempty (L) && isvector (L)
+         && all (cellfun (@(s) isrow (s) || isempty (s), L))))
+    bad ("field %s must be a non-empty list of layer names", what);
+  endif
+  L = reshape (L, [], 1);
+endfunction
+
+function x = sums (x, r, c, what, allow_vector, bad)
+  if (! (isa (x, "double") && isreal (x) && ! issparse (x)))
+    bad ("field %s must be a real double array (got %s%s)", what,
+         cka_ifelse (issparse (x), "sparse ", ""), class (x));
+  endif
+  if (! (isequal (size (x), [r c]) || (allow_vector && numel (x) == r * c && isvector (x))))
+    bad ("field %s must be %dx%d, not %s", what, r, c,
+         strjoin (arrayfun (@num2str, size (x), "uniformoutput", false), "x"));
+  endif
+  if (! all (isfinite (x(:))))
+    bad ("field %s holds NaN or Inf", what);
+  endif
+  x = reshape (double (x), r, c);
+endfunction
+
+function n = count (n, what, bad)
+  if (! (isnumeric (n) && isreal (n) && isscalar (n) && isfinite (n) && n >= 0 && n == fix (n)))
+    bad ("field %s must be a non-negative integer", what);
+  endif
+  n = double (n);
+endfunction
