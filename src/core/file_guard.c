@@ -37,7 +37,7 @@ int cka_file_open_regular(const char *path, uint64_t *size, cka_error *err)
     if (fd < 0) {
         int e = errno;
         if (e == ENOENT || e == ENOTDIR)
-            return cka_error_set(err, ID "notFound", "%s: no such file", path);
+            return cka_error_set(err, ID "notFound", "%s: cannot open: %s", path, strerror(e));
         if (e == ENXIO) /* a FIFO without writer, a socket */
             return cka_error_set(err, ID "notRegularFile", "%s: not a regular file", path);
         return cka_error_set(err, ID "open", "%s: cannot open: %s", path, strerror(e));

@@ -242,6 +242,7 @@ static int check_object(scan *sc, size_t d, const char *what, cka_json_dup *dup,
         size_t m = hit->len < sizeof dup->key - 1 ? hit->len : sizeof dup->key - 1;
         memcpy(dup->key, hit->p, m);
         dup->key[m] = '\0';
+        snprintf(dup->path, sizeof dup->path, "%s", path);
     }
     return cka_error_set(err, "cka:json:duplicateKey",
                          "%s: duplicate key %s (a key may appear only once in a JSON object, "
@@ -268,6 +269,7 @@ int cka_json_check(const char *txt, size_t len, const char *what, size_t max_dep
     if (dup != NULL) {
         dup->level = 0;
         dup->key[0] = '\0';
+        dup->path[0] = '\0';
     }
     if (what == NULL)
         what = "JSON text";

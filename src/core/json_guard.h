@@ -34,6 +34,7 @@ typedef struct cka_json_dup {
     size_t level;     /* nesting level of the object with the duplicate
                          (1 = the top-level object), 0 if none */
     char key[256];    /* the duplicated key, decoded (may be cut short) */
+    char path[512];   /* its path as printed in the message, e.g. a."b c"[2].d */
 } cka_json_dup;
 
 /* Check txt[0..len) as described above; what names the file in messages.
