@@ -23,7 +23,7 @@ function R = cka_load (file)
   endif
   if (cka_is_json (file))
     try
-      R = jsondecode (fileread (file));
+      R = cka_read_json (file, "cka_load", "", "results");
     catch e
       error ("cka:io:badFormat", "cka_load: '%s' is not valid JSON: %s", file, e.message);
     end_try_catch
