@@ -245,8 +245,7 @@ static int check_object(scan *sc, size_t d, const char *what, cka_json_dup *dup,
         snprintf(dup->path, sizeof dup->path, "%s", path);
     }
     return cka_error_set(err, "cka:json:duplicateKey",
-                         "%s: duplicate key %s (a key may appear only once in a JSON object, "
-                         "also when written with \\u escapes)", what, path);
+                         "%s: duplicate key %s in a JSON object", what, path);
 }
 
 static void scan_free(scan *sc)

@@ -39,8 +39,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     if (cka_json_check(buf, (size_t)hlen, file, CKA_JSON_MAX_DEPTH, &dup, &err) != 0) {
         if (dup.level == 1 && strcmp(dup.key, "__metadata__") != 0)
             mexErrMsgIdAndTxt("cka:safetensors:duplicateName",
-                              "%s: duplicate tensor name %s in the header (a name may appear "
-                              "only once, also when written with \\u escapes)", file, dup.path);
+                              "%s: duplicate tensor name %s in the header", file, dup.path);
         mexutil_raise(&err);
     }
     plhs[0] = mxCreateString(buf);
