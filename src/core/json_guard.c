@@ -173,12 +173,16 @@ static void path_key(char *buf, size_t cap, size_t *o, const char *k, size_t n, 
     for (size_t j = 0; j < n && ident; j++)
         ident = (k[j] >= 'a' && k[j] <= 'z') || (k[j] >= 'A' && k[j] <= 'Z') ||
                 (k[j] >= '0' && k[j] <= '9') || k[j] == '_';
-    char seg[200];
-    size_t s = 0, lim = 64;
-    if (n > lim)
-        while (lim > 0 && ((unsigned char)k[lim] & 0xC0) == 0x80)
-            lim--; /* cut on a character boundary */
-    size_t m = n > lim ? lim : n;
+    /* at most 64 bytes of the key, each at most 6 bytes ("\u001f"), two
+     * quotes, "..." and a NUL: 390 bytes */
+    char seg[2 + 64 * 6 + 3 + 1];
+    size_t s = 0, m = n;
+    const int cut = n > 64;
+    if (cut) {
+        m = 64;
+        while (m > 0 && ((unsigned char)k[m] & 0xC0) == 0x80)
+            m--; /* cut on a character boundary */
+    }
     if (!ident)
         seg[s++] = '"';
     for (size_t j = 0; j < m; j++) {
@@ -190,7 +194,7 @@ static void path_key(char *buf, size_t cap, size_t *o, const char *k, size_t n, 
         else
             seg[s++] = (char)c;
     }
-    if (m < n)
+    if (cut)
         s += (size_t)snprintf(seg + s, sizeof seg - s, "...");
     if (!ident)
         seg[s++] = '"';

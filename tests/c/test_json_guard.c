@@ -111,6 +111,29 @@ static void test_duplicates(void)
                  &e, &d) == -1 && strstr(e.msg, "added_tokens[1].id") != NULL, "%s", e.msg);
     CHECK(jcheck("{\"a\": {\"b\": {\"c\": 1, \"c\": 1}}}", &e, &d) == -1 &&
           d.level == 3 && strstr(e.msg, "a.b.c") != NULL, "%s", e.msg);
+    /* long keys of control characters, quotes and multi-byte characters are
+     * cut in the message, on a character boundary */
+    {
+        char t[4096], *q = t;
+        for (int r = 0; r < 2; r++) {
+            q += sprintf(q, r ? ", \"" : "{\"");
+            for (int k = 0; k < 100; k++)
+                q += sprintf(q, k % 3 == 0 ? "\\u0001" : k % 3 == 1 ? "\\\"" : "\xc3\xa9");
+            q += sprintf(q, "\": %d", r);
+        }
+        strcpy(q, "}");
+        CHECK(jcheck(t, &e, &d) == -1 && strstr(e.msg, "...") != NULL &&
+              strstr(e.msg, "\\u0001\\\"") != NULL, "long key: %s", e.msg);
+        q = t; /* the widest case: every byte printed as \u001f */
+        for (int r = 0; r < 2; r++) {
+            q += sprintf(q, r ? ", \"" : "{\"");
+            for (int k = 0; k < 100; k++)
+                q += sprintf(q, "\\u001f");
+            q += sprintf(q, "\": %d", r);
+        }
+        strcpy(q, "}");
+        CHECK(jcheck(t, &e, &d) == -1 && strstr(e.msg, "\\u001f...") != NULL, "%s", e.msg);
+    }
     /* the first repeated key in text order is reported */
     CHECK(jcheck("{\"z\": 1, \"y\": 1, \"y\": 2, \"z\": 2}", &e, &d) == -1 &&
           strcmp(d.key, "y") == 0, "first: %s", d.key);
