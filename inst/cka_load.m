@@ -30,11 +30,7 @@ function R = cka_load (file)
     error ("cka:io:notFound", "cka_load: no such file '%s'", file);
   endif
   if (cka_is_json (file))
-    try
-      R = jsondecode (fileread (file));
-    catch e
-      error ("cka:io:badFormat", "cka_load: '%s' is not valid JSON: %s", file, e.message);
-    end_try_catch
+    R = cka_read_json (file, "cka_load", "cka:io:badFormat", "results");
     if (! (isstruct (R) && isfield (R, "format") && strcmp (R.format, "octave-cka")))
       error ("cka:io:badFormat", "cka_load: '%s' is not a file written by cka_save", file);
     endif
@@ -63,14 +59,11 @@ endfunction
 
 ## A MATLAB v5/v7 binary file starts with a 116-byte text header, 8 bytes
 ## of subsystem offset, the version 0x0100 and the endian mark "IM"/"MI".
+## Read through __cka_read_text__: a regular file of bounded size only (a
+## FIFO would block fopen and load).
 function tf = is_mat_file (file)
-  [fid, msg] = fopen (file, "r");
-  if (fid < 0)
-    error ("cka:io:badFormat", "cka_load: cannot open '%s': %s", file, msg);
-  endif
-  hdr = fread (fid, 128, "uint8=>char")';
-  fclose (fid);
-  tf = (numel (hdr) == 128 && strncmp (hdr, "MATLAB 5.0 MAT-file", 19)
+  hdr = __cka_read_text__ (file, "results");
+  tf = (numel (hdr) >= 128 && strncmp (hdr, "MATLAB 5.0 MAT-file", 19)
         && any (strcmp (hdr(127:128), {"IM", "MI"})));
 endfunction
 

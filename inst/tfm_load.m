@@ -16,7 +16,9 @@
 ## @item a sharded index @file{model.safetensors.index.json}.
 ## @end itemize
 ##
-## @file{config.json} is read with @code{jsondecode}; the architecture comes
+## @file{config.json} is read with @code{jsondecode} (after checking that it
+## is a regular file of at most 64 MiB, nested at most 64 levels deep,
+## without duplicate keys); the architecture comes
 ## from @code{model_type} (else from @code{architectures}), and every field
 ## the Hugging Face config class would fill is filled with its default.
 ## Real hub layouts load as @code{from_pretrained} of the bare model would
@@ -50,7 +52,10 @@
 ## @code{cka:load:missingTensor}, @code{cka:load:shapeMismatch},
 ## @code{cka:load:badDtype}, @code{cka:load:badIndex}, the
 ## @code{cka:config:*} errors of the config validation and the
-## @code{cka:safetensors:*} errors of @code{safetensors_info}.  A BERT
+## @code{cka:safetensors:*} errors of @code{safetensors_info}, and for the
+## JSON files @code{cka:io:notRegularFile} (a FIFO or a device),
+## @code{cka:io:tooLarge}, @code{cka:json:tooDeep} and
+## @code{cka:json:duplicateKey}.  A BERT
 ## checkpoint without pooler weights loads without a pooler, with the
 ## warning @code{cka:load:noPooler}.
 ##
@@ -246,11 +251,7 @@ function n = pwd_name (dir)
 endfunction
 
 function [files, index] = read_index (file)
-  try
-    index = jsondecode (fileread (file), "makeValidName", false);
-  catch err
-    error ("cka:load:badIndex", "tfm_load: %s is not valid JSON: %s", file, err.message);
-  end_try_catch
+  index = cka_read_json (file, "tfm_load", "cka:load:badIndex");
   if (! (isstruct (index) && isscalar (index) && isfield (index, "weight_map")
          && isstruct (index.weight_map) && isscalar (index.weight_map)))
     error ("cka:load:badIndex", "tfm_load: %s has no \"weight_map\" object", file);
@@ -309,12 +310,7 @@ function given = read_config (cfg_opt, dir)
     error ("cka:load:noConfig",
            "tfm_load: %s not found (pass \"Config\" to give the configuration)", file);
   endif
-  try
-    given = jsondecode (fileread (file), "makeValidName", false);
-  catch err
-    error ("cka:load:badConfig", "tfm_load: %s is not valid JSON: %s", file,
-           regexprep (err.message, '^jsondecode: ', ''));
-  end_try_catch
+  given = cka_read_json (file, "tfm_load", "cka:load:badConfig");
   if (! (isstruct (given) && isscalar (given)))
     error ("cka:load:badConfig", "tfm_load: %s is not a JSON object", file);
   endif

@@ -44,7 +44,13 @@
 ##
 ## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer} and
 ## @code{GPT2Tokenizer} exactly; see @code{tfm_encode}.  JSON is read with
-## @code{jsondecode}.  Errors: @code{cka:tokenizer:notFound},
+## @code{jsondecode}, after checking that every file is a regular file (not
+## a FIFO or a device: @code{cka:io:notRegularFile}) of a sane size
+## (@code{cka:io:tooLarge}), nested at most 64 levels
+## (@code{cka:json:tooDeep}) and without repeated keys
+## (@code{cka:json:duplicateKey}); token ids must be below the number of
+## tokens plus 1024 plus 1/8 (@code{cka:tokenizer:badVocab}).
+## Errors: @code{cka:tokenizer:notFound},
 ## @code{cka:tokenizer:missingFile}, @code{cka:tokenizer:badJson},
 ## @code{cka:tokenizer:badVocab}, @code{cka:tokenizer:badMerges},
 ## @code{cka:tokenizer:invalidUtf8}, @code{cka:tokenizer:missingToken},
@@ -79,20 +85,20 @@ function tok = tfm_tokenizer (path)
   endif
   if (isfolder (path))
     dir = path;
-    if (isfile (fullfile (dir, "vocab.txt")))
+    if (is_file (fullfile (dir, "vocab.txt")))
       file = fullfile (dir, "vocab.txt");
-    elseif (isfile (fullfile (dir, "vocab.json")))
+    elseif (is_file (fullfile (dir, "vocab.json")))
       file = fullfile (dir, "vocab.json");
-      if (! isfile (fullfile (dir, "merges.txt")) && isfile (fullfile (dir, "tokenizer.json")))
+      if (! is_file (fullfile (dir, "merges.txt")) && is_file (fullfile (dir, "tokenizer.json")))
         file = fullfile (dir, "tokenizer.json");
       endif
-    elseif (isfile (fullfile (dir, "tokenizer.json")))
+    elseif (is_file (fullfile (dir, "tokenizer.json")))
       file = fullfile (dir, "tokenizer.json");
     else
       error ("cka:tokenizer:notFound",
              "tfm_tokenizer: no vocab.txt, vocab.json or tokenizer.json in '%s'", path);
     endif
-  elseif (isfile (path))
+  elseif (is_file (path))
     file = path;
     dir = fileparts (path);
     if (isempty (dir))
@@ -102,14 +108,14 @@ function tok = tfm_tokenizer (path)
     error ("cka:tokenizer:notFound", "tfm_tokenizer: '%s' does not exist", path);
   endif
 
-  cfg = read_json_if (fullfile (dir, "tokenizer_config.json"));
-  stm = read_json_if (fullfile (dir, "special_tokens_map.json"));
-  mcfg = read_json_if (fullfile (dir, "config.json"));
+  cfg = read_json_if (fullfile (dir, "tokenizer_config.json"), "config");
+  stm = read_json_if (fullfile (dir, "special_tokens_map.json"), "config");
+  mcfg = read_json_if (fullfile (dir, "config.json"), "config");
   [~, base, ext] = fileparts (file);
   switch ([base ext])
     case "vocab.txt"
       tok = wordpiece_defaults ();
-      tok.vocab = __tok_read__ ("vocab", fileread (file), file);
+      tok.vocab = __tok_read__ ("vocab", __cka_read_text__ (file, "tokenizer"), file);
       tok.lowercase = logical (getf (cfg, "do_lower_case", true));
       tok.strip_accents = flag_or_empty (getf (cfg, "strip_accents", []));
       tok.tokenize_chinese_chars = logical (getf (cfg, "tokenize_chinese_chars", true));
@@ -117,19 +123,19 @@ function tok = tfm_tokenizer (path)
       tok = bpe_defaults ();
       vfile = fullfile (dir, "vocab.json");
       mfile = fullfile (dir, "merges.txt");
-      if (! isfile (vfile))
+      if (! is_file (vfile))
         error ("cka:tokenizer:missingFile", "tfm_tokenizer: '%s' is missing", vfile);
       endif
-      if (! isfile (mfile))
+      if (! is_file (mfile))
         error ("cka:tokenizer:missingFile",
                "tfm_tokenizer: '%s' is missing (a byte-level BPE needs vocab.json and merges.txt)",
                mfile);
       endif
-      tok.vocab = vocab_from_struct (read_json (vfile), vfile);
-      tok.merges = __tok_read__ ("merges", fileread (mfile), mfile);
+      tok.vocab = vocab_from_struct (read_json (vfile, "tokenizer"), vfile);
+      tok.merges = __tok_read__ ("merges", __cka_read_text__ (mfile, "tokenizer"), mfile);
       tok.add_prefix_space = logical (getf (cfg, "add_prefix_space", false));
     case "tokenizer.json"
-      tok = from_tokenizer_json (read_json (file), file);
+      tok = from_tokenizer_json (read_json (file, "tokenizer"), file);
     otherwise
       error ("cka:tokenizer:notFound",
              "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt or tokenizer.json", file);
@@ -208,20 +214,19 @@ function tok = finish (tok, cfg, stm, mcfg, dir)
   endfor
   ## added tokens with their ids (tokenizer_config.json >= 4.34)
   atd = getf (cfg, "added_tokens_decoder", struct ());
-  if (isstruct (atd))
-    for f = fieldnames (atd)'
-      id = str2double (f{1});
-      tok = add_token (tok, token_string (atd.(f{1})), id);
-      extra{end+1} = token_string (atd.(f{1}));
-    endfor
+  if (isstruct (atd) && isscalar (atd))
+    keys = fieldnames (atd)';
+    contents = cellfun (@(k) token_string (atd.(k)), keys, "uniformoutput", false);
+    tok = add_tokens (tok, contents, num2cell (str2double (keys)),
+                      fullfile (dir, "tokenizer_config.json"));
+    extra = [extra, contents];
   endif
   ## added_tokens.json: {"token": id}
-  at = read_json_if (fullfile (dir, "added_tokens.json"));
-  if (isstruct (at))
-    for f = fieldnames (at)'
-      tok = add_token (tok, f{1}, at.(f{1}));
-      extra{end+1} = f{1};
-    endfor
+  afile = fullfile (dir, "added_tokens.json");
+  at = read_json_if (afile, "config");
+  if (isstruct (at) && isscalar (at))
+    tok = add_tokens (tok, fieldnames (at)', struct2cell (at)', afile);
+    extra = [extra, fieldnames(at)'];
   endif
   if (strcmp (tok.type, "bpe") && isempty (tok.pad_token))
     tok.pad_token = tok.eos_token;
@@ -365,13 +370,11 @@ function tok = from_tokenizer_json (j, file)
     at = num2cell (at);
   endif
   if (iscell (at))
-    for k = 1:numel (at)
-      a = at{k};
-      if (isstruct (a) && isfield (a, "content") && isfield (a, "id"))
-        tok = add_token (tok, a.content, a.id);
-        tok.special_tokens{end+1} = a.content;
-      endif
-    endfor
+    ok = cellfun (@(a) isstruct (a) && isfield (a, "content") && isfield (a, "id"), at);
+    at = at(ok);
+    contents = cellfun (@(a) a.content, at(:)', "uniformoutput", false);
+    tok = add_tokens (tok, contents, cellfun (@(a) a.id, at(:)', "uniformoutput", false), file);
+    tok.special_tokens = [tok.special_tokens, contents];
   endif
 endfunction
 
@@ -406,11 +409,12 @@ function vocab = vocab_from_struct (v, file)
   if (! all (cellfun ("isnumeric", ids) & cellfun ("numel", ids) == 1))
     error ("cka:tokenizer:badVocab", "tfm_tokenizer: '%s': vocabulary ids must be numbers", file);
   endif
-  ids = cell2mat (ids);
-  if (any (ids != fix (ids)) || any (ids < 0) || any (ids > 1e8))
+  ids = double (cell2mat (ids));
+  if (any (ids != fix (ids)) || any (ids < 0))
     error ("cka:tokenizer:badVocab",
-           "tfm_tokenizer: '%s': vocabulary ids must be integers in 0..1e8", file);
+           "tfm_tokenizer: '%s': vocabulary ids must be non-negative integers", file);
   endif
+  check_id_bound (names, ids, numel (ids), file);
   if (numel (unique (ids)) != numel (ids))
     error ("cka:tokenizer:badVocab", "tfm_tokenizer: '%s': two tokens have the same id", file);
   endif
@@ -418,21 +422,59 @@ function vocab = vocab_from_struct (v, file)
   vocab(ids + 1) = names;
 endfunction
 
-function tok = add_token (tok, content, id)
-  if (! (ischar (content) && isnumeric (id) && isscalar (id) && id >= 0 && id == fix (id)
-         && id < 1e8))
-    error ("cka:tokenizer:badJson", "tfm_tokenizer: bad added token (content and id expected)");
-  endif
-  if (id + 1 > numel (tok.vocab))
-    tok.vocab(end+1:id+1, 1) = {""};
-  endif
-  if (isempty (tok.vocab{id+1}))
-    tok.vocab{id+1} = content;
-  elseif (! strcmp (tok.vocab{id+1}, content))
+## Ids read from a file are bounded by what the file describes before the
+## id table (a cell per id) is allocated: the largest id must be below the
+## number of tokens plus 1024 plus 1/8.  Real tokenizers are dense (GPT-2's
+## vocab.json is 0..50256, BERT's vocab.txt is numbered by line, Qwen2's
+## added tokens follow its vocabulary, Llama's reuse vocabulary ids); the
+## allowance covers reserved ids a file leaves out, while a 60-byte file
+## with id 99999999 can no longer allocate gigabytes.
+function check_id_bound (contents, ids, entries, file)
+  limit = entries + 1024 + floor (entries / 8);
+  [mx, k] = max (ids);
+  if (! isempty (mx) && mx >= limit)
     error ("cka:tokenizer:badVocab",
-           "tfm_tokenizer: added token \"%s\" has id %d, which is \"%s\" in the vocabulary",
-           content, id, tok.vocab{id+1});
+           "tfm_tokenizer: '%s': token \"%s\" has id %d, but the tokenizer has only %d tokens (ids must be below %d)",
+           file, contents{k}, mx, entries, limit);
   endif
+endfunction
+
+## Added tokens {content} with their ids {id} (from file): ids checked and
+## bounded, then each goes to its id (growing the table) or must equal the
+## token already there.
+function tok = add_tokens (tok, contents, ids, file)
+  for k = 1:numel (ids)
+    id = ids{k};
+    if (! (ischar (contents{k}) && isnumeric (id) && isreal (id) && isscalar (id)
+           && id >= 0 && id == fix (id)))
+      error ("cka:tokenizer:badJson",
+             "tfm_tokenizer: '%s': bad added token %d (a string and an integer id >= 0 expected)",
+             file, k);
+    endif
+  endfor
+  ids = double (cell2mat (ids));
+  if (isempty (ids))
+    return;
+  endif
+  known = ! cellfun ("isempty", tok.vocab);
+  inside = ids < numel (tok.vocab);
+  inside(inside) = known(ids(inside) + 1);
+  entries = nnz (known) + numel (unique (ids(! inside)));
+  check_id_bound (contents, ids, entries, file);
+  for k = 1:numel (ids)
+    id = ids(k);
+    content = contents{k};
+    if (id + 1 > numel (tok.vocab))
+      tok.vocab(end+1:id+1, 1) = {""};
+    endif
+    if (isempty (tok.vocab{id+1}))
+      tok.vocab{id+1} = content;
+    elseif (! strcmp (tok.vocab{id+1}, content))
+      error ("cka:tokenizer:badVocab",
+             "tfm_tokenizer: added token \"%s\" has id %d, which is \"%s\" in the vocabulary",
+             content, id, tok.vocab{id+1});
+    endif
+  endfor
 endfunction
 
 function c = roles_tokens (tok, roles)
@@ -477,21 +519,26 @@ function n = base_name (dir)
   n = [n e];
 endfunction
 
-function j = read_json (file)
-  txt = fileread (file);
-  try
-    j = jsondecode (txt, "makeValidName", false);
-  catch e
-    error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s' is not valid JSON (%s)", file, e.message);
-  end_try_catch
+## Every JSON file goes through cka_read_json: regular files only (a FIFO
+## or a device is cka:io:notRegularFile, never a wait), size limits by
+## kind, nesting depth and duplicate keys checked before jsondecode.
+function j = read_json (file, kind)
+  j = cka_read_json (file, "tfm_tokenizer", "cka:tokenizer:badJson", kind);
 endfunction
 
-function j = read_json_if (file)
-  if (isfile (file))
-    j = read_json (file);
+function j = read_json_if (file, kind)
+  if (is_file (file))
+    j = read_json (file, kind);
   else
     j = struct ();
   endif
+endfunction
+
+## Something that is not a folder exists at f (stat does not open it, so a
+## FIFO is found here and refused by the reader instead of being skipped).
+function tf = is_file (f)
+  [st, err] = stat (f);
+  tf = err == 0 && ! S_ISDIR (st.mode);
 endfunction
 
 ## a toy WordPiece tokenizer from a struct

@@ -415,3 +415,35 @@
 %!   confirm_recursive_rmdir (false, "local");
 %!   rmdir (d, "s");
 %! endif
+
+## ---- hostile files (json/fifo/ids) ----
+## Made by tests/util/hostile_fixture.m; cases that could crash or hang
+## before the fix run in a child process in tests/test_hostile_files.m.
+## BAD tfm_load | config.json nested 100,000 levels deep
+%!error id=cka:json:tooDeep tfm_load (hostile_fixture ("deep_config"))
+## BAD tfm_load | config.json that is a FIFO
+%!error id=cka:io:notRegularFile tfm_load (hostile_fixture ("fifo_config"))
+## BAD tfm_load | config.json with a key repeated as a \u escape
+%!error id=cka:json:duplicateKey tfm_load (hostile_fixture ("dup_config"))
+## BAD tfm_load | sharded index with a weight_map key repeated as a \u escape
+%!error id=cka:json:duplicateKey tfm_load (hostile_fixture ("dup_index"))
+## BAD safetensors_info | header nested 100,000 levels deep
+%!error id=cka:json:tooDeep safetensors_info (hostile_fixture ("deep_header"))
+## BAD safetensors_info | header repeating a field inside one tensor entry
+%!error id=cka:json:duplicateKey safetensors_info (hostile_fixture ("dup_field_header"))
+## BAD safetensors_info | header repeating a tensor name as a \u escape
+%!error id=cka:safetensors:duplicateName safetensors_info (hostile_fixture ("dup_name_header"))
+## BAD tfm_tokenizer | vocab.json with id 99999999 (would allocate gigabytes)
+%!error id=cka:tokenizer:badVocab tfm_tokenizer (hostile_fixture ("huge_id_vocab"))
+## BAD tfm_tokenizer | added_tokens.json with id 99999999
+%!error id=cka:tokenizer:badVocab tfm_tokenizer (hostile_fixture ("huge_id_added"))
+## BAD tfm_tokenizer | tokenizer.json nested 100,000 levels deep
+%!error id=cka:json:tooDeep tfm_tokenizer (hostile_fixture ("deep_tokenizer"))
+## BAD tfm_tokenizer | vocab.json with a token repeated as a \u escape
+%!error id=cka:json:duplicateKey tfm_tokenizer (hostile_fixture ("dup_vocab"))
+## BAD tfm_tokenizer | merges.txt that is a FIFO
+%!error id=cka:io:notRegularFile tfm_tokenizer (hostile_fixture ("fifo_merges"))
+
+%!test
+%! ## clean up the hostile fixtures (last block of this section)
+%! hostile_fixture ("cleanup");

@@ -1,10 +1,12 @@
 /* Validated safetensors reader / writer (see safetensors.h and spec §10). */
 #define _GNU_SOURCE
 #include "safetensors.h"
+#include "file_guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -278,34 +280,38 @@ done:
 
 /* ---- files ------------------------------------------------------------ */
 
+/* Every open goes through cka_file_open_regular (O_NONBLOCK, then fstat on
+ * the descriptor): a FIFO or a device is refused at once, never waited on.
+ * Its cka:io:* ids become cka:safetensors:open here, the one id of a
+ * safetensors file that cannot be opened as a regular file. */
+static int open_regular(const char *path, uint64_t *size, cka_error *err)
+{
+    int fd = cka_file_open_regular(path, size, err);
+    if (fd < 0 && err != NULL)
+        snprintf(err->id, sizeof err->id, "%s", ID "open");
+    return fd;
+}
+
 int st_file_size(const char *path, uint64_t *size, cka_error *err)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return cka_error_set(err, ID "open", "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return cka_error_set(err, ID "open", "%s: not a regular file", path);
-    *size = (uint64_t)st.st_size;
+    int fd = open_regular(path, size, err);
+    if (fd < 0)
+        return -1;
+    close(fd);
     return 0;
 }
 
 static int open_checked(const char *path, uint64_t expected_size, uint64_t *size, cka_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open_regular(path, size, err);
     if (fd < 0)
-        return cka_error_set(err, ID "open", "%s: cannot open: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return cka_error_set(err, ID "open", "%s: not a regular file", path);
-    }
-    if (expected_size != 0 && (uint64_t)st.st_size != expected_size) {
+        return -1;
+    if (expected_size != 0 && *size != expected_size) {
         close(fd);
         return cka_error_set(err, ID "changed",
                              "%s: file size changed from %llu to %llu bytes while reading", path,
-                             (unsigned long long)expected_size, (unsigned long long)st.st_size);
+                             (unsigned long long)expected_size, (unsigned long long)*size);
     }
-    *size = (uint64_t)st.st_size;
     return fd;
 }
 

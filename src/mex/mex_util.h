@@ -41,7 +41,15 @@ static inline void mexutil_public_name(char *buf, size_t len)
         char *sub = strchr(fn, '>');
         if (sub != NULL)
             *sub = '\0';
-        snprintf(buf, len, "%s", fn);
+        /* Octave 7 names a subfunction without its file ("read_config",
+         * not "tfm_load>read_config"): the file's name is the function */
+        const char *base = strrchr(fl, '/');
+        base = base != NULL ? base + 1 : fl;
+        size_t bn = strlen(base);
+        if (bn > 2 && strcmp(base + bn - 2, ".m") == 0)
+            snprintf(buf, len, "%.*s", (int)(bn - 2), base);
+        else
+            snprintf(buf, len, "%s", fn);
         break;
     }
     mxDestroyArray(st);

@@ -26,6 +26,7 @@ function bad_inputs_doc (test_file, out_file)
     msg = strrep (msg, tempdir (), "<tmp>/");
     msg = regexprep (msg, '\s+', " ");
     msg = regexprep (msg, 'tmp-\d+-\d+', "tmp-PID-N");
+    msg = regexprep (msg, 'cka-hostile-\d+', "cka-hostile-PID");
     msg = strrep (msg, "|", "\\|");
     if (numel (msg) > 160)
       msg = [msg(1:157) "..."];
@@ -34,6 +35,7 @@ function bad_inputs_doc (test_file, out_file)
   endfor
   confirm_recursive_rmdir (false, "local");
   rmdir (d, "s");
+  hostile_fixture ("cleanup");
   fid = fopen (out_file, "w");
   hdr = {"# Bad-input catalogue", "", ...
     "What each public function does with inputs it cannot use: the error", ...

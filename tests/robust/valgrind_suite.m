@@ -60,6 +60,39 @@ function valgrind_suite (reps, dir)
     R3 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Checkpoint", ck);
     R4 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Resume", ck);
     unlink (ck);
+    hostile_files (dir);
   endfor
   printf ("valgrind_suite: %d repetitions done\n", reps);
+endfunction
+
+## __cka_read_text__ and the JSON check: success and every error path
+## (FIFO, device, too large, too deep, duplicate keys in a file and in a
+## safetensors header).
+function hostile_files (dir)
+  f = fullfile (dir, "h.json");
+  fid = fopen (f, "w"); fputs (fid, '{"a": {"b\u0041": [1, "x"], "c": 2}, "d": "\ud83d\ude00"}'); fclose (fid);
+  txt = __cka_read_text__ (f, "config", true);
+  fid = fopen (f, "w"); fputs (fid, '{"a": 1, "\u0061": 2}'); fclose (fid);
+  try, __cka_read_text__ (f, "tokenizer", true); catch, end_try_catch
+  fid = fopen (f, "w"); fputs (fid, [repmat('[', 1, 5000) repmat(']', 1, 5000)]); fclose (fid);
+  try, __cka_read_text__ (f, "results", true); catch, end_try_catch
+  system (sprintf ("truncate -s 70000000 '%s'", f));
+  try, __cka_read_text__ (f, "config", true); catch, end_try_catch
+  unlink (f);
+  p = fullfile (dir, "fifo.json");
+  system (sprintf ("mkfifo '%s'", p));
+  try, __cka_read_text__ (p, "config", true); catch, end_try_catch
+  try, safetensors_info (p); catch, end_try_catch
+  unlink (p);
+  try, __cka_read_text__ ("/dev/zero", "config"); catch, end_try_catch
+  try, __cka_read_text__ (fullfile (dir, "missing.json"), "config"); catch, end_try_catch
+  try, __cka_read_text__ (f, "nokind"); catch, end_try_catch
+  s = fullfile (dir, "dup.safetensors");
+  e = '{"dtype":"F32","shape":[1],"data_offsets":[0,4]}';
+  for hdr = {['{"w":' e ',"\u0077":' e '}'], '{"w":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}}'}
+    fid = fopen (s, "w"); fwrite (fid, typecast (uint64 (numel (hdr{1})), "uint8")); fwrite (fid, hdr{1});
+    fwrite (fid, zeros (1, 4, "uint8")); fclose (fid);
+    try, safetensors_info (s); catch, end_try_catch
+  endfor
+  unlink (s);
 endfunction
