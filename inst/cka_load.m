@@ -11,7 +11,11 @@
 ##
 ## A file from anyone is safe to read: a @file{.mat} file is read with an
 ## explicit format (@code{load ("-mat", @dots{})}, never Octave's text
-## format, whose function-handle text would be evaluated), and every field
+## format, whose function-handle text would be evaluated), after a check
+## that it holds only cells, structs, chars and numeric arrays (Octave's
+## MAT reader evaluates function-handle text and runs class constructors
+## too); JSON goes through the same depth and duplicate-key checks as
+## every JSON file the package reads; and every field
 ## is checked (layer lists, the HSIC sums real, finite and of the right
 ## shapes, counts non-negative integers consistent with @code{batch_sizes},
 ## a valid CKA configuration).  Anything else is @code{cka:io:badFormat},
@@ -37,13 +41,10 @@ function R = cka_load (file)
   else
     ## Always an explicit format: with auto-detection, Octave's text format
     ## would evaluate the text of a function handle stored in the file (a
-    ## crafted "results" file runs commands).  "-mat" reads the MATLAB v5/v7
-    ## binary files cka_save writes and refuses anything else.
-    if (! is_mat_file (file))
-      error ("cka:io:badFormat",
-             "cka_load: '%s' is not a MAT file written by cka_save (only binary MATLAB v7 files are read)",
-             file);
-    endif
+    ## crafted "results" file runs commands).  Octave's MAT5 reader runs
+    ## code too, for function-handle and object elements: every element's
+    ## class is checked first (a regular file, at most 256 MiB).
+    __cka_mat_check__ (file);
     try
       d = load ("-mat", file);
     catch e
@@ -57,16 +58,30 @@ function R = cka_load (file)
   R = cka_check_state (R, "cka_load", file);
 endfunction
 
-## A MATLAB v5/v7 binary file starts with a 116-byte text header, 8 bytes
-## of subsystem offset, the version 0x0100 and the endian mark "IM"/"MI".
-## Read through __cka_read_text__: a regular file of bounded size only (a
-## FIFO would block fopen and load).
-function tf = is_mat_file (file)
-  hdr = __cka_read_text__ (file, "results");
-  tf = (numel (hdr) >= 128 && strncmp (hdr, "MATLAB 5.0 MAT-file", 19)
-        && any (strcmp (hdr(127:128), {"IM", "MI"})));
-endfunction
-
+%!test
+%! ## a MAT-file holding a function handle or an object (whose loading
+%! ## evaluates text or runs a constructor) is refused before load reads it
+%! f = [tempname() ".mat"];
+%! unwind_protect
+%!   R = struct ("a", {{1.5}});
+%!   save ("-v6", f, "R");          # uncompressed: the class byte can be patched
+%!   fid = fopen (f, "r");  b = fread (fid, Inf, "uint8=>uint8")';  fclose (fid);
+%!   flags = uint8 ([6 0 0 0 8 0 0 0 6]);    # array flags of a double
+%!   k = strfind (char (b), char (flags))(end) + 8;
+%!   for cls = [16 3]
+%!     b(k) = cls;
+%!     fid = fopen (f, "w");  fwrite (fid, b);  fclose (fid);
+%!     try
+%!       cka_load (f);
+%!       error ("no error");
+%!     catch e
+%!       assert (e.identifier, "cka:io:badFormat");
+%!       assert (! isempty (strfind (e.message, sprintf ("MAT class %d", cls))), e.message);
+%!     end_try_catch
+%!   endfor
+%! unwind_protect_cleanup
+%!   unlink (f);
+%! end_unwind_protect
 %!error <Invalid call> cka_load ()
 %!error id=cka:io:notFound cka_load ("/nonexistent/file.json")
 %!test
@@ -132,7 +147,7 @@ endfunction
 %! unwind_protect
 %!   x = 1;
 %!   save ("-text", f, "x");
-%!   fail ("cka_load (f)", "not a MAT file");
+%!   fail ("cka_load (f)", "not a MAT-file written by cka_save");
 %! unwind_protect_cleanup
 %!   unlink (f);
 %! end_unwind_protect

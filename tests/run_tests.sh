@@ -40,7 +40,7 @@ for t in "$SRCDIR"/tests/c/test_*.c; do
   log="$OUT/logs/$name.log"
   # shellcheck disable=SC2086
   if ! $CC $CFLAGS_TEST -I"$SRCDIR/src/core" -I"$SRCDIR/tests/c" -o "$bin" "$t" $core_src \
-       $LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lm > "$log" 2>&1; then
+       $LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lz -lm > "$log" 2>&1; then
     echo "FAIL $name (does not compile)"; cat "$log"; failed=$((failed + 1)); continue
   fi
   (cd "$SRCDIR/tests" && "$bin") >> "$log" 2>&1

@@ -7,7 +7,7 @@ set -e
 # "ft_text_renderer: invalid bounding box".  The plots print through
 # gnuplot's cairo terminals, so Ghostscript is not needed.
 PKGS="octave liboctave-dev gnuplot-nox fonts-freefont-otf libopenblas-dev \
-liblapack-dev autoconf automake make gcc pkg-config libutf8proc-dev"
+liblapack-dev autoconf automake make gcc pkg-config libutf8proc-dev zlib1g-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

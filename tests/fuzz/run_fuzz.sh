@@ -34,7 +34,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 # every src/core/*.c is linked (as the C unit tests do), so BLAS and utf8proc too
 BLAS_LIBS=${BLAS_LIBS:-$(mkoctfile -p BLAS_LIBS 2>/dev/null || echo -lblas)}
 LAPACK_LIBS=${LAPACK_LIBS:-$(mkoctfile -p LAPACK_LIBS 2>/dev/null || echo -llapack)}
-LIBS="$LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lm"
+LIBS="$LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lz -lm"
 
 case $mode in
 smoke)
