@@ -342,3 +342,17 @@
 %! ## clean up the fixture folder (last block)
 %! confirm_recursive_rmdir (false, "local");
 %! rmdir (d, "s");
+
+## ---- writers: names, full disk, interrupted saves ----
+## BAD cka_save | file name with a NUL character
+%!error id=cka:io:cannotWrite cka_save (S, fullfile (d, "r\0.json"))
+## BAD cka_save | .mat on a full disk (file size limit 4 KiB; save itself reports nothing)
+%!error id=cka:io:cannotWrite run_with_file_limit ("cka_save (setfield (cka_accumulator (200), 'hsic_xy', randn (200)), fullfile (out, 'r.mat'))", 4)
+## BAD safetensors_write | file name with a NUL character
+%!error id=cka:safetensors:write safetensors_write (fullfile (d, "w\0.safetensors"), {"a"}, {1})
+## BAD tfm_save | target that is an existing file, not a folder
+%!error id=cka:save:io tfm_save (m, "/dev/null")
+## BAD plot_cka_heatmap | folder of File does not exist
+%!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", fullfile (d, "no-such-folder", "x.png"))
+## BAD plot_cka_heatmap | full disk (file size limit 8 KiB; print itself reports nothing)
+%!error id=cka:plot:cannotWrite run_with_file_limit ("set (0, 'defaultfigurevisible', 'off'); plot_cka_heatmap (magic (8), 'File', fullfile (out, 'h.png'))", 8)
