@@ -264,14 +264,16 @@ endfunction
 ## processes that no longer run, unless they hold a subfolder (a previous
 ## save's subfolders, when the kill came right after the swap).
 function remove_stale_stages (parent)
+  if (! isfolder ("/proc/self"))
+    return;     # no way to tell a dead process from a live one: keep all
+  endif
   [names, err] = readdir (parent);
   if (err != 0)
     return;
   endif
   for k = 1:numel (names)
     tok = regexp (names{k}, '^\.cka-stage-(\d+)-[A-Za-z0-9]+$', "tokens", "once");
-    if (isempty (tok) || str2double (tok{1}) == getpid ()
-        || isfolder (sprintf ("/proc/%s", tok{1})))
+    if (isempty (tok) || process_alive (tok{1}))
       continue;
     endif
     old = fullfile (parent, names{k});
@@ -281,6 +283,24 @@ function remove_stale_stages (parent)
       rmdir (old, "s");
     endif
   endfor
+endfunction
+
+## A process runs if /proc has it and it is not a zombie (a killed process
+## whose parent has not reaped it yet).
+function tf = process_alive (pid)
+  tf = true;
+  if (str2double (pid) == getpid ())
+    return;
+  endif
+  fid = fopen (sprintf ("/proc/%s/stat", pid), "r");
+  if (fid < 0)
+    tf = false;
+    return;
+  endif
+  st = fgetl (fid);
+  fclose (fid);
+  state = regexp (st, '\)\s+(\S)', "tokens", "once");
+  tf = ! (ischar (st) && ! isempty (state) && any (strcmp (state{1}, {"Z", "X"})));
 endfunction
 
 ## config.json as save_pretrained writes it: keys sorted, 2-space indent,
