@@ -11,8 +11,10 @@
 ## the variable @code{R}.  Both load back with @code{cka_load} to the same
 ## struct, so a saved accumulator can be resumed with @code{cka_update} or
 ## combined with @code{cka_merge}.  The file is written to a temporary name
-## in the same directory first and renamed at the end: an error leaves no
-## half-written file.
+## in the same directory, checked (a JSON file is read back, a .mat file is
+## loaded back and compared: Octave's @code{save} does not report a full
+## disk) and renamed at the end: an error (@code{cka:io:cannotWrite}) leaves
+## no half-written file, and an existing @var{file} keeps its old content.
 ## @seealso{cka_load, cka_compare, cka_merge}
 ## @end deftypefn
 
@@ -27,34 +29,29 @@ function cka_save (R, file)
   if (! (ischar (file) && isrow (file)))
     error ("cka:input:badFile", "cka_save: FILE must be a file name");
   endif
-  tmp = [file ".tmp" sprintf("%d", fix (1e6 * rand ()))];
-  unwind_protect
-    if (cka_is_json (file))
-      txt = jsonencode (json_ready (R));
-      [fid, msg] = fopen (tmp, "w");
-      if (fid < 0)
-        error ("cka:io:cannotWrite", "cka_save: cannot write '%s': %s", file, msg);
-      endif
-      count = fwrite (fid, txt, "char");
-      if (fclose (fid) != 0 || count != numel (txt))
-        error ("cka:io:cannotWrite", "cka_save: writing '%s' failed", file);
-      endif
-    else
-      try
-        save ("-v7", tmp, "R");
-      catch e
-        error ("cka:io:cannotWrite", "cka_save: cannot write '%s': %s", file, e.message);
-      end_try_catch
-    endif
-    [ok, msg] = rename (tmp, file);
-    if (ok != 0)
-      error ("cka:io:cannotWrite", "cka_save: cannot create '%s': %s", file, msg);
-    endif
-  unwind_protect_cleanup
-    if (exist (tmp, "file"))
-      unlink (tmp);
-    endif
-  end_unwind_protect
+  if (cka_is_json (file))
+    txt = jsonencode (json_ready (R));
+    cka_atomic_write (file, txt, [], "cka:io:cannotWrite", "cka_save");
+  else
+    cka_atomic_write (file, @(tmp) save_mat (tmp, R), @(tmp) loads_back (tmp, R),
+                      "cka:io:cannotWrite", "cka_save");
+  endif
+endfunction
+
+## Octave's save reports no error on a full disk (it leaves a short or
+## empty file): the file is loaded back, with an explicit format, and
+## compared before it replaces anything.
+function save_mat (tmp, R)
+  save ("-v7", tmp, "R");
+endfunction
+
+function tf = loads_back (tmp, R)
+  try
+    S = load ("-mat", tmp);
+    tf = isfield (S, "R") && isequaln (S.R, R);
+  catch
+    tf = false;
+  end_try_catch
 endfunction
 
 function S = json_ready (S)

@@ -16,9 +16,11 @@
 ## The file follows Hugging Face's writer: header beginning with
 ## @code{@{"__metadata__":@{"format":"pt"@}}, compact JSON, tensors ordered by
 ## name and packed contiguously, header padded with spaces to a multiple of
-## 8 bytes.  It is written to a temporary file in the same directory and
-## renamed into place, so an error never leaves a half-written @var{file}
-## and an existing @var{file} is replaced only when the new one is complete.
+## 8 bytes.  It is written to a temporary file in the same directory, its
+## size checked, and renamed into place (@code{cka_atomic_write}), so an
+## error (@code{cka:safetensors:write}) never leaves a half-written
+## @var{file} and an existing @var{file} is replaced only when the new one
+## is complete.
 ##
 ## Options:
 ## @table @asis
@@ -95,26 +97,23 @@ function safetensors_write (file, names, tensors, varargin)
          && all (cellfun (@(v) ischar (v), struct2cell (meta)))))
     error ("cka:input:type", "safetensors_write: Metadata must be a struct of strings");
   endif
-  [dir, base, ext] = fileparts (file);
-  if (isempty (dir))
-    dir = ".";
+  cka_atomic_write (file, @(tmp) write_checked (tmp, names, tensors, shapes, dtype, meta),
+                    [], "cka:safetensors:write", "safetensors_write");
+endfunction
+
+## the file must have exactly the size of header plus data
+function write_checked (tmp, names, tensors, shapes, dtype, meta)
+  nbytes = st_write_file (tmp, names, tensors, shapes, dtype, meta);
+  [st, err] = stat (tmp);
+  have = 0;
+  if (err == 0)
+    have = st.size;
   endif
-  tmp = fullfile (dir, sprintf (".%s%s.tmp-%d-%06d", base, ext, getpid (),
-                                 floor (rand () * 1e6)));
-  ok = false;
-  unwind_protect
-    st_write_file (tmp, names, tensors, shapes, dtype, meta);
-    [err, msg] = rename (tmp, file);
-    if (err != 0)
-      error ("cka:safetensors:write", "safetensors_write: cannot rename %s to %s: %s",
-             tmp, file, msg);
-    endif
-    ok = true;
-  unwind_protect_cleanup
-    if (! ok && exist (tmp, "file"))
-      unlink (tmp);
-    endif
-  end_unwind_protect
+  if (have != nbytes)
+    error ("cka:safetensors:write",
+           "safetensors_write: writing '%s' failed: %d of %d bytes on disk", tmp,
+           have, nbytes);
+  endif
 endfunction
 
 function dtype = validate_dtype (d)
@@ -161,16 +160,20 @@ endfunction
 %! end_unwind_protect
 
 %!test
-%! f = [tempname() ".safetensors"];
+%! d = tempname ();  mkdir (d);
+%! f = fullfile (d, "x.safetensors");
 %! unwind_protect
 %!   safetensors_write (f, {"x"}, {single([1 2 3])}, "Shapes", {3}, "Metadata", struct ("a", "b"));
 %!   [~, s, ~, m] = safetensors_info (f);
 %!   assert (s, {3});
 %!   assert (m, struct ("format", "pt", "a", "b"));
 %!   assert (safetensors_read (f, "x"), single ([1; 2; 3]));
-%!   assert (numel (dir ([fileparts(f) "/.*.tmp-*"])), 0);
+%!   ## only the file itself: no temporary file left in its folder
+%!   x = readdir (d);
+%!   assert (x(! ismember (x, {".", ".."})), {"x.safetensors"});
 %! unwind_protect_cleanup
-%!   unlink (f);
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
 %! end_unwind_protect
 
 %!error id=cka:input:shape safetensors_write (tempname (), {"a"}, {1}, "Shapes", {[2 2]})

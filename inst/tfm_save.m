@@ -25,12 +25,27 @@
 ## @qcode{"Dtype"} is @qcode{"f32"} (default), @qcode{"bf16"} or
 ## @qcode{"f16"} (round to nearest even).
 ##
-## Both files are first written to temporary files in @var{dir} and then
-## renamed into place: an error never leaves a half-written file, and a
-## model loaded from @var{dir} can be saved back over it.  A sharded
-## checkpoint saved earlier in @var{dir} (@file{model.safetensors.index.json}
-## and its @file{model-XXXXX-of-YYYYY.safetensors} shards) is removed once
-## the new files are in place, as @code{save_pretrained} does.
+## The two files are committed as a set: they are written and checked in
+## a fresh hidden folder beside @var{dir} (@file{.cka-stage-<pid>-<random>}),
+## which then takes the place of @var{dir} in one step (a rename when
+## @var{dir} does not exist yet; otherwise an atomic exchange of the two
+## folders, Linux @code{renameat2 (RENAME_EXCHANGE)}, after which the old
+## folder is deleted).  An error or an interrupted save (even a killed
+## process) leaves @var{dir} with the old set or the new one, never a mix
+## and never a half-written file; a model loaded from @var{dir} can be saved
+## back over it.  The other files of an existing @var{dir} (tokenizer
+## files, README, ...) are hard-linked into the new set, and its
+## subfolders moved into it after the exchange.  A sharded checkpoint
+## saved earlier in @var{dir} (@file{model.safetensors.index.json} and its
+## @file{model-XXXXX-of-YYYYY.safetensors} shards) is not carried over, as
+## @code{save_pretrained} cleans it.
+##
+## On a file system that cannot exchange two folders atomically (some
+## network or FUSE file systems), saving over an existing @var{dir} is
+## the error @code{cka:save:io} and nothing is changed: save to a new
+## folder (one rename, which works everywhere) and move it yourself.  A
+## staging folder left by a killed save is removed by the next
+## @code{tfm_save} into the same parent folder.
 ##
 ## @seealso{tfm_load, safetensors_write}
 ## @end deftypefn
@@ -91,67 +106,201 @@ function tfm_save (model, dir, varargin)
     weights{k} = single (w);
   endfor
 
-  if (! isfolder (dir))
-    [ok, msg] = mkdir (dir);
-    if (! ok)
-      error ("cka:save:io", "tfm_save: cannot create directory %s: %s", dir, msg);
-    endif
-  endif
   classes = struct ("bert", "BertModel", "gpt2", "GPT2Model", "distilbert", "DistilBertModel");
   cfg.architectures = {classes.(model.arch)};
   cfg.torch_dtype = torch_dtype;
   cfg.model_type = model.arch;
   json = config_json (cfg);
 
-  tag = sprintf ("%d-%06d", getpid (), floor (rand () * 1e6));
-  tmp_w = fullfile (dir, [".model.safetensors.tmp-" tag]);
-  tmp_c = fullfile (dir, [".config.json.tmp-" tag]);
-  done = false;
+  [target, parent] = resolve_target (dir);
+  remove_stale_stages (parent);
+  stage = cka_tmp_name (fullfile (parent, "x"), "stage");
+  [ok, msg] = mkdir (stage);
+  if (! ok)
+    error ("cka:save:io", "tfm_save: cannot create a folder next to %s: %s", dir, msg);
+  endif
+  committed = false;
   unwind_protect
-    st_write_file (tmp_w, names, weights, shapes, dtype, struct ());
-    fid = fopen (tmp_c, "w");
-    if (fid < 0)
-      error ("cka:save:io", "tfm_save: cannot create %s", tmp_c);
+    ## 1. the new set, complete and checked, in a fresh sibling folder
+    w = fullfile (stage, "model.safetensors");
+    nbytes = st_write_file (w, names, weights, shapes, dtype, struct ());
+    [st, err] = stat (w);
+    if (err != 0 || st.size != nbytes)
+      error ("cka:safetensors:write", "tfm_save: writing the weights of %s failed (disk full?)", dir);
     endif
-    n = fwrite (fid, json, "char");
-    if (fclose (fid) != 0 || n != numel (json))
-      error ("cka:save:io", "tfm_save: cannot write %s", tmp_c);
+    cka_atomic_write (fullfile (stage, "config.json"), json, [], "cka:save:io", "tfm_save");
+    __fs_commit__ ("sync", w);
+    ## 2. commit it in one step
+    if (isfolder (target))
+      subdirs = link_other_files (target, stage);
+      __fs_commit__ ("sync", stage);
+      try
+        __fs_commit__ ("exchange", stage, target);
+      catch e
+        error ("cka:save:io", "tfm_save: %s; nothing was changed in %s (save to a new folder instead)",
+               e.message, dir);
+      end_try_catch
+      committed = true;
+      ## STAGE now holds the previous set
+      move_subdirs (stage, target, subdirs, dir);
+    else
+      [err, msg] = rename (stage, target);
+      if (err != 0)
+        error ("cka:save:io", "tfm_save: cannot create %s: %s", dir, msg);
+      endif
+      committed = true;
     endif
-    [err, msg] = rename (tmp_w, fullfile (dir, "model.safetensors"));
-    if (err == 0)
-      [err, msg] = rename (tmp_c, fullfile (dir, "config.json"));
-    endif
-    if (err != 0)
-      error ("cka:save:io", "tfm_save: cannot rename into %s: %s", dir, msg);
-    endif
-    done = true;
-    remove_stale_shards (dir);
+    try
+      __fs_commit__ ("sync", parent);
+    catch
+    end_try_catch
   unwind_protect_cleanup
-    if (! done)
-      if (exist (tmp_w, "file"))
-        unlink (tmp_w);
-      endif
-      if (exist (tmp_c, "file"))
-        unlink (tmp_c);
-      endif
+    if (isfolder (stage) && (! committed || ! keep_old (stage)))
+      confirm_recursive_rmdir (false, "local");
+      rmdir (stage, "s");
     endif
   end_unwind_protect
 endfunction
 
-## A sharded checkpoint saved earlier in DIR (model.safetensors.index.json
-## and its model-XXXXX-of-YYYYY.safetensors shards) would shadow nothing
-## (model.safetensors is preferred) but is stale: remove it, as
-## save_pretrained cleans the folder of a previous save.
-function remove_stale_shards (dir)
-  ix = fullfile (dir, "model.safetensors.index.json");
-  if (exist (ix, "file") != 2)
+## The folder DIR names, with symbolic links resolved (the link keeps
+## pointing at the new set), and its parent folder, created if needed.
+function [target, parent] = resolve_target (dir)
+  d = regexprep (dir, '/+$', "");
+  if (isempty (d))
+    d = dir;
+  endif
+  if (exist (d, "file") && ! isfolder (d))
+    error ("cka:save:io", "tfm_save: %s exists and is not a folder", dir);
+  endif
+  if (isfolder (d))
+    d = canonicalize_file_name (d);
+  else
+    d = make_absolute_filename (d);
+  endif
+  [parent, name, ext] = fileparts (d);
+  if (isempty ([name ext]) || any (strcmp ([name ext], {".", ".."})))
+    error ("cka:save:io", "tfm_save: cannot save over %s: give a model folder", dir);
+  endif
+  if (! isfolder (parent))
+    [ok, msg] = mkdir (parent);
+    if (! ok)
+      error ("cka:save:io", "tfm_save: cannot create directory %s: %s", parent, msg);
+    endif
+  endif
+  target = d;
+endfunction
+
+## Files of a previous save that the new set replaces or drops: the weights
+## and config, and a sharded checkpoint (index and
+## model-XXXXX-of-YYYYY.safetensors shards), stale once model.safetensors
+## exists; save_pretrained cleans them too.
+function tf = replaced (name)
+  keep = {"config.json", "model.safetensors", "model.safetensors.index.json"};
+  tf = (any (strcmp (name, keep))
+        || ! isempty (regexp (name, '^model-\d{5}-of-\d{5}\.safetensors$', "once")));
+endfunction
+
+## Every other entry of the old folder that is not a folder (tokenizer
+## files, README, symbolic links, ...) is hard-linked into the new set
+## before the swap, so it is in both; subfolders are returned, to be moved
+## after the swap.
+function subdirs = link_other_files (target, stage)
+  subdirs = {};
+  [names, err, msg] = readdir (target);
+  if (err != 0)
+    error ("cka:save:io", "tfm_save: cannot list %s: %s", target, msg);
+  endif
+  for k = 1:numel (names)
+    n = names{k};
+    if (any (strcmp (n, {".", ".."})) || replaced (n))
+      continue;
+    endif
+    src = fullfile (target, n);
+    st = lstat (src);
+    if (S_ISDIR (st.mode))
+      subdirs{end+1} = n;
+      continue;
+    endif
+    [err, msg] = link (src, fullfile (stage, n));
+    if (err != 0)
+      error ("cka:save:io", "tfm_save: cannot keep %s in the new save: %s; nothing was changed",
+             src, msg);
+    endif
+  endfor
+endfunction
+
+## Subfolders of the previous save go back into the new one.  Until then
+## (a kill right after the swap) they are in the hidden old folder, which
+## is then kept (see keep_old).
+function move_subdirs (old, target, subdirs, dir)
+  for k = 1:numel (subdirs)
+    [err, msg] = rename (fullfile (old, subdirs{k}), fullfile (target, subdirs{k}));
+    if (err != 0)
+      warning ("cka:save:keptOld",
+               "tfm_save: could not move folder %s into %s (%s); the previous save is kept in %s",
+               subdirs{k}, dir, msg, old);
+    endif
+  endfor
+endfunction
+
+## An old folder that still holds a subfolder is kept, never deleted.
+function tf = keep_old (stage)
+  tf = false;
+  [names, err] = readdir (stage);
+  if (err != 0)
     return;
   endif
-  shards = glob (fullfile (dir, "model-[0-9][0-9][0-9][0-9][0-9]-of-[0-9][0-9][0-9][0-9][0-9].safetensors"));
-  for k = 1:numel (shards)
-    unlink (shards{k});
+  for k = 1:numel (names)
+    if (! any (strcmp (names{k}, {".", ".."})))
+      st = lstat (fullfile (stage, names{k}));
+      tf = tf || S_ISDIR (st.mode);
+    endif
   endfor
-  unlink (ix);
+endfunction
+
+## A save killed before it finished leaves its hidden staging folder
+## (.cka-stage-<pid>-<random>) beside the model folder, where tfm_load never
+## looks.  The next save into the same parent folder removes those of
+## processes that no longer run, unless they hold a subfolder (a previous
+## save's subfolders, when the kill came right after the swap).
+function remove_stale_stages (parent)
+  if (! isfolder ("/proc/self"))
+    return;     # no way to tell a dead process from a live one: keep all
+  endif
+  [names, err] = readdir (parent);
+  if (err != 0)
+    return;
+  endif
+  for k = 1:numel (names)
+    tok = regexp (names{k}, '^\.cka-stage-(\d+)-[A-Za-z0-9]+$', "tokens", "once");
+    if (isempty (tok) || process_alive (tok{1}))
+      continue;
+    endif
+    old = fullfile (parent, names{k});
+    st = lstat (old);
+    if (S_ISDIR (st.mode) && ! keep_old (old))
+      confirm_recursive_rmdir (false, "local");
+      rmdir (old, "s");
+    endif
+  endfor
+endfunction
+
+## A process runs if /proc has it and it is not a zombie (a killed process
+## whose parent has not reaped it yet).
+function tf = process_alive (pid)
+  tf = true;
+  if (str2double (pid) == getpid ())
+    return;
+  endif
+  fid = fopen (sprintf ("/proc/%s/stat", pid), "r");
+  if (fid < 0)
+    tf = false;
+    return;
+  endif
+  st = fgetl (fid);
+  fclose (fid);
+  state = regexp (st, '\)\s+(\S)', "tokens", "once");
+  tf = ! (ischar (st) && ! isempty (state) && any (strcmp (state{1}, {"Z", "X"})));
 endfunction
 
 ## config.json as save_pretrained writes it: keys sorted, 2-space indent,

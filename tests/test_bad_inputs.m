@@ -348,10 +348,6 @@
 %!error <^safetensors_read: .*truncated\.safetensors> safetensors_read (fullfile (d, "truncated.safetensors"))
 %!error <^tfm_encode: text 1 is not valid UTF-8> tfm_encode (tfm_tokenizer (fixture_path ("tokenizers", "gpt2")), "a\xff")
 
-%!test
-%! ## clean up the fixture folder (last block)
-%! confirm_recursive_rmdir (false, "local");
-%! rmdir (d, "s");
 
 ## ---- checkpoints, ids and stored sums ----
 ## BAD tfm_forward | NaN in the attention mask
@@ -409,12 +405,6 @@
 ## BAD cka_matrix | negative n_batches
 %!error id=cka:input:notAccumulator cka_matrix (setfield (S, "n_batches", -1))
 
-%!test
-%! ## clean up the fixture folder again (the rows above made files in it)
-%! if (exist (d, "dir"))
-%!   confirm_recursive_rmdir (false, "local");
-%!   rmdir (d, "s");
-%! endif
 
 ## ---- hostile files (json/fifo/ids) ----
 ## Made by tests/util/hostile_fixture.m; cases that could crash or hang
@@ -447,3 +437,24 @@
 %!test
 %! ## clean up the hostile fixtures (last block of this section)
 %! hostile_fixture ("cleanup");
+
+## ---- writers: names, full disk, interrupted saves ----
+## BAD cka_save | file name with a NUL character
+%!error id=cka:io:cannotWrite cka_save (S, fullfile (d, "r\0.json"))
+## BAD cka_save | .mat on a full disk (file size limit 4 KiB; save itself reports nothing)
+%!error id=cka:io:cannotWrite run_with_file_limit ("cka_save (setfield (cka_accumulator (200), 'hsic_xy', randn (200)), fullfile (out, 'r.mat'))", 4)
+## BAD safetensors_write | file name with a NUL character
+%!error id=cka:safetensors:write safetensors_write (fullfile (d, "w\0.safetensors"), {"a"}, {1})
+## BAD tfm_save | target that is an existing file, not a folder
+%!error id=cka:save:io tfm_save (m, "/dev/null")
+## BAD plot_cka_heatmap | folder of File does not exist
+%!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", fullfile (d, "no-such-folder", "x.png"))
+## BAD plot_cka_heatmap | full disk (file size limit 8 KiB; print itself reports nothing)
+%!error id=cka:plot:cannotWrite run_with_file_limit ("set (0, 'defaultfigurevisible', 'off'); plot_cka_heatmap (magic (8), 'File', fullfile (out, 'h.png'))", 8)
+
+%!test
+%! ## clean up the fixture folder (last block)
+%! if (exist (d, "dir"))
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! endif

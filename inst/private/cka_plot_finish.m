@@ -14,11 +14,18 @@
 ## ASCII-art output.  A figure given through @qcode{"Ax"} keeps its visibility
 ## unless @var{visible} is explicit.  An explicit true where no window can be
 ## shown gives the warning @code{cka:plot:noDisplay} and an invisible figure.
+##
+## With the gnuplot toolkit the figure's texts are first escaped for gnuplot
+## (@code{cka_gnuplot_text}), as gnuplot draws them whenever the figure is
+## shown or printed, also later by the user.
 ## @end deftypefn
 
 function cka_plot_finish (fig, created, file, visible, dpi, fname)
   warning ("off", "Octave:gnuplot-graphics", "local");
   vis = parse_visible (visible, fname);
+  ## gnuplot runs text it is sent unescaped (backquotes, quotes): every
+  ## label of the figure is made inert before anything is drawn or printed
+  cka_gnuplot_text (fig);
   if (! isempty (file))
     cka_save_figure (fig, file, dpi, fname);
   endif

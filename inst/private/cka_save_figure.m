@@ -16,8 +16,16 @@
 ## (pngcairo, pdfcairo, svg), so neither Ghostscript nor a display is needed,
 ## and no @code{-S} option is passed (it would rescale every font by the
 ## output width).  Text keeps the same size relative to the figure in all
-## three formats.  The file is written under a temporary name in the same
-## directory and renamed at the end, so a failure leaves no partial file.
+## three formats.
+##
+## The figure is printed into a private temporary folder under a name made
+## here (gnuplot never sees the user's file name), checked to be complete,
+## then copied with Octave's file I/O and renamed into place by
+## @code{cka_atomic_write}: a failure (@code{cka:plot:cannotWrite}, or
+## @code{cka:plot:badFile} for a folder that does not exist or cannot be
+## written) leaves no partial file and an existing @var{file} unchanged.
+## With gnuplot, the figure's texts are first made inert
+## (@code{cka_gnuplot_text}).
 ## @end deftypefn
 
 function cka_save_figure (fig, file, dpi, fname)
@@ -50,10 +58,28 @@ function cka_save_figure (fig, file, dpi, fname)
              "%s: cannot tell the format of File '%s': use a .png, .svg or .pdf extension",
              fname, file);
   endswitch
-  tmp = fullfile (dir, sprintf (".%s.tmp%d%s", base, getpid (), ext));
+  ## gnuplot and the toolkits only ever see a path made here: a fresh
+  ## private folder (checked to hold [A-Za-z0-9/._-] only) and a fixed name.
+  ## The bytes are then copied with Octave's file I/O next to FILE, checked,
+  ## and renamed into place (cka_atomic_write): the user's name never
+  ## reaches gnuplot's "set output '...'" nor a shell (movefile).
+  pdir = tempname ();
+  if (isempty (regexp (pdir, '^[A-Za-z0-9/._-]+$', "once")))
+    error ("cka:plot:cannotWrite",
+           "%s: the temporary folder '%s' has characters that are unsafe for gnuplot; set TMPDIR to a plain path",
+           fname, pdir);
+  endif
+  [st, msg] = mkdir (pdir);
+  if (! st)
+    error ("cka:plot:cannotWrite", "%s: cannot create a temporary folder '%s': %s",
+           fname, pdir, msg);
+  endif
+  tmp = fullfile (pdir, ["figure" lower(ext)]);
+  if (gnuplot)
+    cka_gnuplot_text (fig);
+  endif
   warning ("off", "Octave:gnuplot-graphics", "local");
   warning ("off", "print:nogs", "local");
-  ok = false;
   restore = {};
   unwind_protect
     if (gnuplot)
@@ -113,11 +139,18 @@ function cka_save_figure (fig, file, dpi, fname)
         print (fig, tmp, dev, sprintf ("-r%g", dpi));
       endif
     endif
-    [st, msg] = movefile (tmp, file, "f");
-    if (! st)
-      error ("cka:plot:badFile", "%s: cannot write '%s': %s", fname, file, msg);
+    if (! figure_complete (tmp, ext))
+      error ("cka:plot:cannotWrite", "%s: printing '%s' gave an incomplete %s file",
+             fname, file, upper (ext(2:end)));
     endif
-    ok = true;
+    [fid, msg] = fopen (tmp, "r");
+    if (fid < 0)
+      error ("cka:plot:cannotWrite", "%s: cannot read the printed figure: %s", fname, msg);
+    endif
+    bytes = fread (fid, Inf, "uint8=>uint8");
+    fclose (fid);
+    cka_atomic_write (file, bytes, @(t) figure_complete (t, ext),
+                      {"cka:plot:cannotWrite", "cka:plot:badFile"}, fname);
   unwind_protect_cleanup
     for k = numel (restore):-1:1
       r = restore{k};
@@ -129,10 +162,38 @@ function cka_save_figure (fig, file, dpi, fname)
         endif
       endif
     endfor
-    if (! ok && exist (tmp, "file"))
-      delete (tmp);
+    if (exist (tmp, "file"))
+      unlink (tmp);
+    endif
+    if (isfolder (pdir))
+      rmdir (pdir);
     endif
   end_unwind_protect
+endfunction
+
+## A figure file is complete when it ends as its format requires: PNG with
+## the IEND chunk, PDF with %%EOF (then at most an end of line), SVG with
+## </svg> (then white space).  print and gnuplot do not report a full disk.
+function tf = figure_complete (f, ext)
+  tf = false;
+  [fid, msg] = fopen (f, "r");
+  if (fid < 0)
+    return;
+  endif
+  fseek (fid, 0, "eof");
+  n = ftell (fid);
+  fseek (fid, max (0, n - 64), "bof");
+  tail = fread (fid, Inf, "uint8=>char")';
+  fclose (fid);
+  switch (lower (ext))
+    case ".png"
+      iend = char ([0 0 0 0 double("IEND") 174 66 96 130]);
+      tf = numel (tail) >= 12 && strcmp (tail(end-11:end), iend);
+    case ".pdf"
+      tf = ! isempty (regexp (tail, '%%EOF\r?\n?$', "once"));
+    case ".svg"
+      tf = ! isempty (regexp (tail, '</svg>\s*$', "once"));
+  endswitch
 endfunction
 
 function restore = cells_as_patches (fig)

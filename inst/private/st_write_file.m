@@ -2,10 +2,11 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {} {} st_write_file (@var{file}, @var{names}, @var{tensors}, @var{shapes}, @var{dtype}, @var{metadata})
+## @deftypefn {} {@var{nbytes} =} st_write_file (@var{file}, @var{names}, @var{tensors}, @var{shapes}, @var{dtype}, @var{metadata})
 ## Write a safetensors file the way Hugging Face's writer does, to a
 ## temporary file @var{file} (which must not exist yet; the caller renames
-## it into place).
+## it into place, see @code{cka_atomic_write}).  Returns the size the file
+## must have (8 + header + data), for the caller's check.
 ##
 ## @var{tensors} are single arrays with PyTorch shapes @var{shapes};
 ## @var{dtype} is @qcode{"F32"}, @qcode{"F16"} or @qcode{"BF16"}.  Tensors
@@ -15,7 +16,7 @@
 ## spaces to a multiple of 8 bytes.
 ## @end deftypefn
 
-function st_write_file (file, names, tensors, shapes, dtype, metadata)
+function nbytes = st_write_file (file, names, tensors, shapes, dtype, metadata)
   es = struct ("F32", 4, "F16", 2, "BF16", 2).(dtype);
   [~, order] = sort (names(:));
   names = names(order);
@@ -44,4 +45,5 @@ function st_write_file (file, names, tensors, shapes, dtype, metadata)
   hdr = [strjoin(parts, ",") "}"];
   hdr = [hdr repmat(" ", 1, mod (8 - mod (numel (hdr), 8), 8))];
   __safetensors_write__ (file, hdr, tensors(:), shapes(:), dtype);
+  nbytes = 8 + numel (hdr) + pos;
 endfunction
