@@ -67,16 +67,9 @@ function S = cka_accumulator (layers1, varargin)
   else
     layers2 = layer_list (layers2, "layers2");
   endif
-  n_pairs = numel (layers1) * numel (layers2);
-  avail = Inf;
-  try
-    avail = memory ().MemAvailableAllArrays;
-  end_try_catch
-  if (8 * n_pairs > avail / 2)
-    error ("cka:input:tooLarge",
-           "cka_accumulator: %d x %d layer pairs need %.3g GB of sums, more than the memory available",
-           numel (layers1), numel (layers2), 8 * n_pairs / 1e9);
-  endif
+  cka_check_memory (2 * 8 * numel (layers1) * numel (layers2), "cka:input:tooLarge",
+                    sprintf ("cka_accumulator: the sums of %d x %d layer pairs",
+                             numel (layers1), numel (layers2)));
   m2 = opts.Model2Name;
   if (isempty (m2))
     m2 = opts.Model1Name;

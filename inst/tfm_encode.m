@@ -176,6 +176,7 @@ function enc = tfm_encode (tok, texts, varargin)
   else
     S = max ([0; lens(:)]);
   endif
+  check_size (numel (lens), S);
   pad_id = 0;
   if (any (lens < S))
     pad_id = pad_token_id (tok);
@@ -203,6 +204,13 @@ endfunction
 
 ## Single texts, padded: the same as the loop of the pair case, vectorised
 ## (one scatter of all ids into the padded matrix).
+## The padded outputs (ids, mask, token types: B x S doubles each) must fit
+## in memory: a MaxLength from a typo (1e10) is refused, not Octave:bad-alloc.
+function check_size (B, S)
+  cka_check_memory (3 * 8 * B * S, "cka:input:tooLarge",
+                    sprintf ("tfm_encode: %d sequence(s) padded to %d tokens", B, S));
+endfunction
+
 function enc = pad_single (tok, ids, pre, post, trunc, maxlen, pad, side, has_types)
   B = numel (ids);
   L0 = cellfun ("numel", ids)(:);
@@ -218,6 +226,7 @@ function enc = pad_single (tok, ids, pre, post, trunc, maxlen, pad, side, has_ty
   else
     S = max ([0; lens]);
   endif
+  check_size (numel (lens), S);
   pad_id = 0;
   if (any (lens < S))
     pad_id = pad_token_id (tok);

@@ -148,6 +148,8 @@
 %!error id=cka:input:tooFewSamples cka (randn (3, 4), randn (3, 4))
 ## BAD cka | n <= 1 with the biased estimator
 %!error id=cka:input:tooFewSamples cka (randn (1, 4), randn (1, 4), "Unbiased", false)
+## BAD cka | 200000 samples: Gram matrices beyond the memory of the machine
+%!error id=cka:memory:tooLarge cka (randn (2e5, 2), randn (2e5, 2))
 ## BAD cka | different numbers of samples
 %!error id=cka:input:sampleMismatch cka (randn (8, 4), randn (7, 4))
 ## BAD cka | NaN feature
@@ -200,6 +202,8 @@
 ## ---- cka_compare ----
 ## BAD cka_compare | not a model
 %!error id=cka:input:notModel cka_compare (struct ("a", 1), [], ids)
+## BAD cka_compare | a batch of 200000 samples (Gram matrices beyond memory)
+%!error id=cka:memory:tooLarge cka_compare (m, [], zeros (2e5, 2), "BatchSize", 2e5, "Progress", false)
 ## BAD cka_compare | empty data
 %!error id=cka:input:emptyData cka_compare (m, [], zeros (0, 4))
 ## BAD cka_compare | sentences as data without a tokenizer
@@ -272,6 +276,8 @@
 %!error id=cka:tokenizer:missingFile tfm_tokenizer (fullfile (d, "tok_nomerges"))
 ## BAD tfm_tokenizer | unknown field in a toy spec
 %!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
+## BAD tfm_encode | MaxLength 1e10 with max_length padding (beyond memory)
+%!error id=cka:input:tooLarge tfm_encode (F.bert, "a", "MaxLength", 1e10, "Padding", "max_length")
 ## BAD tfm_encode | texts not a string or cellstr
 %!error id=cka:input:badText tfm_encode (F.bert, {1, 2})
 ## BAD tfm_encode | text with invalid UTF-8

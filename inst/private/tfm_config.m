@@ -79,15 +79,9 @@ function check_memory (cfg)
   ## Sizes come from files and users: refuse a model that cannot fit before
   ## anything proportional to it is built (the weights are single: 4 bytes).
   [~, ~, n_params] = tfm_param_spec (cfg, true, false);
-  avail = Inf;
-  try
-    avail = memory ().MemAvailableAllArrays;
-  end_try_catch
-  if (4 * n_params > avail)
-    error ("cka:config:tooLarge",
-           "tfm_config: the %s config describes %.4g parameters (%.3g GB as single), more than the %.3g GB of memory available",
-           cfg.model_type, n_params, 4 * n_params / 1e9, avail / 1e9);
-  endif
+  cka_check_memory (4 * n_params, "cka:config:tooLarge",
+                    sprintf ("tfm_config: the %s config describes %.4g parameters",
+                             cfg.model_type, n_params));
 endfunction
 
 function [d, aliases, ints] = arch_defaults (arch)

@@ -1,6 +1,7 @@
 /* Validated safetensors reader / writer (see safetensors.h and spec §10). */
 #define _GNU_SOURCE
 #include "safetensors.h"
+#include "mem_check.h"
 #include "file_guard.h"
 
 #include <errno.h>
@@ -373,10 +374,7 @@ int st_map_file(const char *path, uint64_t expected_size, st_map *m, cka_error *
 
 int st_check_memory(uint64_t bytes, const char *file, cka_error *err)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page_size <= 0)
-        return 0; /* unknown: let the allocation decide */
-    uint64_t have = (uint64_t)pages * (uint64_t)page_size;
+    const uint64_t have = cka_mem_physical();
     if (bytes > have)
         return cka_error_set(err, ID "noMemory",
                              "%s: reading it needs %.1f GB as single, more than the %.1f GB of "

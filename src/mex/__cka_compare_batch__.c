@@ -133,16 +133,6 @@ static void read_batch(const mxArray *s, const tfm_config *cfg, batch_in *in, co
     in->pool_mask = in->bt.mask;
 }
 
-static void alloc_set(cka_gram_set *s, size_t n, size_t m)
-{
-    size_t nn = n * n, cnt = m ? m : 1;
-    s->n = n;
-    s->m = m;
-    s->gram = mxMalloc(cnt * (nn ? nn : 1) * sizeof(double));
-    s->rowsum = mxMalloc(cnt * (n ? n : 1) * sizeof(double));
-    s->total = mxMalloc(cnt * sizeof(double));
-}
-
 /* Resolve the hook names of one side into module indices. */
 static int *resolve(const tfm_config *cfg, const mxArray *layers, int *count)
 {
@@ -171,6 +161,15 @@ static void run(const tfm_model *m, const batch_in *in, const int *modules, int 
     if (bytes == 0) {
         cka_pool_scratch_free(&c->scratch);
         mexErrMsgIdAndTxt("cka:memory:outOfMemory", "the batch is too large for %s", model_label);
+    }
+    char what[160];
+    snprintf(what, sizeof what, "the workspace of %s for a batch of %lld x %lld tokens",
+             model_label, (long long)in->bt.B, (long long)in->bt.T);
+    cka_error mem;
+    cka_error_clear(&mem);
+    if (cka_mem_check(bytes, 1, what, &mem) != 0) {
+        cka_pool_scratch_free(&c->scratch);
+        mexutil_raise(&mem);
     }
     void *ws = mxMalloc(bytes);
     c->mask = in->pool_mask;
@@ -258,8 +257,8 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
                           c.opts.unbiased ? "unbiased" : "biased", cka_min_samples(&c.opts) - 1,
                           n[0]);
     cka_gram_set sets[2];
-    alloc_set(&sets[0], n[0], (size_t)L[0]);
-    alloc_set(&sets[1], n[1], (size_t)L[1]);
+    cka_mex_alloc_set(&sets[0], n[0], (size_t)L[0]);
+    cka_mex_alloc_set(&sets[1], n[1], (size_t)L[1]);
     c.sets[0] = &sets[0];
     c.sets[1] = &sets[1];
     c.names[0] = layers[0];

@@ -54,17 +54,6 @@ static void fill_set(cka_gram_set *s, const mxArray *cell, const mxArray *names,
     }
 }
 
-static void alloc_set(cka_gram_set *s, size_t n, size_t m)
-{
-    s->n = n;
-    s->m = m;
-    size_t cnt = m ? m : 1;
-    size_t nn = n * n;
-    s->gram = mxMalloc(cnt * (nn ? nn : 1) * sizeof(double));
-    s->rowsum = mxMalloc(cnt * (n ? n : 1) * sizeof(double));
-    s->total = mxMalloc(cnt * sizeof(double));
-}
-
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     if (nrhs < 3 || nrhs > 5)
@@ -99,12 +88,12 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
                           "the %s HSIC estimator needs n > %zu samples per batch, got n = %zu",
                           o.unbiased ? "unbiased" : "biased", cka_min_samples(&o) - 1, n);
     cka_gram_set A, B;
-    alloc_set(&A, n, L1);
+    cka_mex_alloc_set(&A, n, L1);
     fill_set(&A, c1, names1, 1, &o);
     if (same) {
         B = A;
     } else {
-        alloc_set(&B, n, L2);
+        cka_mex_alloc_set(&B, n, L2);
         fill_set(&B, c2, names2, 2, &o);
     }
     mxArray *out[4];

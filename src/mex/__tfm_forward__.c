@@ -85,7 +85,10 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     size_t bytes = tfm_workspace_size(&m.cfg, bt.B, bt.T);
     if (bytes == 0)
         mexErrMsgIdAndTxt("cka:input:tooLarge", "the batch is too large for this model");
-    void *ws = mxMalloc(bytes);
+    char what[96];
+    snprintf(what, sizeof what, "the workspace of a forward pass of %lld x %lld tokens",
+             (long long)bt.B, (long long)bt.T);
+    void *ws = mexutil_malloc_big(bytes, 1, what);
     if (tfm_forward_ws(&m, &bt, &req, sink, &ctx, ws, &err))
         mexutil_raise(&err);
     mxFree(ws);

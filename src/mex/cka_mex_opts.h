@@ -6,6 +6,7 @@
 
 #include "mex_util.h"
 #include "cka_gram.h"
+#include "cka_accum.h"
 
 #include <math.h>
 
@@ -43,6 +44,23 @@ static inline cka_features cka_mex_features(const mxArray *a, size_t n)
     f.d = n ? mxGetNumberOfElements(a) / n : 0;
     f.sample_major = 0;
     return f;
+}
+
+/* The Gram matrices of m layers for a batch of n samples (n x n doubles
+ * each, with their row sums), refused with cka:memory:tooLarge when they
+ * cannot fit in memory (a BatchSize or a feature matrix too large). */
+static inline void cka_mex_alloc_set(cka_gram_set *s, size_t n, size_t m)
+{
+    char what[128];
+    snprintf(what, sizeof what, "the Gram matrices of %zu layer(s) for a batch of %zu samples",
+             m, n);
+    const size_t cnt = m ? m : 1, nn = n * n;
+    s->n = n;
+    s->m = m;
+    s->gram = mexutil_malloc_big(cnt, (n != 0 && nn / n != n) ? SIZE_MAX : nn * sizeof(double),
+                                 what);
+    s->rowsum = mxMalloc(cnt * (n ? n : 1) * sizeof(double));
+    s->total = mxMalloc(cnt * sizeof(double));
 }
 
 #endif

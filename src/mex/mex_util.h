@@ -6,6 +6,7 @@
 
 #include "mex.h"
 #include "cka_error.h"
+#include "mem_check.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -96,6 +97,19 @@ static inline void mexutil_raise(const cka_error *err)
 {
     mexErrMsgIdAndTxt(err->id[0] ? err->id : "cka:internal:error", "%s",
                       err->msg[0] ? err->msg : "unknown error");
+}
+
+/* mxMalloc of count elements of size bytes whose size comes from the user
+ * (batch size, samples, layers): refused with cka:memory:tooLarge, naming
+ * `what`, when it overflows or exceeds the machine's memory.  Octave's
+ * mxMalloc reports its own failure without an error identifier. */
+static inline void *mexutil_malloc_big(size_t count, size_t size, const char *what)
+{
+    cka_error err;
+    cka_error_clear(&err);
+    if (cka_mem_check(count, size, what, &err) != 0)
+        mexutil_raise(&err);
+    return mxMalloc(count * size > 0 ? count * size : 1);
 }
 
 /* A new single array of nd dims, owned by Octave, created by zeros(): the
