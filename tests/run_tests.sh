@@ -31,7 +31,7 @@ fi
 BLAS_LIBS=${BLAS_LIBS:-$(mkoctfile -p BLAS_LIBS 2>/dev/null || echo -lblas)}
 LAPACK_LIBS=${LAPACK_LIBS:-$(mkoctfile -p LAPACK_LIBS 2>/dev/null || echo -llapack)}
 UTF8PROC_LIBS=${UTF8PROC_LIBS:--lutf8proc}
-core_src=$(ls "$SRCDIR"/src/core/*.c 2>/dev/null)
+core_src=$(ls "$SRCDIR"/src/core/*/*.c 2>/dev/null)
 for t in "$SRCDIR"/tests/c/test_*.c; do
   [ -e "$t" ] || continue
   name=$(basename "$t" .c)

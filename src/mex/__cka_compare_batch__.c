@@ -23,8 +23,8 @@
  * then resets them. */
 #include "mex_model.h"
 #include "cka_mex_opts.h"
-#include "cka_accum.h"
-#include "cka_pool.h"
+#include "cka/cka_accum.h"
+#include "cka/cka_pool.h"
 
 #include <stdio.h>
 #include <string.h>

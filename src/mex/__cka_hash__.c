@@ -1,6 +1,6 @@
 /* h = __cka_hash__(x)
  * Internal gateway of cka_compare.m (checkpoint fingerprints): the 64-bit
- * hash (src/core/cka_hash.h) of the value x, as 16 lowercase hex digits;
+ * hash (src/core/common/cka_hash.h) of the value x, as 16 lowercase hex digits;
  * several values are hashed as one cell {x1, x2, ...}.  Each value
  * contributes its class, its number of rows and of elements, and its data:
  * the raw bytes of a full numeric, logical or char array; the elements of a
@@ -11,7 +11,7 @@
  * and objects are errors (cka:input:type), as is nesting deeper than 64
  * levels. */
 #include "mex_util.h"
-#include "cka_hash.h"
+#include "common/cka_hash.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,11 +2,11 @@
  * Internal gateway of cka_load: refuses, before Octave's load may read it,
  * a file that is not a regular MAT5/v7 file of at most 256 MiB or that
  * holds an element of a class whose loading runs code (function handles,
- * objects) or that cka_save never writes (src/core/mat5_guard.h).  Errors:
- * those of src/core/file_guard.h and cka:io:badFormat. */
+ * objects) or that cka_save never writes (src/core/io/mat5_guard.h).  Errors:
+ * those of src/core/io/file_guard.h and cka:io:badFormat. */
 #include "mex_util.h"
-#include "file_guard.h"
-#include "mat5_guard.h"
+#include "io/file_guard.h"
+#include "io/mat5_guard.h"
 #include "safetensors_mex.h" /* stmex_string */
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])

@@ -2,19 +2,19 @@
  * Internal gateway of cka_read_json.m and of the readers of text files:
  * the whole regular file `file` as a char row (bytes as they are, NULs
  * included), read without waiting on a FIFO or a device
- * (src/core/file_guard.h).  kind sets the size limit: "config" (config.json,
+ * (src/core/io/file_guard.h).  kind sets the size limit: "config" (config.json,
  * sharded indexes, tokenizer_config.json, ...), "tokenizer" (vocab.txt,
  * merges.txt, vocab.json, tokenizer.json) or "results" (cka_save JSON).
  * With json true the text is also checked for nesting depth and duplicate
- * keys (src/core/json_guard.h) before jsondecode may see it.  Errors:
+ * keys (src/core/io/json_guard.h) before jsondecode may see it.  Errors:
  * cka:io:notFound, cka:io:open, cka:io:notRegularFile, cka:io:tooLarge,
  * cka:io:changed, cka:io:read, cka:json:tooDeep, cka:json:duplicateKey.
  *
  * The buffer is mxMalloc'd (freed by Octave if an mx call fails) and no
  * file descriptor is open across an mx call. */
 #include "mex_util.h"
-#include "file_guard.h"
-#include "json_guard.h"
+#include "io/file_guard.h"
+#include "io/json_guard.h"
 #include "safetensors_mex.h" /* stmex_string */
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])

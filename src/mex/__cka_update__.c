@@ -10,7 +10,7 @@
  * Returns the per-batch HSIC values: hxy (L1 x L2), hxx (L1 x 1), hyy (L2 x 1)
  * and the batch size n. */
 #include "cka_mex_opts.h"
-#include "cka_accum.h"
+#include "cka/cka_accum.h"
 
 #include <stdio.h>
 

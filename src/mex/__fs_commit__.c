@@ -3,7 +3,7 @@
  * Internal gateway of the package's writers (cka_atomic_write, tfm_save);
  * the paths are made by the package.  Errors: cka:io:noExchange (the file
  * system cannot exchange), cka:io:cannotWrite. */
-#include "fs_commit.h"
+#include "io/fs_commit.h"
 #include "mex_util.h"
 #include "safetensors_mex.h"
 

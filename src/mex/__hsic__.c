@@ -1,7 +1,7 @@
 /* h = __hsic__(K, L, unbiased, epsilon)
  * Internal gateway of hsic.m: K, L real double n x n (validated by hsic.m). */
 #include "mex_util.h"
-#include "hsic.h"
+#include "cka/hsic.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {

@@ -2,13 +2,13 @@
  * Internal gateway of the safetensors readers: reads and checks the 8-byte
  * prefix and the header bytes (length bound, inside the file, UTF-8, no
  * NUL, starts with '{'), then the JSON text: nesting depth and duplicate
- * keys (src/core/json_guard.h; a duplicate top-level key is a duplicate
+ * keys (src/core/io/json_guard.h; a duplicate top-level key is a duplicate
  * tensor name, cka:safetensors:duplicateName, a duplicate inside an entry
  * cka:json:duplicateKey).  The JSON itself is decoded by jsondecode in the
  * .m layer.  No C resource is held across an mx* call. */
 #include "mex_util.h"
-#include "json_guard.h"
-#include "safetensors.h"
+#include "io/json_guard.h"
+#include "io/safetensors.h"
 #include "safetensors_mex.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])

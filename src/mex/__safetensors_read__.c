@@ -11,9 +11,9 @@
  * already decode the ones allocated (st_decode_queue.h); the mapping and
  * the workers are released by cleanup handlers on every exit path. */
 #include "mex_util.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "safetensors_mex.h"
-#include "st_decode_queue.h"
+#include "io/st_decode_queue.h"
 
 #include <omp.h>
 

@@ -5,7 +5,7 @@
  * vectors); dtype: "F32", "F16" or "BF16".  Creates path exclusively (the
  * caller renames it into place); a partial file is removed on error. */
 #include "mex_util.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "safetensors_mex.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])

@@ -1,9 +1,9 @@
 /* x = __tfm_randn__(seed, stream, std, n)
  * Internal gateway of tfm_create.m: n float32 normal numbers N(0, std^2)
- * from the portable generator tfm_randn (src/core/tfm_random.c), keyed by
+ * from the portable generator tfm_randn (src/core/model/tfm_random.c), keyed by
  * (seed, stream).  Returns an n x 1 single column. */
 #include "mex_util.h"
-#include "tfm.h"
+#include "model/tfm.h"
 
 #include <math.h>
 

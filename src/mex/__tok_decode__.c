@@ -4,7 +4,7 @@
  * U+FFFD, as Python's bytes.decode("utf-8", "replace")). */
 #include "mex_util.h"
 #include "tok_mex.h"
-#include "bpe.h"
+#include "tok/bpe.h"
 
 #include <string.h>
 

@@ -13,7 +13,7 @@
  * (tok_cache.h); tests/bench/bench_tokenizers.m reports both costs. */
 #include "mex_util.h"
 #include "tok_mex.h"
-#include "tok_cache.h"
+#include "tok/tok_cache.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * id; kind "merges" (merges.txt): an n x 2 cellstr of merges in rank order.
  * what names the file in error messages. */
 #include "mex_util.h"
-#include "tok_files.h"
+#include "tok/tok_files.h"
 #include "tok_mex.h"
 
 #include <stdio.h>

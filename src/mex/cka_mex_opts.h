@@ -5,8 +5,8 @@
 #define CKA_MEX_OPTS_H
 
 #include "mex_util.h"
-#include "cka_gram.h"
-#include "cka_accum.h"
+#include "cka/cka_gram.h"
+#include "cka/cka_accum.h"
 
 #include <math.h>
 

@@ -18,7 +18,7 @@
 #define CKA_MEX_MODEL_H
 
 #include "mex_util.h"
-#include "tfm.h"
+#include "model/tfm.h"
 
 #include <math.h>
 #include <stdint.h>

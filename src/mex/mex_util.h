@@ -5,8 +5,8 @@
 #define CKA_MEX_UTIL_H
 
 #include "mex.h"
-#include "cka_error.h"
-#include "mem_check.h"
+#include "common/cka_error.h"
+#include "common/mem_check.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -5,7 +5,7 @@
 #define CKA_TOK_MEX_H
 
 #include "mex_util.h"
-#include "tok_common.h"
+#include "tok/tok_common.h"
 
 /* A char row (or empty) as a byte string. */
 static inline int tokmex_str(const mxArray *a, tok_str *out)

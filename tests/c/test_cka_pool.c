@@ -1,7 +1,7 @@
-/* Unit tests of src/core/cka_pool.c: every pooling mode on a small
+/* Unit tests of src/core/cka/cka_pool.c: every pooling mode on a small
  * [B, T, H] activation with and without a padding mask. */
 #include "check.h"
-#include "cka_pool.h"
+#include "cka/cka_pool.h"
 
 #include <string.h>
 

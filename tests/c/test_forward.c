@@ -1,12 +1,12 @@
-/* Unit tests of the C forward passes (src/core/tfm.c, arch_*.c, ops.c,
+/* Unit tests of the C forward passes (src/core/model/tfm.c, arch_*.c, ops.c,
  * hooks.c) against a naive double-precision reference written from
  * shared/spec/transformers.md with explicit index formulas for the weight
  * layouts (no BLAS), on small random models with padding.  Also: module
  * names, name lookup, early stop, callback errors, input validation and
  * the portable random generator. */
 #include "check.h"
-#include "hooks.h"
-#include "tfm.h"
+#include "model/hooks.h"
+#include "model/tfm.h"
 
 #include <float.h>
 #include <math.h>

@@ -1,9 +1,9 @@
-/* Tests of src/core/fs_commit.c: fs_exchange swaps two directories (and a
+/* Tests of src/core/io/fs_commit.c: fs_exchange swaps two directories (and a
  * directory with a file) in one step, both keep their contents, a missing
  * path is cka:io:cannotWrite and leaves the other untouched; fs_sync syncs
  * files and directories and reports a missing path. */
 #include "check.h"
-#include "fs_commit.h"
+#include "io/fs_commit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* Unit tests of src/core/hsic.c against naive reference implementations
+/* Unit tests of src/core/cka/hsic.c against naive reference implementations
  * that build the zero-diagonal / centred matrices explicitly. */
 #include "check.h"
-#include "hsic.h"
+#include "cka/hsic.h"
 
 #include <stdlib.h>
 

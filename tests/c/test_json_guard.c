@@ -1,12 +1,12 @@
-/* Tests of the JSON pre-check (src/core/json_guard.c) and of the regular-
- * file reader (src/core/file_guard.c): depth limit, duplicate keys after
+/* Tests of the JSON pre-check (src/core/io/json_guard.c) and of the regular-
+ * file reader (src/core/io/file_guard.c): depth limit, duplicate keys after
  * escape decoding (incl. surrogate pairs and NUL), paths in messages,
  * strings holding brackets/quotes/backslashes, a 200k-key object, and
  * FIFOs, devices, directories and size limits refused without waiting. */
 #define _GNU_SOURCE
 #include "check.h"
-#include "file_guard.h"
-#include "json_guard.h"
+#include "io/file_guard.h"
+#include "io/json_guard.h"
 
 #include <fcntl.h>
 #include <stdlib.h>

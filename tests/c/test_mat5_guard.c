@@ -1,11 +1,11 @@
-/* Tests of the MAT-file check (src/core/mat5_guard.c) on MAT5 files built
+/* Tests of the MAT-file check (src/core/io/mat5_guard.c) on MAT5 files built
  * here byte by byte: accepted classes, function handles and objects
  * refused at the top level, inside cells and structs and inside
  * zlib-compressed (v7) elements, byte-swapped files, truncated and
  * malformed tags, deep nesting and a compressed element that inflates
  * beyond the limit. */
 #include "check.h"
-#include "mat5_guard.h"
+#include "io/mat5_guard.h"
 
 #include <stdint.h>
 #include <stdlib.h>

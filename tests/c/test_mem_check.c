@@ -1,8 +1,8 @@
-/* Tests of src/core/mem_check.c: sizes from users are refused, with
+/* Tests of src/core/common/mem_check.c: sizes from users are refused, with
  * cka:memory:tooLarge naming what they are for, when they overflow or
  * exceed the physical memory; sizes that fit pass. */
 #include "check.h"
-#include "mem_check.h"
+#include "common/mem_check.h"
 
 #include <stdint.h>
 #include <string.h>

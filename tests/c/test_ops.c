@@ -1,7 +1,7 @@
 /* Kernels of ops.c: the vectorised erf of the exact GELU against erf in
  * double, and the GELU activation against PyTorch's float formula. */
 #include "check.h"
-#include "ops.h"
+#include "model/ops.h"
 
 #include <float.h>
 #include <math.h>

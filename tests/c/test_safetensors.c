@@ -1,8 +1,8 @@
-/* Unit tests of src/core/safetensors.c: prefix/header checks, structural
+/* Unit tests of src/core/io/safetensors.c: prefix/header checks, structural
  * validation, dtype conversions (exhaustive for 16-bit types), transposes,
  * and a write -> map -> decode round trip. */
 #include "check.h"
-#include "safetensors.h"
+#include "io/safetensors.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -1,9 +1,9 @@
-/* Tests of the decode queue (src/core/st_decode_queue.c): every task ends
+/* Tests of the decode queue (src/core/io/st_decode_queue.c): every task ends
  * decoded exactly as st_decode does it alone, for any number of threads,
  * with slow publishing, with more threads than tasks, with no task, and
  * an abort part-way leaves the unpublished buffers untouched. */
 #include "check.h"
-#include "st_decode_queue.h"
+#include "io/st_decode_queue.h"
 
 #include <stdlib.h>
 #include <string.h>

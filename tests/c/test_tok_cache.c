@@ -1,9 +1,9 @@
-/* Tests of the tokenizer cache (src/core/tok_cache.c): a second request
+/* Tests of the tokenizer cache (src/core/tok/tok_cache.c): a second request
  * for an equal spec reuses the model, any changed input rebuilds it, the
  * cached model does not depend on the caller's strings, and a failed build
  * leaves the cache empty. */
 #include "check.h"
-#include "tok_cache.h"
+#include "tok/tok_cache.h"
 
 #include <string.h>
 

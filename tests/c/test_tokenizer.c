@@ -3,9 +3,9 @@
  * pre-tokeniser, merges against a naive reference of HF's bpe()) and
  * wordpiece.c (BasicTokenizer + WordPiece on a toy vocabulary). */
 #include "check.h"
-#include "bpe.h"
-#include "tok_files.h"
-#include "wordpiece.h"
+#include "tok/bpe.h"
+#include "tok/tok_files.h"
+#include "tok/wordpiece.h"
 
 #include <stdlib.h>
 #include <string.h>

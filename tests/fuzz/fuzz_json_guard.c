@@ -1,9 +1,9 @@
-/* Fuzz target: the JSON pre-check (src/core/json_guard.c) on arbitrary
+/* Fuzz target: the JSON pre-check (src/core/io/json_guard.c) on arbitrary
  * bytes, as it sees every JSON file before jsondecode.  Invariants: it
  * never reads past the input (an exact-size copy under ASan), every
  * failure carries a cka:json: id and a message, and text nested deeper
  * than the limit is never accepted. */
-#include "json_guard.h"
+#include "io/json_guard.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

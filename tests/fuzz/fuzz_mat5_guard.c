@@ -1,9 +1,9 @@
-/* Fuzz target: the MAT-file check (src/core/mat5_guard.c) on arbitrary
+/* Fuzz target: the MAT-file check (src/core/io/mat5_guard.c) on arbitrary
  * bytes (the first byte picks the endian mark; the rest follows a valid
  * 128-byte header), as cka_load runs it before Octave's load.  Invariants:
  * no read past the input (an exact-size copy under ASan), no leak, every
  * failure carries cka:io:badFormat and a message. */
-#include "mat5_guard.h"
+#include "io/mat5_guard.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,7 +3,7 @@
  * header bytes (UTF-8, no NUL, starts with '{').  Invariants checked: on
  * success the header lies inside the input; every failure fills an id in
  * the cka:safetensors: namespace and a NUL-terminated message. */
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "fuzz_common.h"
 
 #include <stdlib.h>

@@ -12,7 +12,7 @@
  * exact-size copy of the data buffer into an exact-size float array (ASan
  * catches any out-of-range access), and F32/F16/BF16 tensors are encoded
  * back and compared with the input bytes (bit-exact except NaN). */
-#include "safetensors.h"
+#include "io/safetensors.h"
 #include "fuzz_common.h"
 
 #include <math.h>

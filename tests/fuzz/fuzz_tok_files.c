@@ -7,10 +7,10 @@
  * 256 byte symbols, "<|endoftext|>" and every merge's concatenation, and BPE
  * encodings.  Invariants: failures carry cka:tokenizer:* ids (or out of
  * memory), every id is inside the vocabulary. */
-#include "bpe.h"
+#include "tok/bpe.h"
 #include "fuzz_common.h"
-#include "tok_files.h"
-#include "wordpiece.h"
+#include "tok/tok_files.h"
+#include "tok/wordpiece.h"
 
 #include <stdlib.h>
 #include <string.h>

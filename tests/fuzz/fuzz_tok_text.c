@@ -5,9 +5,9 @@
  * text and end on character boundaries; the decoder's output is valid UTF-8;
  * ids stay inside the vocabularies; encoding the same text twice (BPE word
  * cache warm) gives the same ids. */
-#include "bpe.h"
+#include "tok/bpe.h"
 #include "fuzz_common.h"
-#include "wordpiece.h"
+#include "tok/wordpiece.h"
 
 #include <stdlib.h>
 #include <string.h>

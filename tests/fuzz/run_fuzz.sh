@@ -26,12 +26,12 @@ UTF8PROC_LIBS=${UTF8PROC_LIBS:--lutf8proc}
 OUT="$BUILDDIR/tests/build/fuzz"
 mkdir -p "$OUT"
 targets=${FUZZ_TARGETS:-$(cd "$SRCDIR/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
-core_src=$(ls "$SRCDIR"/src/core/*.c)
+core_src=$(ls "$SRCDIR"/src/core/*/*.c)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
-# every src/core/*.c is linked (as the C unit tests do), so BLAS and utf8proc too
+# every src/core/*/*.c is linked (as the C unit tests do), so BLAS and utf8proc too
 BLAS_LIBS=${BLAS_LIBS:-$(mkoctfile -p BLAS_LIBS 2>/dev/null || echo -lblas)}
 LAPACK_LIBS=${LAPACK_LIBS:-$(mkoctfile -p LAPACK_LIBS 2>/dev/null || echo -llapack)}
 LIBS="$LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lz -lm"

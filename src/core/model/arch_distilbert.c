@@ -1,0 +1,123 @@
+/* DistilBERT (DistilBertModel, transformers v4.31, eval): parameters and the
+ * forward pass with its hook points, following shared/spec/transformers.md §5.
+ *
+ *   X = LN_emb(word[ids] + pos[0..T-1])                      (eps 1e-12)
+ *   per layer:  Q = (X Wq' + bq) / sqrt(d);  K, V = X Wk' + bk, ...
+ *               S = Q_h K_h';  S = (m == 0) ? -FLT_MAX : S;  P = softmax(S)
+ *               X1 = LN_sa(merge(P V_h) Wo' + bo + X)
+ *               X  = LN_out(act(X1 W1' + b1) W2' + b2 + X1)
+ *   last_hidden_state = X   (no token types, no pooler, no final norm)
+ * The query is scaled BEFORE the product (BERT scales the scores). */
+#include "model/hooks.h"
+#include "model/ops.h"
+
+#include <float.h>
+#include <math.h>
+
+int distilbert_param_count(const tfm_config *cfg)
+{
+    return 4 + 16 * (int)cfg->n_layers;
+}
+
+void distilbert_param_list(tfm_model *m, tfm_param *p)
+{
+    const int64_t D = m->cfg.hidden, I = m->cfg.inner;
+    tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, D, "embeddings.word_embeddings.weight");
+    tfm_param_set(p++, &m->pos_emb, 2, m->cfg.max_positions, D,
+                  "embeddings.position_embeddings.weight");
+    tfm_param_set(p++, &m->emb_ln.w, 1, D, 1, "embeddings.LayerNorm.weight");
+    tfm_param_set(p++, &m->emb_ln.b, 1, D, 1, "embeddings.LayerNorm.bias");
+    static const char *const mod[8] = {
+        "attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin",
+        "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"};
+    for (int i = 0; i < (int)m->cfg.n_layers; i++)
+        p = tfm_encoder_block_params(p, &m->layers[i], "transformer.layer.", i, D, I, mod);
+}
+
+static inline int layer_mod(int l, int j)
+{
+    return DBERT_NPRE + l * DBERT_NBLOCK + j;
+}
+
+/* Padding mask (replacement by finfo.min) + softmax, one (b, h) block. */
+typedef struct dbert_probs_arg {
+    const float *mask;
+    int64_t T;
+} dbert_probs_arg;
+
+static void dbert_probs(const void *varg, float *S, int64_t b, int64_t h)
+{
+    (void)h;
+    const dbert_probs_arg *a = varg;
+    const int64_t T = a->T;
+    for (int64_t i = 0; i < T; i++) {
+        float *row = S + i * T;
+        if (a->mask != NULL) {
+            const float *mk = a->mask + b * T;
+            for (int64_t j = 0; j < T; j++)
+                row[j] = mk[j] == 0.0f ? -FLT_MAX : row[j];
+        }
+        ops_softmax_row(row, T);
+    }
+}
+
+int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
+{
+    const tfm_config *c = &m->cfg;
+    const int64_t B = bt->B, T = bt->T, N = B * T, D = c->hidden, I = c->inner;
+    const int64_t nH = c->n_heads, d = D / nH, V = c->vocab_size;
+    tfm_scratch sc;
+    tfm_scratch_carve(c, B, T, ws, &sc);
+    float *x = sc.x, *t = sc.t, *ctx = sc.ctx, *f = sc.f, *S = sc.s;
+    float *q = sc.qkv, *k = sc.qkv + N * D, *v = sc.qkv + 2 * N * D;
+
+    ops_embed(x, m->word_emb, V, D, bt->ids, N);
+    TFM_EMIT(hk, DBERT_EMB_WORD, x, 3, B, T, D, 1);
+    if (tfm_hook_wanted(hk, DBERT_EMB_POS)) {
+        ops_positions(t, m->pos_emb, c->max_positions, D, T);
+        TFM_EMIT(hk, DBERT_EMB_POS, t, 3, 1, T, D, 1);
+    }
+    ops_positions_add(x, m->pos_emb, c->max_positions, D, B, T);
+    ops_layernorm(x, x, N, D, m->emb_ln.w, m->emb_ln.b, c->ln_eps);
+    TFM_EMIT(hk, DBERT_EMB_LN, x, 3, B, T, D, 1);
+    TFM_EMIT(hk, DBERT_EMB_DROP, x, 3, B, T, D, 1);
+    TFM_EMIT(hk, DBERT_EMB, x, 3, B, T, D, 1);
+
+    const float sqrt_d = sqrtf((float)d);
+    for (int l = 0; l < (int)c->n_layers; l++) {
+        const tfm_layer *w = &m->layers[l];
+        ops_linear(q, x, D, N, D, D, w->q.w, OPS_W_LINEAR, w->q.b);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_Q), q, 3, B, T, D, 1);
+        ops_linear(k, x, D, N, D, D, w->k.w, OPS_W_LINEAR, w->k.b);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_K), k, 3, B, T, D, 1);
+        ops_linear(v, x, D, N, D, D, w->v.w, OPS_W_LINEAR, w->v.b);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_V), v, 3, B, T, D, 1);
+
+        ops_div(q, sqrt_d, N * D);
+        const dbert_probs_arg pa = {bt->mask, T};
+        ops_attention(S, ctx, D, q, D, k, D, v, D, B, T, nH, d, dbert_probs, &pa);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_PROBS), S, 4, B, nH, T, T);
+        ops_linear(t, ctx, D, N, D, D, w->o.w, OPS_W_LINEAR, w->o.b);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_OUT_LIN), t, 3, B, T, D, 1);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_ATT), t, 3, B, T, D, 1);
+        ops_add(t, x, N * D);
+        ops_layernorm(t, t, N, D, w->ln1.w, w->ln1.b, c->ln_eps);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_SA_LN), t, 3, B, T, D, 1);
+
+        ops_linear(f, t, D, N, D, I, w->fc1.w, OPS_W_LINEAR, w->fc1.b);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_LIN1), f, 3, B, T, I, 1);
+        ops_activation(f, N * I, c->act);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_ACT), f, 3, B, T, I, 1);
+        ops_linear(ctx, f, I, N, I, D, w->fc2.w, OPS_W_LINEAR, w->fc2.b);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_LIN2), ctx, 3, B, T, D, 1);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_FFN_DROP), ctx, 3, B, T, D, 1);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_FFN), ctx, 3, B, T, D, 1);
+        ops_add(ctx, t, N * D);
+        ops_layernorm(x, ctx, N, D, w->ln2.w, w->ln2.b, c->ln_eps);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L_OUT_LN), x, 3, B, T, D, 1);
+        TFM_EMIT(hk, layer_mod(l, DBERT_L), x, 3, B, T, D, 1);
+    }
+    TFM_EMIT(hk, DBERT_TRANSFORMER, x, 3, B, T, D, 1);
+    TFM_EMIT(hk, DBERT_ROOT, x, 3, B, T, D, 1);
+    return 0;
+}

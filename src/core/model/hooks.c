@@ -1,0 +1,260 @@
+/* Hook-point names (named_modules of the bare HF models), name lookup with
+ * suggestions, and dispatch of activations to the caller's sink. */
+#include "model/hooks.h"
+#include "model/ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct module_entry {
+    const char *name;
+    int container;
+} module_entry;
+
+#define HOOKS_TABLE_ENTRY(id, name, container) {name, container},
+static const module_entry bert_pre[] = {BERT_PRE_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry bert_block[] = {BERT_BLOCK_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry bert_post[] = {BERT_POST_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry gpt2_pre[] = {GPT2_PRE_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry gpt2_block[] = {GPT2_BLOCK_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry gpt2_post[] = {GPT2_POST_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry dbert_pre[] = {DBERT_PRE_MODULES(HOOKS_TABLE_ENTRY)};
+static const module_entry dbert_block[] = {DBERT_BLOCK_MODULES(HOOKS_TABLE_ENTRY)};
+#undef HOOKS_TABLE_ENTRY
+
+/* The layout of one architecture's module list. */
+typedef struct module_table {
+    const module_entry *pre, *block, *post;
+    int npre, nblock, npost;
+    const char *block_prefix;
+} module_table;
+
+static module_table table_of(const tfm_config *cfg)
+{
+    module_table t;
+    switch (cfg->arch) {
+    case TFM_ARCH_GPT2:
+        t = (module_table){gpt2_pre, gpt2_block, gpt2_post,
+                           GPT2_NPRE, GPT2_NBLOCK, GPT2_NPOST, GPT2_BLOCK_PREFIX};
+        break;
+    case TFM_ARCH_DISTILBERT:
+        t = (module_table){dbert_pre, dbert_block, NULL,
+                           DBERT_NPRE, DBERT_NBLOCK, 0, DBERT_BLOCK_PREFIX};
+        break;
+    case TFM_ARCH_BERT:
+    default:
+        t = (module_table){bert_pre, bert_block, bert_post, BERT_NPRE, BERT_NBLOCK,
+                           cfg->has_pooler ? BERT_NPOST : 0, BERT_BLOCK_PREFIX};
+        break;
+    }
+    return t;
+}
+
+int tfm_module_count(const tfm_config *cfg)
+{
+    module_table t = table_of(cfg);
+    return t.npre + (int)cfg->n_layers * t.nblock + t.npost;
+}
+
+int tfm_module_block(const tfm_config *cfg, int layer)
+{
+    module_table t = table_of(cfg);
+    return t.npre + layer * t.nblock;
+}
+
+/* Locate module idx: its table entry and, for a block entry, the layer. */
+static const module_entry *locate(const tfm_config *cfg, int idx, int *layer)
+{
+    module_table t = table_of(cfg);
+    *layer = -1;
+    if (idx < 0 || idx >= tfm_module_count(cfg))
+        return NULL;
+    /* the tables are static arrays: copy the pointers out of the local t */
+    const module_entry *pre = t.pre, *block = t.block, *post = t.post;
+    if (idx < t.npre)
+        return pre + idx;
+    idx -= t.npre;
+    if (idx < (int)cfg->n_layers * t.nblock) {
+        *layer = idx / t.nblock;
+        return block + idx % t.nblock;
+    }
+    return post + (idx - (int)cfg->n_layers * t.nblock);
+}
+
+int tfm_module_name(const tfm_config *cfg, int idx, char *buf, size_t len)
+{
+    int layer;
+    const module_entry *e = locate(cfg, idx, &layer);
+    if (e == NULL)
+        return -1;
+    if (layer < 0)
+        snprintf(buf, len, "%s", e->name);
+    else
+        snprintf(buf, len, "%s%d%s%s", table_of(cfg).block_prefix, layer,
+                 e->name[0] ? "." : "", e->name);
+    return 0;
+}
+
+int tfm_module_is_container(const tfm_config *cfg, int idx)
+{
+    int layer;
+    const module_entry *e = locate(cfg, idx, &layer);
+    return e != NULL && e->container;
+}
+
+/* Levenshtein distance, capped rows of at most 128 characters. */
+static int edit_distance(const char *a, const char *b)
+{
+    enum { MAXLEN = 128 };
+    int row[MAXLEN + 1];
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > MAXLEN)
+        la = MAXLEN;
+    if (lb > MAXLEN)
+        lb = MAXLEN;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err)
+{
+    char buf[160];
+    const int n = tfm_module_count(cfg);
+    for (int k = 0; k < n; k++) {
+        tfm_module_name(cfg, k, buf, sizeof buf);
+        if (strcmp(buf, name) != 0)
+            continue;
+        if (tfm_module_is_container(cfg, k)) {
+            char first[160];
+            tfm_module_name(cfg, tfm_module_block(cfg, 0), first, sizeof first);
+            return cka_error_set(err, "cka:input:containerHook",
+                                 "hook \"%s\" is a ModuleList container, which never runs a "
+                                 "forward and has no output; hook its blocks (\"%s\", ...) "
+                                 "instead", name, first);
+        }
+        *idx = k;
+        return 0;
+    }
+    /* Unknown: suggest the three closest names. */
+    enum { NSUG = 3 };
+    int best[NSUG], bestd[NSUG];
+    for (int s = 0; s < NSUG; s++) {
+        best[s] = -1;
+        bestd[s] = 1 << 30;
+    }
+    for (int k = 0; k < n; k++) {
+        if (tfm_module_is_container(cfg, k))
+            continue;
+        tfm_module_name(cfg, k, buf, sizeof buf);
+        int d = edit_distance(name, buf);
+        for (int s = 0; s < NSUG; s++)
+            if (d < bestd[s]) {
+                for (int u = NSUG - 1; u > s; u--) {
+                    best[u] = best[u - 1];
+                    bestd[u] = bestd[u - 1];
+                }
+                best[s] = k;
+                bestd[s] = d;
+                break;
+            }
+    }
+    char sug[3 * 170] = "";
+    for (int s = 0; s < NSUG && best[s] >= 0; s++) {
+        tfm_module_name(cfg, best[s], buf, sizeof buf);
+        size_t used = strlen(sug);
+        snprintf(sug + used, sizeof sug - used, "%s\"%s\"", s ? ", " : "", buf);
+    }
+    return cka_error_set(err, "cka:input:unknownHook",
+                         "unknown hook \"%.200s\" for this %s model; did you mean %s? "
+                         "(tfm_modules lists every name)",
+                         name, tfm_arch_name(cfg->arch), sug);
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+size_t tfm_hooks_bytes(const tfm_config *cfg)
+{
+    return (size_t)tfm_module_count(cfg);
+}
+
+int tfm_hooks_init(tfm_hooks *hk, const tfm_config *cfg, const tfm_hook_request *req,
+                   tfm_hook_fn fn, void *ctx, unsigned char *wanted, cka_error *err)
+{
+    const int n = tfm_module_count(cfg);
+    hk->req = req;
+    hk->fn = fn;
+    hk->ctx = ctx;
+    hk->err = err;
+    hk->wanted = wanted;
+    hk->remaining = 0;
+    memset(wanted, 0, (size_t)n);
+    for (int r = 0; req != NULL && r < req->n; r++) {
+        int mod = req->modules[r];
+        if (mod < 0 || mod >= n)
+            return cka_error_set(err, "cka:input:unknownHook",
+                                 "hook request %d: module index %d is out of range [0, %d)",
+                                 r, mod, n);
+        if (tfm_module_is_container(cfg, mod)) {
+            char buf[160];
+            tfm_module_name(cfg, mod, buf, sizeof buf);
+            return cka_error_set(err, "cka:input:containerHook",
+                                 "hook \"%s\" is a ModuleList container, which never runs "
+                                 "a forward", buf);
+        }
+        if (!wanted[mod]) {
+            wanted[mod] = 1;
+            hk->remaining++;
+        }
+    }
+    return 0;
+}
+
+int tfm_hook_emit(tfm_hooks *hk, int mod, const float *data, int ndim, int64_t d0,
+                  int64_t d1, int64_t d2, int64_t d3)
+{
+    tfm_activation act;
+    act.data = data;
+    act.ndim = ndim;
+    act.shape[0] = d0;
+    act.shape[1] = d1;
+    act.shape[2] = d2;
+    act.shape[3] = d3;
+    for (int k = ndim; k < 4; k++)
+        act.shape[k] = 1;
+    for (int r = 0; r < hk->req->n; r++) {
+        if (hk->req->modules[r] != mod)
+            continue;
+        const double t0 = ops_prof_on ? ops_now() : 0.0;
+        /* The callback gets BLAS with its own threads back (Gram matrices). */
+        const int blas_threads = ops_split ? ops_threads_suspend() : 0;
+        const int rc = hk->fn(hk->ctx, r, &act, hk->err);
+        if (blas_threads)
+            ops_threads_begin();
+        if (ops_prof_on)
+            ops_prof.hooks += ops_now() - t0;
+        if (rc != 0) {
+            if (hk->err != NULL && hk->err->id[0] == '\0')
+                cka_error_set(hk->err, "cka:forward:hookFailed",
+                              "the hook callback for request %d failed", r);
+            return -1;
+        }
+    }
+    hk->wanted[mod] = 0;
+    return --hk->remaining == 0 ? 1 : 0;
+}

@@ -1,0 +1,470 @@
+/* Kernels shared by the transformer forward passes; see ops.h. */
+#include "model/ops.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+int ops_prof_on = 0;
+tfm_profile ops_prof;
+
+double ops_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void tfm_profile_enable(int on)
+{
+    memset(&ops_prof, 0, sizeof ops_prof);
+    ops_prof_on = on != 0;
+}
+
+void tfm_profile_get(tfm_profile *p)
+{
+    *p = ops_prof;
+}
+
+#define PROF_BEGIN() const double prof_t0_ = ops_prof_on ? ops_now() : 0.0
+#define PROF_END(flop)                                                  \
+    do {                                                                \
+        if (ops_prof_on) {                                              \
+            ops_prof.gemm += ops_now() - prof_t0_;                      \
+            ops_prof.gemm_flop += (flop);                               \
+        }                                                               \
+    } while (0)
+
+/* ---- threads ------------------------------------------------------------ */
+
+/* OpenBLAS's thread count, looked up at run time (weak: any CBLAS links). */
+extern void openblas_set_num_threads(int) __attribute__((weak));
+extern int openblas_get_num_threads(void) __attribute__((weak));
+
+int ops_split = 0;
+static int ops_split_prev = 0;
+
+int ops_threads_begin(void)
+{
+    ops_split = 0;
+    if (openblas_set_num_threads == NULL || openblas_get_num_threads == NULL)
+        return 0;
+    int prev = openblas_get_num_threads();
+    if (prev > 1 && omp_get_max_threads() > 1) {
+        openblas_set_num_threads(1);
+        ops_split = 1;
+        ops_split_prev = prev;
+        return prev;
+    }
+    return 0;
+}
+
+int ops_threads_suspend(void)
+{
+    if (!ops_split)
+        return 0;
+    ops_threads_end(ops_split_prev);
+    return 1;
+}
+
+void ops_threads_end(int prev)
+{
+    if (prev > 1)
+        openblas_set_num_threads(prev);
+    ops_split = 0;
+}
+
+/* Rows [*r0, *r1) of n for thread `id` of `nt`, in blocks of `blk`. */
+static void share(int64_t n, int64_t blk, int id, int nt, int64_t *r0, int64_t *r1)
+{
+    int64_t nb = (n + blk - 1) / blk;
+    int64_t b0 = nb * id / nt, b1 = nb * (id + 1) / nt;
+    *r0 = b0 * blk < n ? b0 * blk : n;
+    *r1 = b1 * blk < n ? b1 * blk : n;
+}
+
+static void linear_block(float *y, const float *x, int64_t ldx, int64_t N, int64_t in,
+                         int64_t out, int64_t ldy, const float *W, ops_wlayout layout,
+                         const float *b)
+{
+    /* PyTorch computes addmm(bias, x, W): preload the bias, then beta = 1. */
+    float beta = 0.0f;
+    if (b != NULL) {
+        for (int64_t n = 0; n < N; n++)
+            memcpy(y + n * ldy, b, (size_t)out * sizeof *y);
+        beta = 1.0f;
+    }
+    if (N == 0 || out == 0)
+        return;
+    if (layout == OPS_W_LINEAR)   /* W in memory: row-major [in, ldW = full out] */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)out, (int)in,
+                    1.0f, x, (int)ldx, W, (int)ldy, beta, y, (int)ldy);
+    else                          /* W in memory: row-major [out, in] */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)out, (int)in,
+                    1.0f, x, (int)ldx, W, (int)in, beta, y, (int)ldy);
+}
+
+void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
+                const float *W, ops_wlayout layout, const float *b)
+{
+    const double flop = 2.0 * (double)N * (double)out * (double)in;
+    PROF_BEGIN();
+    if (!ops_split || flop < OPS_GEMM_SPLIT_MIN) {
+        linear_block(y, x, ldx, N, in, out, out, W, layout, b);
+    } else {
+        /* One single-threaded sgemm per thread on its share of the rows
+         * (or, for few rows, of the output columns). */
+        #pragma omp parallel
+        {
+            const int id = omp_get_thread_num(), nt = omp_get_num_threads();
+            int64_t a0, a1;
+            const double t0 = ops_prof_on && id == 0 ? ops_now() : 0.0;
+            if (N >= 32 * (int64_t)nt) {
+                share(N, 16, id, nt, &a0, &a1);
+                linear_block(y + a0 * out, x + a0 * ldx, ldx, a1 - a0, in, out, out, W, layout,
+                             b);
+            } else {
+                share(out, 64, id, nt, &a0, &a1);
+                linear_block(y + a0, x, ldx, N, in, a1 - a0, out,
+                             layout == OPS_W_LINEAR ? W + a0 : W + a0 * in, layout,
+                             b != NULL ? b + a0 : NULL);
+            }
+            (void)t0;
+        }
+    }
+    PROF_END(flop);
+}
+
+void ops_embed(float *out, const float *table, int64_t num, int64_t dim,
+               const int64_t *ids, int64_t N)
+{
+    #pragma omp parallel for if (N * dim > OPS_PAR_MIN)
+    for (int64_t n = 0; n < N; n++) {
+        const float *col = table + ids[n];
+        float *o = out + n * dim;
+        for (int64_t j = 0; j < dim; j++)
+            o[j] = col[j * num];
+    }
+}
+
+void ops_embed_add(float *y, const float *table, int64_t num, int64_t dim,
+                   const int64_t *ids, int64_t N)
+{
+    #pragma omp parallel for if (N * dim > OPS_PAR_MIN)
+    for (int64_t n = 0; n < N; n++) {
+        const float *col = table + ids[n];
+        float *o = y + n * dim;
+        for (int64_t j = 0; j < dim; j++)
+            o[j] += col[j * num];
+    }
+}
+
+void ops_positions_add(float *y, const float *table, int64_t num, int64_t dim,
+                       int64_t B, int64_t T)
+{
+    #pragma omp parallel for if (B * T * dim > OPS_PAR_MIN)
+    for (int64_t n = 0; n < B * T; n++) {
+        const float *col = table + n % T;
+        float *o = y + n * dim;
+        for (int64_t j = 0; j < dim; j++)
+            o[j] += col[j * num];
+    }
+}
+
+void ops_positions(float *out, const float *table, int64_t num, int64_t dim, int64_t T)
+{
+    for (int64_t t = 0; t < T; t++)
+        for (int64_t j = 0; j < dim; j++)
+            out[t * dim + j] = table[t + j * num];
+}
+
+void ops_to_colmajor(float *dst, const float *src, const int64_t *shape, int ndim)
+{
+    enum { TILE = 16 };
+    int64_t total = 1;
+    for (int k = 0; k < ndim; k++)
+        total *= shape[k];
+    if (ndim <= 1 || total == 0) {
+        memcpy(dst, src, (size_t)total * sizeof *dst);
+        return;
+    }
+    /* src = [A][middle...][Z] row-major; dst(a, middle, z) column-major */
+    const int64_t A = shape[0], Z = shape[ndim - 1], M = total / (A * Z);
+    int64_t cm_stride[8]; /* column-major strides of the middle axes */
+    cm_stride[1] = 1;
+    for (int k = 2; k <= ndim - 2; k++)
+        cm_stride[k] = cm_stride[k - 1] * shape[k - 1];
+    #pragma omp parallel for schedule(static) if (total > OPS_PAR_MIN)
+    for (int64_t m = 0; m < M; m++) {
+        /* m is the row-major index of the middle coordinates; their
+         * column-major index mc places the slice in dst */
+        int64_t rest = m, mc = 0;
+        for (int k = ndim - 2; k >= 1; k--) {
+            mc += rest % shape[k] * cm_stride[k];
+            rest /= shape[k];
+        }
+        const float *s = src + m * Z;            /* row a at s + a * M * Z */
+        float *d = dst + mc * A;                 /* column z at d + z * A * M */
+        const int64_t ls = M * Z, ld = A * M;
+        for (int64_t a0 = 0; a0 < A; a0 += TILE) {
+            const int64_t a1 = a0 + TILE < A ? a0 + TILE : A;
+            for (int64_t z0 = 0; z0 < Z; z0 += TILE) {
+                const int64_t z1 = z0 + TILE < Z ? z0 + TILE : Z;
+                for (int64_t z = z0; z < z1; z++)
+                    for (int64_t a = a0; a < a1; a++)
+                        d[a + z * ld] = s[a * ls + z];
+            }
+        }
+    }
+}
+
+void ops_add(float *y, const float *a, int64_t n)
+{
+    #pragma omp parallel for if (n > OPS_PAR_MIN)
+    for (int64_t i = 0; i < n; i++)
+        y[i] += a[i];
+}
+
+void ops_div(float *x, float s, int64_t n)
+{
+    #pragma omp parallel for if (n > OPS_PAR_MIN)
+    for (int64_t i = 0; i < n; i++)
+        x[i] /= s;
+}
+
+/* The two passes of one LayerNorm row (double accumulators, summed in
+ * vector lanes: the order differs from a sequential sum by double
+ * rounding only). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+static void layernorm_row(float *yr, const float *xr, int64_t H, const float *g,
+                          const float *b, double eps)
+{
+    double mean = 0.0, var = 0.0;
+    #pragma omp simd reduction(+:mean)
+    for (int64_t j = 0; j < H; j++)
+        mean += xr[j];
+    mean /= (double)H;
+    #pragma omp simd reduction(+:var)
+    for (int64_t j = 0; j < H; j++) {
+        double c = xr[j] - mean;
+        var += c * c;
+    }
+    var /= (double)H;           /* biased variance, as torch.nn.LayerNorm */
+    const double rstd = 1.0 / sqrt(var + eps);
+    #pragma omp simd
+    for (int64_t j = 0; j < H; j++)
+        yr[j] = (float)((xr[j] - mean) * rstd) * g[j] + b[j];
+}
+
+void ops_layernorm(float *y, const float *x, int64_t N, int64_t H, const float *g,
+                   const float *b, double eps)
+{
+    #pragma omp parallel for if (N * H > OPS_PAR_MIN)
+    for (int64_t n = 0; n < N; n++)
+        layernorm_row(y + n * H, x + n * H, H, g, b, eps);
+}
+
+/* exp(x) of a float x in double: x = k ln2 + r, |r| <= ln2/2, exp(r) by
+ * its Taylor polynomial to r^10 (relative error < 3e-13), times 2^k built
+ * in the exponent bits; x clamped to [-200, 100] (exp(-200) rounds to 0.0f,
+ * exp(100) to inf).  Branch-free: vectorisable.  NaN stays NaN. */
+static inline __attribute__((always_inline)) double exp_fit(double x)
+{
+    x = x < -200.0 ? -200.0 : x;
+    x = x > 100.0 ? 100.0 : x;
+    const double shift = 0x1.8p52;                   /* round to integer */
+    double kd = x * 1.4426950408889634 + shift;
+    uint64_t kb;
+    memcpy(&kb, &kd, sizeof kb);
+    kd -= shift;
+    const double r = (x - kd * 0x1.62e42fefa3800p-1) - kd * 0x1.ef35793c76730p-45;
+    const double p = 1.0 + r * (1.0 + r * (1.0 / 2 + r * (1.0 / 6 + r * (1.0 / 24
+        + r * (1.0 / 120 + r * (1.0 / 720 + r * (1.0 / 5040 + r * (1.0 / 40320
+        + r * (1.0 / 362880 + r * (1.0 / 3628800))))))))));
+    const uint64_t sb = (kb + 1023u) << 52;          /* 2^k, k in [-289, 145] */
+    double scale;
+    memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+}
+
+/* erf(u) for float arguments, computed in double by three polynomials
+ * fitted (least squares on Chebyshev nodes) to erf on [0, 1] (odd:
+ * u P(u^2)), [1, 2] and [2, 4] (in u - 1.5 and u - 3); absolute error below
+ * 3e-10 everywhere, so the float result is erf correctly rounded except
+ * within 3e-10 of a rounding boundary (then 1 ulp).  |u| >= 4 gives +-1
+ * (erf(4) = 1 - 1.5e-8 rounds to 1.0f).  Branch-free: vectorisable. */
+static inline __attribute__((always_inline)) double erf_fit(double u)
+{
+    double a = fabs(u);
+    a = a < 4.0 ? a : 4.0;                          /* NaN -> 4: x * ... stays NaN */
+    const double t = a * a, h1 = a - 1.5, h2 = a - 3.0;
+    const double p0 = a * (1.1283791670822847 + t * (-0.37612638590433206
+        + t * (0.11283784111868594 + t * (-0.026865517446060638
+        + t * (0.0052212615001384771 + t * (-0.00084872677977726463
+        + t * (0.00011288175261192634 + t * -9.7284099065397811e-06)))))));
+    const double p1 = 0.96610514639209388 + h1 * (0.11893028669520744
+        + h1 * (-0.17839541648080506 + h1 * (0.13875220682171194
+        + h1 * (-0.044599448266924024 + h1 * (-0.014870842479045656
+        + h1 * (0.019333429539925621 + h1 * (-0.0047011636113585536
+        + h1 * (-0.0024019302324961699 + h1 * 0.0015404115049493096))))))));
+    const double p2 = 0.99997790944884346 + h2 * (0.00013925119621479415
+        + h2 * (-0.00041775383908301518 + h2 * (0.00078915164799876715
+        + h2 * (-0.001044483143676293 + h2 * (0.0010161499000417914
+        + h2 * (-0.00073752821435394984 + h2 * (0.0003918769024595938
+        + h2 * (-0.00013624808430561853 + h2 * (1.1897126976947455e-05
+        + h2 * (1.7784385424375268e-05 + h2 * (-9.4671478745791242e-06
+        + h2 * 1.444301412983082e-06)))))))))));
+    const double r = a < 1.0 ? p0 : (a < 2.0 ? p1 : p2);
+    return copysign(r, u);
+}
+
+static inline float act_one(float x, tfm_act act)
+{
+    switch (act) {
+    case TFM_ACT_GELU:
+        return 0.5f * x * (1.0f + (float)erf_fit((double)(x * 0.70710678118654752440f)));
+    /* tanh forms: 0.5 (1 + tanh(u)) = 1 / (1 + exp(-2u)) exactly, which is
+     * free of cancellation and much cheaper than tanhf. */
+    case TFM_ACT_GELU_NEW:
+        return x / (1.0f + expf(-2.0f * 0.7978845608028654f * (x + 0.044715f * x * x * x)));
+    case TFM_ACT_GELU_FAST:
+        return x / (1.0f + expf(-2.0f * x * 0.7978845608f * (1.0f + 0.044715f * x * x)));
+    case TFM_ACT_QUICK_GELU:
+        return x / (1.0f + expf(-1.702f * x));
+    case TFM_ACT_RELU:
+        return x > 0.0f ? x : 0.0f;
+    case TFM_ACT_RELU6:
+        return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+    case TFM_ACT_SILU:
+        return x / (1.0f + expf(-x));
+    case TFM_ACT_SIGMOID:
+        return 1.0f / (1.0f + expf(-x));
+    case TFM_ACT_TANH:
+        return tanhf(x);
+    case TFM_ACT_LINEAR:
+    default:
+        return x;
+    }
+}
+
+float ops_erff(float u)
+{
+    return (float)erf_fit((double)u);
+}
+
+/* Exact GELU 0.5 x (1 + erf(x / sqrt 2)) on n floats, the float operations
+ * of PyTorch's formula with erff replaced by erf_fit.  Compiled twice (AVX2
+ * + FMA = x86-64-v3, and baseline x86-64), picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("no-trapping-math")))
+#endif
+static void gelu_erf(float *x, int64_t n)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const float xi = x[i];
+        const float e = (float)erf_fit((double)(xi * 0.70710678118654752440f));
+        x[i] = 0.5f * xi * (1.0f + e);
+    }
+}
+
+/* gelu_new: x / (1 + exp(-2 sqrt(2/pi) (x + 0.044715 x^3))), the float
+ * operations of act_one with expf replaced by exp_fit (<= 0.5 ulp). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default"),
+               optimize("no-trapping-math", "fp-contract=off")))
+#endif
+static void gelu_tanh(float *x, int64_t n)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++) {
+        const float xi = x[i];
+        const float u = -2.0f * 0.7978845608028654f * (xi + 0.044715f * xi * xi * xi);
+        x[i] = xi / (1.0f + (float)exp_fit((double)u));
+    }
+}
+
+void ops_activation(float *x, int64_t n, tfm_act act)
+{
+    if (act == TFM_ACT_LINEAR)
+        return;
+    if (act == TFM_ACT_GELU_NEW || act == TFM_ACT_GELU) {
+        /* vectorised kernels, on blocks of 4096 spread over the threads */
+        void (*kernel)(float *, int64_t) = act == TFM_ACT_GELU ? gelu_erf : gelu_tanh;
+        const int64_t blk = 4096;
+        #pragma omp parallel for schedule(static) if (n > OPS_PAR_MIN_HEAVY)
+        for (int64_t i0 = 0; i0 < n; i0 += blk)
+            kernel(x + i0, n - i0 < blk ? n - i0 : blk);
+        return;
+    }
+    #pragma omp parallel for if (n > OPS_PAR_MIN_HEAVY)
+    for (int64_t i = 0; i < n; i++)
+        x[i] = act_one(x[i], act);
+}
+
+float ops_expf(float x)
+{
+    return (float)exp_fit((double)x);
+}
+
+/* Softmax of one row: max, exp(s - max) (exp_fit, rounded to float) and
+ * their float sum in vector lanes, division by the sum. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("no-trapping-math")))
+#endif
+void ops_softmax_row(float *s, int64_t n)
+{
+    float mx = s[0];
+    #pragma omp simd reduction(max:mx)
+    for (int64_t j = 1; j < n; j++)
+        mx = s[j] > mx ? s[j] : mx;
+    float sum = 0.0f;
+    #pragma omp simd reduction(+:sum)
+    for (int64_t j = 0; j < n; j++) {
+        s[j] = (float)exp_fit((double)(s[j] - mx));
+        sum += s[j];
+    }
+    #pragma omp simd
+    for (int64_t j = 0; j < n; j++)
+        s[j] /= sum;
+}
+
+void ops_attention(float *S, float *C, int64_t ldc, const float *Q, int64_t ldq,
+                   const float *K, int64_t ldk, const float *V, int64_t ldv, int64_t B,
+                   int64_t T, int64_t nH, int64_t d, ops_probs_fn probs, const void *arg)
+{
+    const double flop = 4.0 * (double)(B * nH) * (double)T * (double)T * (double)d;
+    const double t0 = ops_prof_on ? ops_now() : 0.0;
+    double tg = 0.0, tp = 0.0;   /* sgemm and probs seconds of thread 0 */
+    #pragma omp parallel for schedule(static) reduction(+:tg, tp) if (B * nH > 1 && flop > OPS_GEMM_SPLIT_MIN)
+    for (int64_t bh = 0; bh < B * nH; bh++) {
+        const int64_t b = bh / nH, h = bh % nH;
+        float *Sb = S + bh * T * T;
+        const int timed = ops_prof_on && omp_get_thread_num() == 0;
+        double g0 = timed ? ops_now() : 0.0;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)T, (int)d, 1.0f,
+                    Q + b * T * ldq + h * d, (int)ldq, K + b * T * ldk + h * d, (int)ldk,
+                    0.0f, Sb, (int)T);
+        double g1 = timed ? ops_now() : 0.0;
+        probs(arg, Sb, b, h);
+        double g2 = timed ? ops_now() : 0.0;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)d, (int)T, 1.0f,
+                    Sb, (int)T, V + b * T * ldv + h * d, (int)ldv,
+                    0.0f, C + b * T * ldc + h * d, (int)ldc);
+        if (timed) {
+            tg += (g1 - g0) + (ops_now() - g2);
+            tp += g2 - g1;
+        }
+    }
+    if (ops_prof_on) {
+        /* The wall time of the loop, apportioned by thread 0's split. */
+        const double wall = ops_now() - t0;
+        ops_prof.gemm += tg + tp > 0.0 ? wall * tg / (tg + tp) : 0.0;
+        ops_prof.gemm_flop += flop;
+    }
+}

@@ -1,0 +1,225 @@
+/* Forward passes of Hugging Face BERT, GPT-2 and DistilBERT with hooks.
+ *
+ * The C core computes, in float32 with BLAS, exactly what transformers
+ * v4.31 computes in eval mode (see shared/spec/transformers.md §3-§5), and
+ * hands the output of any requested module ("hook", a PyTorch
+ * named_modules() name of the bare model) to a callback.
+ *
+ * Weights are BOUND, never copied: a tfm_model holds `const float *`
+ * pointers into arrays that the caller owns (in the MEX gateways: the
+ * single arrays of the Octave model struct).  Each parameter keeps its
+ * PyTorch shape in column-major memory, i.e. it is the row-major transpose:
+ *   - nn.Linear weight, PyTorch [out, in]  -> in memory row-major [in, out]
+ *   - GPT-2 Conv1D weight, PyTorch [in, out] -> in memory row-major [out, in]
+ *   - nn.Embedding weight, PyTorch [num, dim] -> in memory row-major
+ *     [dim, num] (the vector of token v is strided by num)
+ *   - 1-D tensors (biases, LayerNorm) are plain contiguous vectors.
+ * The kernels pick the BLAS transpose flags accordingly.
+ *
+ * Activations (what a hook receives) are row-major (C order) tensors in the
+ * PyTorch shape, contiguous, e.g. [B, T, H], [B, nH, T, T] for attention
+ * probabilities, [1, T, H] for position embeddings, [B, H] for the pooler.
+ *
+ * Threads: ONE team of OpenMP threads does everything.  For the duration of
+ * a forward, OpenBLAS (found at run time) is set to one thread and every
+ * large matrix product runs as one single-threaded sgemm per OpenMP thread
+ * on a share of the rows (attention: of the (batch, head) pairs, with the
+ * softmax fused in); two thread pools on the same cores otherwise spin
+ * against each other.  OpenBLAS's thread count is restored afterwards and
+ * around every hook callback, which always runs on the calling thread.
+ * With another BLAS the products are single BLAS calls (its own threads).
+ * The forward keeps no state of its own between calls, but the OpenBLAS
+ * thread setting is process-wide: run concurrent forwards only with
+ * OPENBLAS_NUM_THREADS=1 (then nothing is changed).
+ *
+ * Typical use:
+ *     tfm_model m;
+ *     tfm_model_init(&m, &cfg, layers);              // layers: cfg.n_layers slots
+ *     n = tfm_param_count(&cfg);  tfm_param_list(&m, slots);
+ *     for each k: *slots[k].slot = pointer to data of slots[k].name
+ *     tfm_module_find(&cfg, "encoder.layer.3", &idx, &err);
+ *     tfm_forward(&m, &batch, &req, my_sink, my_ctx, &err);
+ */
+#ifndef CKA_TFM_H
+#define CKA_TFM_H
+
+#include "common/cka_error.h"
+#include "model/ops.h"   /* tfm_act, tfm_profile: the kernels' own types */
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- configuration ----------------------------------------------------- */
+
+typedef enum tfm_arch {
+    TFM_ARCH_BERT = 0,
+    TFM_ARCH_GPT2 = 1,
+    TFM_ARCH_DISTILBERT = 2
+} tfm_arch;
+
+
+/* The config values the forward needs, resolved from the HF config.json
+ * (n_inner = null is resolved to 4 * hidden by the caller). */
+typedef struct tfm_config {
+    tfm_arch arch;
+    int64_t vocab_size;     /* V */
+    int64_t hidden;         /* H: hidden_size / n_embd / dim */
+    int64_t n_layers;       /* L */
+    int64_t n_heads;        /* nH, divides H */
+    int64_t inner;          /* I: intermediate_size / n_inner / hidden_dim */
+    int64_t max_positions;  /* P: max_position_embeddings / n_positions */
+    int64_t type_vocab;     /* BERT type_vocab_size (0 otherwise) */
+    double ln_eps;          /* layer_norm_eps / layer_norm_epsilon / 1e-12 */
+    tfm_act act;
+    int has_pooler;         /* BERT: pooler.dense.* present (1) or not (0) */
+    int scale_attn_weights;               /* GPT-2 flags (defaults 1, 0, 0) */
+    int scale_attn_by_inverse_layer_idx;
+    int reorder_and_upcast_attn;
+} tfm_config;
+
+/* Fill the defaults that do not depend on sizes (eps, activation, flags). */
+void tfm_config_defaults(tfm_config *cfg, tfm_arch arch);
+
+/* Check sizes (positive, heads divide hidden, ...). */
+int tfm_config_check(const tfm_config *cfg, cka_error *err);
+
+/* Map an HF activation name to tfm_act; -1 + cka:config:unknownActivation. */
+int tfm_act_from_name(const char *name, tfm_act *act, cka_error *err);
+
+/* "bert" / "gpt2" / "distilbert" -> arch; -1 + cka:config:unknownArch. */
+int tfm_arch_from_name(const char *name, tfm_arch *arch, cka_error *err);
+const char *tfm_arch_name(tfm_arch arch);
+
+/* ---- the model: a view over caller-owned weights ------------------------ */
+
+typedef struct tfm_linear { const float *w, *b; } tfm_linear;
+typedef struct tfm_norm   { const float *w, *b; } tfm_norm;
+
+/* One block.  BERT: q k v o = query key value attention.output.dense,
+ * ln1 = attention.output.LayerNorm, fc1 fc2 = intermediate.dense output.dense,
+ * ln2 = output.LayerNorm.  GPT-2: qkv = attn.c_attn, o = attn.c_proj,
+ * ln1 ln2 = ln_1 ln_2, fc1 fc2 = mlp.c_fc mlp.c_proj.  DistilBERT:
+ * q k v o = q_lin k_lin v_lin out_lin, ln1 = sa_layer_norm,
+ * fc1 fc2 = ffn.lin1 ffn.lin2, ln2 = output_layer_norm. */
+typedef struct tfm_layer {
+    tfm_linear q, k, v, qkv, o, fc1, fc2;
+    tfm_norm ln1, ln2;
+} tfm_layer;
+
+typedef struct tfm_model {
+    tfm_config cfg;
+    const float *word_emb;  /* [V, H]  (wte) */
+    const float *pos_emb;   /* [P, H]  (wpe) */
+    const float *type_emb;  /* [type_vocab, H], BERT only */
+    tfm_norm emb_ln;        /* BERT, DistilBERT embeddings.LayerNorm */
+    tfm_norm final_ln;      /* GPT-2 ln_f */
+    tfm_linear pooler;      /* BERT pooler.dense (if cfg.has_pooler) */
+    tfm_layer *layers;      /* cfg.n_layers blocks, storage owned by the caller */
+} tfm_model;
+
+/* Set m->cfg = *cfg, m->layers = layers (cfg->n_layers entries), all
+ * weight pointers NULL. */
+void tfm_model_init(tfm_model *m, const tfm_config *cfg, tfm_layer *layers);
+
+/* One parameter of the bare model: its state_dict name, PyTorch shape and
+ * the pointer slot of the model that must receive its data. */
+typedef struct tfm_param {
+    char name[96];
+    int ndim;               /* 1 or 2 */
+    int64_t shape[2];       /* PyTorch shape */
+    const float **slot;     /* where the data pointer goes */
+} tfm_param;
+
+/* Number of parameters (state_dict order = the loader's tfm_param_spec). */
+int tfm_param_count(const tfm_config *cfg);
+/* Fill out[0 .. tfm_param_count-1]; slots point into m. */
+void tfm_param_list(tfm_model *m, tfm_param *out);
+
+/* ---- hook points (named_modules) ---------------------------------------- */
+
+/* Number of named_modules() entries, including "" and the containers. */
+int tfm_module_count(const tfm_config *cfg);
+/* Name of module idx (0-based, named_modules order) into buf; returns
+ * 0 or -1 if idx is out of range. */
+int tfm_module_name(const tfm_config *cfg, int idx, char *buf, size_t len);
+/* 1 if module idx is a container that never runs a forward (ModuleList). */
+int tfm_module_is_container(const tfm_config *cfg, int idx);
+/* Index of a block module (encoder.layer.i, h.i, transformer.layer.i). */
+int tfm_module_block(const tfm_config *cfg, int layer);
+/* Resolve a hook name: 0 and *idx, or -1 with cka:input:unknownHook (the
+ * message suggests the closest names) or cka:input:containerHook. */
+int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err);
+
+/* ---- forward ------------------------------------------------------------ */
+
+/* One batch.  All arrays are row-major [B, T] (C order). */
+typedef struct tfm_batch {
+    int64_t B, T;
+    const int64_t *ids;       /* token ids, 0-based, in [0, vocab_size) */
+    const float *mask;        /* attention mask (1 keep, 0 pad) or NULL = none given */
+    const int64_t *token_types; /* BERT token types, GPT-2 (looked up in wte) or NULL */
+} tfm_batch;
+
+/* The hooks to capture: modules[r] is a module index (tfm_module_find) for
+ * request r; a module may appear more than once. */
+typedef struct tfm_hook_request {
+    int n;
+    const int *modules;
+} tfm_hook_request;
+
+/* What a hook sees: a row-major tensor in the PyTorch shape, contiguous,
+ * valid only during the callback (the buffer is reused afterwards). */
+typedef struct tfm_activation {
+    const float *data;
+    int ndim;
+    int64_t shape[4];
+} tfm_activation;
+
+/* The activation in Octave's column-major layout with the same shape:
+ * dst(i0, ..., ik) = act[i0][...][ik] (dst holds numel floats). */
+void tfm_activation_to_colmajor(const tfm_activation *act, float *dst);
+
+/* The sink.  Called on the calling thread (never from an OpenMP worker),
+ * once per request, in the order the modules finish their forward (the
+ * PyTorch hook order).  Return 0 to continue; nonzero (after filling err)
+ * aborts the forward, which then returns -1 with that error. */
+typedef int (*tfm_hook_fn)(void *ctx, int request_index, const tfm_activation *act,
+                           cka_error *err);
+
+/* Bytes of scratch memory tfm_forward_ws needs for this model and batch
+ * shape (0 if the sizes overflow). */
+size_t tfm_workspace_size(const tfm_config *cfg, int64_t B, int64_t T);
+
+/* Run the forward pass and call fn for every request.  The pass stops right
+ * after the last requested module has fired (with no request it computes
+ * nothing); request the root "" (module 0) to get last_hidden_state.
+ * Validates the batch (ids range, sequence length, token types) and the
+ * bound weights (no NULL pointer).  Returns 0 or -1 with err filled.
+ * tfm_forward allocates its scratch with malloc; tfm_forward_ws uses the
+ * caller's buffer of tfm_workspace_size bytes (e.g. mxMalloc'ed, so it is
+ * reclaimed if the callback raises an Octave error). */
+int tfm_forward(const tfm_model *m, const tfm_batch *batch, const tfm_hook_request *req,
+                tfm_hook_fn fn, void *ctx, cka_error *err);
+int tfm_forward_ws(const tfm_model *m, const tfm_batch *batch, const tfm_hook_request *req,
+                   tfm_hook_fn fn, void *ctx, void *workspace, cka_error *err);
+
+/* ---- profile counters (benchmarks) ------------------------------------- */
+
+
+/* The counters (tfm_profile, model/ops.h) of tfm_forward_ws.
+ * Turn the counters on (nonzero) or off, and reset them. */
+void tfm_profile_enable(int on);
+/* The counters accumulated since the last tfm_profile_enable. */
+void tfm_profile_get(tfm_profile *p);
+
+/* ---- portable random initialisation ------------------------------------- */
+
+/* Fill out[0..n-1] with N(0, std^2) numbers rounded to float32, from a
+ * generator keyed by (seed, stream): splitmix64 seeds a xoshiro256**
+ * state, Box-Muller turns pairs of 53-bit uniforms into two normals.  The
+ * same (seed, stream, n) gives the same numbers on every machine (the
+ * double log/sqrt/cos/sin of glibc are correctly rounded or within an ulp,
+ * which the final float32 rounding absorbs). */
+void tfm_randn(uint64_t seed, uint64_t stream, float std, float *out, size_t n);
+
+#endif
