@@ -2,14 +2,14 @@
  * gateway that runs or inspects a model (__tfm_forward__, __tfm_modules__,
  * the CKA gateways).
  *
- * The model struct (design.md, "Data model"): fields arch ("bert" | "gpt2"
- * | "distilbert"), config (HF field names, defaults filled by tfm_config),
+ * The model struct (design.md, "Data model"): fields arch (a name of the
+ * registry, model/registry.h), config (HF field names, defaults filled by tfm_config),
  * names (cellstr of state_dict names), weights (cell of single arrays in
  * PyTorch shapes; 1-D tensors [n 1] or [1 n]).  mexmodel_bind checks that
  * every parameter the architecture needs is present, single, real, full and
  * of the right size, and points the tfm_model at the data in place (no
- * copy).  Extra names (e.g. heads) are ignored.  BERT without
- * pooler.dense.* is accepted (no pooler hooks then).
+ * copy).  Extra names (e.g. heads) are ignored.  A model without its
+ * optional tensors (BERT's pooler.*) is accepted (no pooler hooks then).
  *
  * All memory comes from mxMalloc / mxArrayToString, so it is reclaimed if
  * the gateway raises an error.  Functions return 0, or -1 with err filled
@@ -18,6 +18,7 @@
 #define CKA_MEX_MODEL_H
 
 #include "mex_util.h"
+#include "model/registry.h"
 #include "model/tfm.h"
 
 #include <math.h>
@@ -96,8 +97,75 @@ static inline mwIndex mexmodel_name_index(const mxArray *names, const char *name
     return 0;
 }
 
-/* Fill cfg from model.arch and model.config (and, for BERT, whether the
- * pooler weights are present in model.names). */
+/* 1 if some name of the cellstr `names` starts with `prefix`. */
+static inline int mexmodel_has_prefix(const mxArray *names, const char *prefix)
+{
+    const mwSize n = mxIsCell(names) ? mxGetNumberOfElements(names) : 0;
+    const size_t len = strlen(prefix);
+    char buf[128];
+    for (mwIndex k = 0; k < n; k++) {
+        const mxArray *c = mxGetCell(names, k);
+        if (c != NULL && mxIsChar(c) && mxGetString(c, buf, sizeof buf) == 0
+            && strncmp(buf, prefix, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Read config field f of the architecture's table into cfg (generic: the
+ * field's kind says how).  Sizes and the activation are required; the
+ * other fields default as in Hugging Face. */
+static inline int mexmodel_field_value(const mxArray *c, const tfm_field *f, tfm_config *cfg,
+                                       cka_error *err)
+{
+    double v = 0.0;
+    int64_t n = 0;
+    switch (f->kind) {
+    case TFM_FIELD_POS_INT:
+        if (mexmodel_int(c, f->name, &n, err))
+            return -1;
+        return tfm_config_set_number(cfg, f->member, (double)n);
+    case TFM_FIELD_POS_INT_NULL:
+    case TFM_FIELD_NONNEG_INT_NULL: {
+        const mxArray *x = mexmodel_field(c, f->name);
+        if (x == NULL || mxIsEmpty(x))
+            return tfm_config_set_number(cfg, f->member, tfm_field_default_number(f));
+        if (mexmodel_number(c, f->name, &v, 0, 0.0, err))
+            return -1;
+        const double lo = f->kind == TFM_FIELD_POS_INT_NULL ? 1.0 : 0.0;
+        if (!(v == floor(v) && v >= lo && v <= 1073741824.0))
+            return cka_error_set(err, "cka:config:badValue",
+                                 "model config field %s must be null or an integer >= %g, got %g",
+                                 f->name, lo, v);
+        return tfm_config_set_number(cfg, f->member, v);
+    }
+    case TFM_FIELD_ACT: {
+        char *act = mexmodel_string(c, f->name, err);
+        if (act == NULL)
+            return -1;
+        int rc = tfm_act_from_name(act, &cfg->act, err);
+        mxFree(act);
+        return rc;
+    }
+    case TFM_FIELD_REAL:
+    case TFM_FIELD_NONNEG_REAL:
+    case TFM_FIELD_BOOL:
+        if (mexmodel_number(c, f->name, &v, 1, tfm_field_default_number(f), err))
+            return -1;
+        return tfm_config_set_number(cfg, f->member, v);
+    case TFM_FIELD_STRING:
+    case TFM_FIELD_OBJECT:
+    case TFM_FIELD_ANY:
+        break;
+    }
+    return cka_error_set(err, "cka:internal:registry",
+                         "config field %s: a %d field cannot set a model member", f->name,
+                         (int)f->kind);
+}
+
+/* Fill cfg from model.arch and model.config through the architecture's
+ * field table (registry.h), and whether the optional tensors (BERT's
+ * pooler) are present in model.names. */
 static inline int mexmodel_config(const mxArray *model, tfm_config *cfg, cka_error *err)
 {
     if (!mxIsStruct(model) || mxGetNumberOfElements(model) != 1)
@@ -120,71 +188,14 @@ static inline int mexmodel_config(const mxArray *model, tfm_config *cfg, cka_err
     const mxArray *c = mexmodel_field(model, "config");
     if (!mxIsStruct(c))
         return cka_error_set(err, "cka:input:badModel", "model.config must be a struct");
-    const char *act_field;
-    double v = 0.0;
-    switch (a) {
-    case TFM_ARCH_BERT:
-        if (mexmodel_int(c, "vocab_size", &cfg->vocab_size, err)
-            || mexmodel_int(c, "hidden_size", &cfg->hidden, err)
-            || mexmodel_int(c, "num_hidden_layers", &cfg->n_layers, err)
-            || mexmodel_int(c, "num_attention_heads", &cfg->n_heads, err)
-            || mexmodel_int(c, "intermediate_size", &cfg->inner, err)
-            || mexmodel_int(c, "max_position_embeddings", &cfg->max_positions, err)
-            || mexmodel_int(c, "type_vocab_size", &cfg->type_vocab, err)
-            || mexmodel_number(c, "layer_norm_eps", &cfg->ln_eps, 1, 1e-12, err))
+    for (int k = 0; k < a->n_fields; k++)
+        if (a->fields[k].member != TFM_MEMBER_NONE
+            && mexmodel_field_value(c, &a->fields[k], cfg, err))
             return -1;
-        act_field = "hidden_act";
-        {
-            int found;
-            mexmodel_name_index(mexmodel_field(model, "names"), "pooler.dense.weight", &found);
-            cfg->has_pooler = found;
-        }
-        break;
-    case TFM_ARCH_GPT2:
-        if (mexmodel_int(c, "vocab_size", &cfg->vocab_size, err)
-            || mexmodel_int(c, "n_embd", &cfg->hidden, err)
-            || mexmodel_int(c, "n_layer", &cfg->n_layers, err)
-            || mexmodel_int(c, "n_head", &cfg->n_heads, err)
-            || mexmodel_int(c, "n_positions", &cfg->max_positions, err)
-            || mexmodel_number(c, "layer_norm_epsilon", &cfg->ln_eps, 1, 1e-5, err))
-            return -1;
-        if (mexmodel_number(c, "n_inner", &v, 1, 0.0, err))
-            return -1;
-        if (v == 0.0)
-            cfg->inner = 4 * cfg->hidden;       /* n_inner = null */
-        else if (mexmodel_int(c, "n_inner", &cfg->inner, err))
-            return -1;
-        if (mexmodel_number(c, "scale_attn_weights", &v, 1, 1.0, err))
-            return -1;
-        cfg->scale_attn_weights = v != 0.0;
-        if (mexmodel_number(c, "scale_attn_by_inverse_layer_idx", &v, 1, 0.0, err))
-            return -1;
-        cfg->scale_attn_by_inverse_layer_idx = v != 0.0;
-        if (mexmodel_number(c, "reorder_and_upcast_attn", &v, 1, 0.0, err))
-            return -1;
-        cfg->reorder_and_upcast_attn = v != 0.0;
-        act_field = "activation_function";
-        break;
-    case TFM_ARCH_DISTILBERT:
-    default:
-        if (mexmodel_int(c, "vocab_size", &cfg->vocab_size, err)
-            || mexmodel_int(c, "dim", &cfg->hidden, err)
-            || mexmodel_int(c, "n_layers", &cfg->n_layers, err)
-            || mexmodel_int(c, "n_heads", &cfg->n_heads, err)
-            || mexmodel_int(c, "hidden_dim", &cfg->inner, err)
-            || mexmodel_int(c, "max_position_embeddings", &cfg->max_positions, err))
-            return -1;
-        cfg->ln_eps = 1e-12;                    /* hard-coded in HF */
-        act_field = "activation";
-        break;
-    }
-    char *act = mexmodel_string(c, act_field, err);
-    if (act == NULL)
-        return -1;
-    rc = tfm_act_from_name(act, &cfg->act, err);
-    mxFree(act);
-    if (rc)
-        return -1;
+    if (a->optional_prefix != NULL)
+        cfg->has_pooler = mexmodel_has_prefix(mexmodel_field(model, "names"), a->optional_prefix);
+    if (a->resolve != NULL)
+        a->resolve(cfg);
     return tfm_config_check(cfg, err);
 }
 
@@ -385,10 +396,10 @@ static inline void mexmodel_read_tokens(const mxArray *ids, const mxArray *mask,
     }
 
     if (types != NULL && !mxIsEmpty(types)) {
-        if (cfg->arch == TFM_ARCH_DISTILBERT)
+        if (cfg->arch->token_types == TFM_TT_NONE)
             mexErrMsgIdAndTxt("cka:input:tokenTypes",
-                              "DistilBERT has no token type embeddings; %s must be empty",
-                              what_types);
+                              "%s has no token type embeddings; %s must be empty",
+                              cfg->arch->display, what_types);
         mexmodel_check_array(types, 0, what_types);
         if (mxGetNumberOfDimensions(types) != 2 || mxGetM(types) != B || mxGetN(types) != T)
             mexErrMsgIdAndTxt("cka:input:tokenTypeShape", "%s must have the size of %s [%zu %zu]",

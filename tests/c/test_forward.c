@@ -5,7 +5,11 @@
  * names, name lookup, early stop, callback errors, input validation and
  * the portable random generator. */
 #include "check.h"
+#include "model/arch_bert.h"
+#include "model/arch_distilbert.h"
+#include "model/arch_gpt2.h"
 #include "model/hooks.h"
+#include "model/registry.h"
 #include "model/tfm.h"
 
 #include <float.h>

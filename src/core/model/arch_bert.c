@@ -6,12 +6,19 @@
  *               A = merge(P V_h) Wo' + bo;   X1 = LN_att(A + X)
  *               X  = LN_out(act(X1 W1' + b1) W2' + b2 + X1)
  *   pooler = tanh(X[:, 0] Wp' + bp);  last_hidden_state = X
- * Madd[b, j] = (1 - m[b, j]) * (-FLT_MAX), added to the scaled scores. */
+ * Madd[b, j] = (1 - m[b, j]) * (-FLT_MAX), added to the scaled scores.
+ * RoBERTa (arch_roberta.c) runs this forward with its position ids. */
+#include "model/arch_bert.h"
 #include "model/hooks.h"
 #include "model/ops.h"
+#include "model/registry.h"
 
 #include <float.h>
 #include <math.h>
+
+const tfm_module_entry bert_pre_modules[] = {BERT_PRE_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+const tfm_module_entry bert_block_modules[] = {BERT_BLOCK_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+const tfm_module_entry bert_post_modules[] = {BERT_POST_MODULES(TFM_HOOKS_TABLE_ENTRY)};
 
 int bert_param_count(const tfm_config *cfg)
 {
@@ -22,6 +29,8 @@ void bert_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t H = m->cfg.hidden, I = m->cfg.inner;
     tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, H, "embeddings.word_embeddings.weight");
+    if (m->cfg.pad_id >= 0 && m->cfg.pad_id < m->cfg.vocab_size)
+        p[-1].zero_row = m->cfg.pad_id;            /* Embedding(padding_idx = pad) */
     tfm_param_set(p++, &m->pos_emb, 2, m->cfg.max_positions, H,
                   "embeddings.position_embeddings.weight");
     tfm_param_set(p++, &m->type_emb, 2, m->cfg.type_vocab, H,
@@ -37,6 +46,7 @@ void bert_param_list(tfm_model *m, tfm_param *p)
     if (m->cfg.has_pooler) {
         tfm_param_set(p++, &m->pooler.w, 2, H, H, "pooler.dense.weight");
         tfm_param_set(p++, &m->pooler.b, 1, H, 1, "pooler.dense.bias");
+        p[-1].optional = p[-2].optional = 1;
     }
 }
 
@@ -72,7 +82,8 @@ static inline int post_mod(const tfm_config *cfg, int j)
     return BERT_NPRE + (int)cfg->n_layers * BERT_NBLOCK + j;
 }
 
-int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
+int bert_family_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws,
+                        int roberta_positions)
 {
     const tfm_config *c = &m->cfg;
     const int64_t B = bt->B, T = bt->T, N = B * T, H = c->hidden, I = c->inner;
@@ -95,11 +106,30 @@ int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
     }
     TFM_EMIT(hk, BERT_EMB_TYPE, t, 3, B, T, H, 1);
     ops_add(x, t, N * H);
-    if (tfm_hook_wanted(hk, BERT_EMB_POS)) {
-        ops_positions(t, m->pos_emb, c->max_positions, H, T);
-        TFM_EMIT(hk, BERT_EMB_POS, t, 3, 1, T, H, 1);
+    if (roberta_positions) {
+        /* RoBERTa: pos = pad + cumsum(id != pad) for tokens, pad for pads;
+         * the hook sees [B, T, H] (ids differ per row). */
+        const int64_t pad = c->pad_id;
+        for (int64_t b = 0; b < B; b++) {
+            int64_t run = 0;
+            for (int64_t j = 0; j < T; j++) {
+                const int keep = bt->ids[b * T + j] != pad;
+                run += keep;
+                sc.pos[b * T + j] = keep ? run + pad : pad;
+            }
+        }
+        if (tfm_hook_wanted(hk, BERT_EMB_POS)) {
+            ops_embed(t, m->pos_emb, c->max_positions, H, sc.pos, N);
+            TFM_EMIT(hk, BERT_EMB_POS, t, 3, B, T, H, 1);
+        }
+        ops_embed_add(x, m->pos_emb, c->max_positions, H, sc.pos, N);
+    } else {
+        if (tfm_hook_wanted(hk, BERT_EMB_POS)) {
+            ops_positions(t, m->pos_emb, c->max_positions, H, T);
+            TFM_EMIT(hk, BERT_EMB_POS, t, 3, 1, T, H, 1);
+        }
+        ops_positions_add(x, m->pos_emb, c->max_positions, H, B, T);
     }
-    ops_positions_add(x, m->pos_emb, c->max_positions, H, B, T);
     ops_layernorm(x, x, N, H, m->emb_ln.w, m->emb_ln.b, c->ln_eps);
     TFM_EMIT(hk, BERT_EMB_LN, x, 3, B, T, H, 1);
     TFM_EMIT(hk, BERT_EMB_DROP, x, 3, B, T, H, 1);
@@ -166,3 +196,76 @@ int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
     TFM_EMIT(hk, BERT_ROOT, x, 3, B, T, H, 1);
     return 0;
 }
+
+static int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
+{
+    return bert_family_forward(m, bt, hk, ws, 0);
+}
+
+/* ---- the descriptor ------------------------------------------------------ */
+
+static const char *const absolute_only[] = {"absolute", NULL};
+
+/* BertConfig (transformers 4.31) fields, in the order of its __init__
+ * (then PretrainedConfig's that matter here). */
+static const tfm_field bert_fields[] = {
+    {"vocab_size", TFM_FIELD_POS_INT, "30522", TFM_MEMBER_VOCAB, NULL, 0, NULL, NULL},
+    {"hidden_size", TFM_FIELD_POS_INT, "768", TFM_MEMBER_HIDDEN, NULL, 0, NULL, NULL},
+    {"num_hidden_layers", TFM_FIELD_POS_INT, "12", TFM_MEMBER_LAYERS, NULL, 0, NULL, NULL},
+    {"num_attention_heads", TFM_FIELD_POS_INT, "12", TFM_MEMBER_HEADS, NULL, 0, NULL, NULL},
+    {"intermediate_size", TFM_FIELD_POS_INT, "3072", TFM_MEMBER_INNER, NULL, 0, NULL, NULL},
+    {"hidden_act", TFM_FIELD_ACT, "gelu", TFM_MEMBER_ACT, NULL, 0, NULL, NULL},
+    {"hidden_dropout_prob", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"attention_probs_dropout_prob", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"max_position_embeddings", TFM_FIELD_POS_INT, "512", TFM_MEMBER_POSITIONS, NULL, 0, NULL,
+     NULL},
+    {"type_vocab_size", TFM_FIELD_POS_INT, "2", TFM_MEMBER_TYPE_VOCAB, NULL, 0, NULL, NULL},
+    {"initializer_range", TFM_FIELD_NONNEG_REAL, "0.02", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"layer_norm_eps", TFM_FIELD_REAL, "1e-12", TFM_MEMBER_LN_EPS, NULL, 0, NULL, NULL},
+    {"pad_token_id", TFM_FIELD_NONNEG_INT_NULL, "0", TFM_MEMBER_PAD, NULL, 0, NULL, NULL},
+    {"position_embedding_type", TFM_FIELD_STRING, "absolute", TFM_MEMBER_NONE, NULL,
+     TFM_CHECK_ONE_OF, absolute_only, "relative position embeddings are not implemented"},
+    {"use_cache", TFM_FIELD_BOOL, "true", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"classifier_dropout", TFM_FIELD_ANY, "null", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"is_decoder", TFM_FIELD_BOOL, "false", TFM_MEMBER_NONE, NULL, TFM_CHECK_FALSE, NULL,
+     "BERT decoders (is_decoder / add_cross_attention) are not supported"},
+    {"add_cross_attention", TFM_FIELD_BOOL, "false", TFM_MEMBER_NONE, NULL, TFM_CHECK_FALSE,
+     NULL, "BERT decoders (is_decoder / add_cross_attention) are not supported"},
+    {"chunk_size_feed_forward", TFM_FIELD_ANY, "0", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"pruned_heads", TFM_FIELD_OBJECT, "{}", TFM_MEMBER_NONE, NULL, TFM_CHECK_EMPTY, NULL,
+     "checkpoints with pruned_heads are not supported"},
+};
+
+static const char *const bert_model_types[] = {"bert", NULL};
+static const char *const bert_classes[] = {"Bert", NULL};
+static const char *const bert_prefixes[] = {"bert.", NULL};
+const char *const bert_buffers[] = {"(^|\\.)embeddings\\.(position_ids|token_type_ids)$", NULL};
+
+const tfm_arch_desc tfm_arch_bert = {
+    .name = "bert",
+    .display = "BERT",
+    .model_types = bert_model_types,
+    .hf_class = "BertModel",
+    .class_prefixes = bert_classes,
+    .key_prefixes = bert_prefixes,
+    .buffers = bert_buffers,
+    .optional_prefix = "pooler.",
+    .fields = bert_fields,
+    .n_fields = (int)(sizeof bert_fields / sizeof bert_fields[0]),
+    .token_types = TFM_TT_TABLE,
+    .param_count = bert_param_count,
+    .param_list = bert_param_list,
+    .resolve = NULL,
+    .check = NULL,
+    .max_seq = tfm_max_seq_positions,
+    .pre = bert_pre_modules,
+    .block = bert_block_modules,
+    .post = bert_post_modules,
+    .npre = BERT_NPRE,
+    .nblock = BERT_NBLOCK,
+    .npost = BERT_NPOST,
+    .block_prefix = BERT_BLOCK_PREFIX,
+    .post_optional = 1,
+    .scratch_floats = tfm_scratch_floats_common,
+    .forward = bert_forward,
+};

@@ -8,23 +8,32 @@
  *               X  = LN_out(act(X1 W1' + b1) W2' + b2 + X1)
  *   last_hidden_state = X   (no token types, no pooler, no final norm)
  * The query is scaled BEFORE the product (BERT scales the scores). */
+#include "model/arch_distilbert.h"
 #include "model/hooks.h"
 #include "model/ops.h"
+#include "model/registry.h"
 
 #include <float.h>
 #include <math.h>
 
-int distilbert_param_count(const tfm_config *cfg)
+static const tfm_module_entry dbert_pre[] = {DBERT_PRE_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+static const tfm_module_entry dbert_block[] = {DBERT_BLOCK_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+
+static int distilbert_param_count(const tfm_config *cfg)
 {
     return 4 + 16 * (int)cfg->n_layers;
 }
 
-void distilbert_param_list(tfm_model *m, tfm_param *p)
+static void distilbert_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t D = m->cfg.hidden, I = m->cfg.inner;
     tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, D, "embeddings.word_embeddings.weight");
+    if (m->cfg.pad_id >= 0 && m->cfg.pad_id < m->cfg.vocab_size)
+        p[-1].zero_row = m->cfg.pad_id;            /* Embedding(padding_idx = pad) */
     tfm_param_set(p++, &m->pos_emb, 2, m->cfg.max_positions, D,
                   "embeddings.position_embeddings.weight");
+    if (m->cfg.sinusoidal_pos)
+        p[-1].init = TFM_INIT_SINUSOIDAL;
     tfm_param_set(p++, &m->emb_ln.w, 1, D, 1, "embeddings.LayerNorm.weight");
     tfm_param_set(p++, &m->emb_ln.b, 1, D, 1, "embeddings.LayerNorm.bias");
     static const char *const mod[8] = {
@@ -61,7 +70,7 @@ static void dbert_probs(const void *varg, float *S, int64_t b, int64_t h)
     }
 }
 
-int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
+static int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
 {
     const tfm_config *c = &m->cfg;
     const int64_t B = bt->B, T = bt->T, N = B * T, D = c->hidden, I = c->inner;
@@ -121,3 +130,64 @@ int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, f
     TFM_EMIT(hk, DBERT_ROOT, x, 3, B, T, D, 1);
     return 0;
 }
+
+/* ---- the descriptor ------------------------------------------------------ */
+
+static const char *const a_hidden[] = {"hidden_size", NULL};
+static const char *const a_heads[] = {"num_attention_heads", NULL};
+static const char *const a_layers[] = {"num_hidden_layers", NULL};
+
+/* DistilBertConfig (transformers 4.31) fields, in the order of its
+ * __init__; aliases are its attribute_map.  No LayerNorm eps field: HF
+ * hard-codes 1e-12 (the tfm_config default). */
+static const tfm_field distilbert_fields[] = {
+    {"vocab_size", TFM_FIELD_POS_INT, "30522", TFM_MEMBER_VOCAB, NULL, 0, NULL, NULL},
+    {"max_position_embeddings", TFM_FIELD_POS_INT, "512", TFM_MEMBER_POSITIONS, NULL, 0, NULL,
+     NULL},
+    {"sinusoidal_pos_embds", TFM_FIELD_BOOL, "false", TFM_MEMBER_SINUSOIDAL, NULL, 0, NULL, NULL},
+    {"n_layers", TFM_FIELD_POS_INT, "6", TFM_MEMBER_LAYERS, a_layers, 0, NULL, NULL},
+    {"n_heads", TFM_FIELD_POS_INT, "12", TFM_MEMBER_HEADS, a_heads, 0, NULL, NULL},
+    {"dim", TFM_FIELD_POS_INT, "768", TFM_MEMBER_HIDDEN, a_hidden, 0, NULL, NULL},
+    {"hidden_dim", TFM_FIELD_POS_INT, "3072", TFM_MEMBER_INNER, NULL, 0, NULL, NULL},
+    {"dropout", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"attention_dropout", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"activation", TFM_FIELD_ACT, "gelu", TFM_MEMBER_ACT, NULL, 0, NULL, NULL},
+    {"initializer_range", TFM_FIELD_NONNEG_REAL, "0.02", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"qa_dropout", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"seq_classif_dropout", TFM_FIELD_REAL, "0.2", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"pad_token_id", TFM_FIELD_NONNEG_INT_NULL, "0", TFM_MEMBER_PAD, NULL, 0, NULL, NULL},
+};
+
+static const char *const distilbert_model_types[] = {"distilbert", NULL};
+static const char *const distilbert_classes[] = {"DistilBert", NULL};
+static const char *const distilbert_prefixes[] = {"distilbert.", NULL};
+static const char *const distilbert_buffers[] = {"(^|\\.)embeddings\\.(position_ids|token_type_ids)$", NULL};
+
+const tfm_arch_desc tfm_arch_distilbert = {
+    .name = "distilbert",
+    .display = "DistilBERT",
+    .model_types = distilbert_model_types,
+    .hf_class = "DistilBertModel",
+    .class_prefixes = distilbert_classes,
+    .key_prefixes = distilbert_prefixes,
+    .buffers = distilbert_buffers,
+    .optional_prefix = NULL,
+    .fields = distilbert_fields,
+    .n_fields = (int)(sizeof distilbert_fields / sizeof distilbert_fields[0]),
+    .token_types = TFM_TT_NONE,
+    .param_count = distilbert_param_count,
+    .param_list = distilbert_param_list,
+    .resolve = NULL,
+    .check = NULL,
+    .max_seq = tfm_max_seq_positions,
+    .pre = dbert_pre,
+    .block = dbert_block,
+    .post = NULL,
+    .npre = DBERT_NPRE,
+    .nblock = DBERT_NBLOCK,
+    .npost = 0,
+    .block_prefix = DBERT_BLOCK_PREFIX,
+    .post_optional = 0,
+    .scratch_floats = tfm_scratch_floats_common,
+    .forward = distilbert_forward,
+};

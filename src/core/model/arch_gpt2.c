@@ -9,18 +9,24 @@
  *               X = X + act(LN2(X) Wfc + bfc) Wfc_proj + bfc_proj
  *   last_hidden_state = LN_f(X)
  * Conv1D weights are PyTorch [in, out], i.e. row-major [out, in] in memory. */
+#include "model/arch_gpt2.h"
 #include "model/hooks.h"
 #include "model/ops.h"
+#include "model/registry.h"
 
 #include <float.h>
 #include <math.h>
 
-int gpt2_param_count(const tfm_config *cfg)
+static const tfm_module_entry gpt2_pre[] = {GPT2_PRE_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+static const tfm_module_entry gpt2_block[] = {GPT2_BLOCK_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+static const tfm_module_entry gpt2_post[] = {GPT2_POST_MODULES(TFM_HOOKS_TABLE_ENTRY)};
+
+static int gpt2_param_count(const tfm_config *cfg)
 {
     return 2 + 12 * (int)cfg->n_layers + 2;
 }
 
-void gpt2_param_list(tfm_model *m, tfm_param *p)
+static void gpt2_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t E = m->cfg.hidden, I = m->cfg.inner;
     tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, E, "wte.weight");
@@ -32,12 +38,14 @@ void gpt2_param_list(tfm_model *m, tfm_param *p)
         tfm_param_set(p++, &l->qkv.w, 2, E, 3 * E, "h.%d.attn.c_attn.weight", i);
         tfm_param_set(p++, &l->qkv.b, 1, 3 * E, 1, "h.%d.attn.c_attn.bias", i);
         tfm_param_set(p++, &l->o.w, 2, E, E, "h.%d.attn.c_proj.weight", i);
+        p[-1].std_div = 2.0 * (double)m->cfg.n_layers;    /* r / sqrt(2 n_layer) */
         tfm_param_set(p++, &l->o.b, 1, E, 1, "h.%d.attn.c_proj.bias", i);
         tfm_param_set(p++, &l->ln2.w, 1, E, 1, "h.%d.ln_2.weight", i);
         tfm_param_set(p++, &l->ln2.b, 1, E, 1, "h.%d.ln_2.bias", i);
         tfm_param_set(p++, &l->fc1.w, 2, E, I, "h.%d.mlp.c_fc.weight", i);
         tfm_param_set(p++, &l->fc1.b, 1, I, 1, "h.%d.mlp.c_fc.bias", i);
         tfm_param_set(p++, &l->fc2.w, 2, I, E, "h.%d.mlp.c_proj.weight", i);
+        p[-1].std_div = 2.0 * (double)m->cfg.n_layers;
         tfm_param_set(p++, &l->fc2.b, 1, E, 1, "h.%d.mlp.c_proj.bias", i);
     }
     tfm_param_set(p++, &m->final_ln.w, 1, E, 1, "ln_f.weight");
@@ -98,7 +106,7 @@ static void gpt2_probs(const void *varg, float *S, int64_t b, int64_t h)
     }
 }
 
-int gpt2_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
+static int gpt2_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
 {
     const tfm_config *c = &m->cfg;
     const int64_t B = bt->B, T = bt->T, N = B * T, E = c->hidden, I = c->inner;
@@ -158,3 +166,79 @@ int gpt2_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *
     TFM_EMIT(hk, GPT2_ROOT, t, 3, B, T, E, 1);
     return 0;
 }
+
+/* ---- the descriptor ------------------------------------------------------ */
+
+/* n_inner = null: 4 * n_embd. */
+static void gpt2_resolve(tfm_config *cfg)
+{
+    if (cfg->inner == 0)
+        cfg->inner = 4 * cfg->hidden;
+}
+
+static const char *const a_hidden[] = {"hidden_size", NULL};
+static const char *const a_positions[] = {"max_position_embeddings", NULL};
+static const char *const a_heads[] = {"num_attention_heads", NULL};
+static const char *const a_layers[] = {"num_hidden_layers", NULL};
+
+/* GPT2Config (transformers 4.31) fields, in the order of its __init__;
+ * aliases are its attribute_map. */
+static const tfm_field gpt2_fields[] = {
+    {"vocab_size", TFM_FIELD_POS_INT, "50257", TFM_MEMBER_VOCAB, NULL, 0, NULL, NULL},
+    {"n_positions", TFM_FIELD_POS_INT, "1024", TFM_MEMBER_POSITIONS, a_positions, 0, NULL, NULL},
+    {"n_embd", TFM_FIELD_POS_INT, "768", TFM_MEMBER_HIDDEN, a_hidden, 0, NULL, NULL},
+    {"n_layer", TFM_FIELD_POS_INT, "12", TFM_MEMBER_LAYERS, a_layers, 0, NULL, NULL},
+    {"n_head", TFM_FIELD_POS_INT, "12", TFM_MEMBER_HEADS, a_heads, 0, NULL, NULL},
+    {"n_inner", TFM_FIELD_POS_INT_NULL, "null", TFM_MEMBER_INNER, NULL, 0, NULL, NULL},
+    {"activation_function", TFM_FIELD_ACT, "gelu_new", TFM_MEMBER_ACT, NULL, 0, NULL, NULL},
+    {"resid_pdrop", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"embd_pdrop", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"attn_pdrop", TFM_FIELD_REAL, "0.1", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"layer_norm_epsilon", TFM_FIELD_REAL, "1e-5", TFM_MEMBER_LN_EPS, NULL, 0, NULL, NULL},
+    {"initializer_range", TFM_FIELD_NONNEG_REAL, "0.02", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"scale_attn_weights", TFM_FIELD_BOOL, "true", TFM_MEMBER_SCALE_ATTN, NULL, 0, NULL, NULL},
+    {"scale_attn_by_inverse_layer_idx", TFM_FIELD_BOOL, "false", TFM_MEMBER_SCALE_INV_LAYER,
+     NULL, 0, NULL, NULL},
+    {"reorder_and_upcast_attn", TFM_FIELD_BOOL, "false", TFM_MEMBER_REORDER_UPCAST, NULL, 0,
+     NULL, NULL},
+    {"add_cross_attention", TFM_FIELD_BOOL, "false", TFM_MEMBER_NONE, NULL, TFM_CHECK_FALSE,
+     NULL, "GPT-2 with add_cross_attention is not supported"},
+    {"use_cache", TFM_FIELD_BOOL, "true", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"bos_token_id", TFM_FIELD_ANY, "50256", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+    {"eos_token_id", TFM_FIELD_ANY, "50256", TFM_MEMBER_NONE, NULL, 0, NULL, NULL},
+};
+
+static const char *const gpt2_model_types[] = {"gpt2", NULL};
+static const char *const gpt2_classes[] = {"GPT2", NULL};
+static const char *const gpt2_prefixes[] = {"transformer.", NULL};
+/* the old causal-mask buffers of the real gpt2 checkpoints (4.31 ignores them) */
+static const char *const gpt2_buffers[] = {"^h\\.\\d+\\.attn\\.(bias|masked_bias)$", NULL};
+
+const tfm_arch_desc tfm_arch_gpt2 = {
+    .name = "gpt2",
+    .display = "GPT-2",
+    .model_types = gpt2_model_types,
+    .hf_class = "GPT2Model",
+    .class_prefixes = gpt2_classes,
+    .key_prefixes = gpt2_prefixes,
+    .buffers = gpt2_buffers,
+    .optional_prefix = NULL,
+    .fields = gpt2_fields,
+    .n_fields = (int)(sizeof gpt2_fields / sizeof gpt2_fields[0]),
+    .token_types = TFM_TT_WORDS,
+    .param_count = gpt2_param_count,
+    .param_list = gpt2_param_list,
+    .resolve = gpt2_resolve,
+    .check = NULL,
+    .max_seq = tfm_max_seq_positions,
+    .pre = gpt2_pre,
+    .block = gpt2_block,
+    .post = gpt2_post,
+    .npre = GPT2_NPRE,
+    .nblock = GPT2_NBLOCK,
+    .npost = GPT2_NPOST,
+    .block_prefix = GPT2_BLOCK_PREFIX,
+    .post_optional = 0,
+    .scratch_floats = tfm_scratch_floats_common,
+    .forward = gpt2_forward,
+};

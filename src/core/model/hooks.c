@@ -1,53 +1,25 @@
 /* Hook-point names (named_modules of the bare HF models), name lookup with
  * suggestions, and dispatch of activations to the caller's sink. */
 #include "model/hooks.h"
+#include "model/registry.h"
 #include "model/ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct module_entry {
-    const char *name;
-    int container;
-} module_entry;
-
-#define HOOKS_TABLE_ENTRY(id, name, container) {name, container},
-static const module_entry bert_pre[] = {BERT_PRE_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry bert_block[] = {BERT_BLOCK_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry bert_post[] = {BERT_POST_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry gpt2_pre[] = {GPT2_PRE_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry gpt2_block[] = {GPT2_BLOCK_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry gpt2_post[] = {GPT2_POST_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry dbert_pre[] = {DBERT_PRE_MODULES(HOOKS_TABLE_ENTRY)};
-static const module_entry dbert_block[] = {DBERT_BLOCK_MODULES(HOOKS_TABLE_ENTRY)};
-#undef HOOKS_TABLE_ENTRY
-
-/* The layout of one architecture's module list. */
+/* The module table of the architecture of cfg (its registry descriptor). */
 typedef struct module_table {
-    const module_entry *pre, *block, *post;
+    const tfm_module_entry *pre, *block, *post;
     int npre, nblock, npost;
     const char *block_prefix;
 } module_table;
 
 static module_table table_of(const tfm_config *cfg)
 {
-    module_table t;
-    switch (cfg->arch) {
-    case TFM_ARCH_GPT2:
-        t = (module_table){gpt2_pre, gpt2_block, gpt2_post,
-                           GPT2_NPRE, GPT2_NBLOCK, GPT2_NPOST, GPT2_BLOCK_PREFIX};
-        break;
-    case TFM_ARCH_DISTILBERT:
-        t = (module_table){dbert_pre, dbert_block, NULL,
-                           DBERT_NPRE, DBERT_NBLOCK, 0, DBERT_BLOCK_PREFIX};
-        break;
-    case TFM_ARCH_BERT:
-    default:
-        t = (module_table){bert_pre, bert_block, bert_post, BERT_NPRE, BERT_NBLOCK,
-                           cfg->has_pooler ? BERT_NPOST : 0, BERT_BLOCK_PREFIX};
-        break;
-    }
+    const tfm_arch_desc *d = cfg->arch;
+    module_table t = {d->pre, d->block, d->post, d->npre, d->nblock,
+                      (!d->post_optional || cfg->has_pooler) ? d->npost : 0, d->block_prefix};
     return t;
 }
 
@@ -64,28 +36,26 @@ int tfm_module_block(const tfm_config *cfg, int layer)
 }
 
 /* Locate module idx: its table entry and, for a block entry, the layer. */
-static const module_entry *locate(const tfm_config *cfg, int idx, int *layer)
+static const tfm_module_entry *locate(const tfm_config *cfg, int idx, int *layer)
 {
     module_table t = table_of(cfg);
     *layer = -1;
     if (idx < 0 || idx >= tfm_module_count(cfg))
         return NULL;
-    /* the tables are static arrays: copy the pointers out of the local t */
-    const module_entry *pre = t.pre, *block = t.block, *post = t.post;
     if (idx < t.npre)
-        return pre + idx;
+        return t.pre + idx;
     idx -= t.npre;
     if (idx < (int)cfg->n_layers * t.nblock) {
         *layer = idx / t.nblock;
-        return block + idx % t.nblock;
+        return t.block + idx % t.nblock;
     }
-    return post + (idx - (int)cfg->n_layers * t.nblock);
+    return t.post + (idx - (int)cfg->n_layers * t.nblock);
 }
 
 int tfm_module_name(const tfm_config *cfg, int idx, char *buf, size_t len)
 {
     int layer;
-    const module_entry *e = locate(cfg, idx, &layer);
+    const tfm_module_entry *e = locate(cfg, idx, &layer);
     if (e == NULL)
         return -1;
     if (layer < 0)
@@ -99,7 +69,7 @@ int tfm_module_name(const tfm_config *cfg, int idx, char *buf, size_t len)
 int tfm_module_is_container(const tfm_config *cfg, int idx)
 {
     int layer;
-    const module_entry *e = locate(cfg, idx, &layer);
+    const tfm_module_entry *e = locate(cfg, idx, &layer);
     return e != NULL && e->container;
 }
 
@@ -183,7 +153,7 @@ int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error
     return cka_error_set(err, "cka:input:unknownHook",
                          "unknown hook \"%.200s\" for this %s model; did you mean %s? "
                          "(tfm_modules lists every name)",
-                         name, tfm_arch_name(cfg->arch), sug);
+                         name, cfg->arch->name, sug);
 }
 
 /* ---- dispatch ------------------------------------------------------------ */

@@ -1,23 +1,78 @@
 /* Model binding, batch validation, scratch memory and the forward entry
- * points shared by the three architectures; see tfm.h. */
+ * points, reaching each architecture through its registry descriptor; see
+ * tfm.h and registry.h. */
 #include "model/tfm.h"
 #include "model/hooks.h"
 #include "model/ops.h"
+#include "model/registry.h"
 
+#include <math.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Set member mb of cfg from a number (NaN: null). */
+static void set_member(tfm_config *cfg, tfm_member mb, double v)
+{
+    const int null = v != v;
+    switch (mb) {
+    case TFM_MEMBER_VOCAB:          cfg->vocab_size = (int64_t)v; break;
+    case TFM_MEMBER_HIDDEN:         cfg->hidden = (int64_t)v; break;
+    case TFM_MEMBER_LAYERS:         cfg->n_layers = (int64_t)v; break;
+    case TFM_MEMBER_HEADS:          cfg->n_heads = (int64_t)v; break;
+    case TFM_MEMBER_INNER:          cfg->inner = null ? 0 : (int64_t)v; break;
+    case TFM_MEMBER_POSITIONS:      cfg->max_positions = (int64_t)v; break;
+    case TFM_MEMBER_TYPE_VOCAB:     cfg->type_vocab = (int64_t)v; break;
+    case TFM_MEMBER_LN_EPS:         cfg->ln_eps = v; break;
+    case TFM_MEMBER_PAD:            cfg->pad_id = null ? -1 : (int64_t)v; break;
+    case TFM_MEMBER_SCALE_ATTN:     cfg->scale_attn_weights = v != 0.0; break;
+    case TFM_MEMBER_SCALE_INV_LAYER: cfg->scale_attn_by_inverse_layer_idx = v != 0.0; break;
+    case TFM_MEMBER_REORDER_UPCAST: cfg->reorder_and_upcast_attn = v != 0.0; break;
+    case TFM_MEMBER_SINUSOIDAL:     cfg->sinusoidal_pos = v != 0.0; break;
+    case TFM_MEMBER_ACT:            /* a string: tfm_act_from_name */
+    case TFM_MEMBER_NONE:
+    case TFM_MEMBER_COUNT:          break;
+    }
+}
+
+int tfm_config_set_number(tfm_config *cfg, tfm_member mb, double v)
+{
+    if (mb <= TFM_MEMBER_NONE || mb >= TFM_MEMBER_COUNT || mb == TFM_MEMBER_ACT)
+        return -1;
+    set_member(cfg, mb, v);
+    return 0;
+}
+
+double tfm_field_default_number(const tfm_field *f)
+{
+    if (f->def == NULL || strcmp(f->def, "null") == 0)
+        return NAN;
+    if (strcmp(f->def, "true") == 0)
+        return 1.0;
+    if (strcmp(f->def, "false") == 0)
+        return 0.0;
+    return strtod(f->def, NULL);
+}
+
 void tfm_config_defaults(tfm_config *cfg, tfm_arch arch)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->arch = arch;
-    cfg->ln_eps = arch == TFM_ARCH_GPT2 ? 1e-5 : 1e-12;
-    cfg->act = arch == TFM_ARCH_GPT2 ? TFM_ACT_GELU_NEW : TFM_ACT_GELU;
-    cfg->has_pooler = arch == TFM_ARCH_BERT;
-    cfg->scale_attn_weights = 1;
+    cfg->ln_eps = 1e-12;           /* DistilBERT has no field: HF hard-codes it */
+    cfg->pad_id = -1;
+    cfg->has_pooler = arch->post_optional;
+    cfg->act = TFM_ACT_GELU;
+    for (int k = 0; k < arch->n_fields; k++) {
+        const tfm_field *f = &arch->fields[k];
+        if (f->member == TFM_MEMBER_ACT)
+            tfm_act_from_name(f->def, &cfg->act, NULL);
+        else if (f->member != TFM_MEMBER_NONE)
+            set_member(cfg, f->member, tfm_field_default_number(f));
+    }
+    if (arch->resolve != NULL)
+        arch->resolve(cfg);
 }
 
 int tfm_config_check(const tfm_config *cfg, cka_error *err)
@@ -33,7 +88,9 @@ int tfm_config_check(const tfm_config *cfg, cka_error *err)
             return cka_error_set(err, "cka:config:badValue",
                                  "the %s of the model must be in [1, 2^30], got %lld",
                                  sizes[k].what, (long long)sizes[k].v);
-    if (cfg->arch == TFM_ARCH_BERT && (cfg->type_vocab < 1 || cfg->type_vocab > big))
+    if (cfg->arch == NULL)
+        return cka_error_set(err, "cka:config:unknownArch", "the model has no architecture");
+    if (cfg->arch->token_types == TFM_TT_TABLE && (cfg->type_vocab < 1 || cfg->type_vocab > big))
         return cka_error_set(err, "cka:config:badValue",
                              "type_vocab_size must be in [1, 2^30], got %lld",
                              (long long)cfg->type_vocab);
@@ -44,6 +101,8 @@ int tfm_config_check(const tfm_config *cfg, cka_error *err)
                              (long long)cfg->hidden, (long long)cfg->n_heads);
     if (!(cfg->ln_eps >= 0.0))
         return cka_error_set(err, "cka:config:badValue", "the LayerNorm eps must be >= 0");
+    if (cfg->arch->check != NULL)
+        return cfg->arch->check(cfg, err);
     return 0;
 }
 
@@ -56,6 +115,12 @@ static const struct { const char *name; tfm_act act; } act_names[] = {
     {"swish", TFM_ACT_SILU},          {"sigmoid", TFM_ACT_SIGMOID},
     {"tanh", TFM_ACT_TANH},           {"linear", TFM_ACT_LINEAR},
 };
+
+const char *tfm_act_name_at(int k)
+{
+    return k >= 0 && (size_t)k < sizeof act_names / sizeof act_names[0] ? act_names[k].name
+                                                                         : NULL;
+}
 
 int tfm_act_from_name(const char *name, tfm_act *act, cka_error *err)
 {
@@ -70,24 +135,16 @@ int tfm_act_from_name(const char *name, tfm_act *act, cka_error *err)
 
 int tfm_arch_from_name(const char *name, tfm_arch *arch, cka_error *err)
 {
-    for (int a = TFM_ARCH_BERT; a <= TFM_ARCH_DISTILBERT; a++)
-        if (strcmp(name, tfm_arch_name((tfm_arch)a)) == 0) {
-            *arch = (tfm_arch)a;
-            return 0;
-        }
-    return cka_error_set(err, "cka:config:unknownArch",
-                         "unknown architecture \"%.100s\" (supported: bert, gpt2, distilbert)",
-                         name);
+    const tfm_arch_desc *d = tfm_arch_find(name, err);
+    if (d == NULL)
+        return -1;
+    *arch = d;
+    return 0;
 }
 
 const char *tfm_arch_name(tfm_arch arch)
 {
-    switch (arch) {
-    case TFM_ARCH_GPT2:       return "gpt2";
-    case TFM_ARCH_DISTILBERT: return "distilbert";
-    case TFM_ARCH_BERT:
-    default:                  return "bert";
-    }
+    return arch != NULL ? arch->name : "(none)";
 }
 
 void tfm_model_init(tfm_model *m, const tfm_config *cfg, tfm_layer *layers)
@@ -101,80 +158,19 @@ void tfm_model_init(tfm_model *m, const tfm_config *cfg, tfm_layer *layers)
 
 int tfm_param_count(const tfm_config *cfg)
 {
-    switch (cfg->arch) {
-    case TFM_ARCH_GPT2:       return gpt2_param_count(cfg);
-    case TFM_ARCH_DISTILBERT: return distilbert_param_count(cfg);
-    case TFM_ARCH_BERT:
-    default:                  return bert_param_count(cfg);
-    }
+    return cfg->arch->param_count(cfg);
 }
 
 void tfm_param_list(tfm_model *m, tfm_param *out)
 {
-    switch (m->cfg.arch) {
-    case TFM_ARCH_GPT2:       gpt2_param_list(m, out); break;
-    case TFM_ARCH_DISTILBERT: distilbert_param_list(m, out); break;
-    case TFM_ARCH_BERT:
-    default:                  bert_param_list(m, out); break;
-    }
-}
-
-void tfm_param_set(tfm_param *p, const float **slot, int ndim, int64_t s0, int64_t s1,
-                   const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->name, sizeof p->name, fmt, ap);
-    va_end(ap);
-    p->ndim = ndim;
-    p->shape[0] = s0;
-    p->shape[1] = ndim > 1 ? s1 : 1;
-    p->slot = slot;
-}
-
-tfm_param *tfm_encoder_block_params(tfm_param *p, tfm_layer *l, const char *prefix, int i,
-                                    int64_t H, int64_t I, const char *const mod[8])
-{
-    tfm_linear *lin[] = {&l->q, &l->k, &l->v, &l->o, NULL, &l->fc1, &l->fc2, NULL};
-    tfm_norm *norm[] = {NULL, NULL, NULL, NULL, &l->ln1, NULL, NULL, &l->ln2};
-    const int64_t out[] = {H, H, H, H, H, I, H, H}, in[] = {H, H, H, H, 0, H, I, 0};
-    for (int k = 0; k < 8; k++) {
-        const float **w = lin[k] ? &lin[k]->w : &norm[k]->w;
-        const float **b = lin[k] ? &lin[k]->b : &norm[k]->b;
-        tfm_param_set(p++, w, lin[k] ? 2 : 1, out[k], in[k], "%s%d.%s.weight", prefix, i, mod[k]);
-        tfm_param_set(p++, b, 1, out[k], 1, "%s%d.%s.bias", prefix, i, mod[k]);
-    }
-    return p;
+    m->cfg.arch->param_list(m, out);
 }
 
 /* ---- scratch ------------------------------------------------------------ */
 
-/* Number of floats of the scratch, or 0 on overflow. */
-static size_t scratch_floats(const tfm_config *cfg, int64_t B, int64_t T)
-{
-    const double N = (double)B * (double)T, H = (double)cfg->hidden;
-    double total = N * H * 6.0 + N * (double)cfg->inner
-                   + (double)B * (double)cfg->n_heads * (double)T * (double)T + N;
-    if (B < 1 || T < 1 || total * sizeof(float) > (double)(SIZE_MAX / 2))
-        return 0;
-    return (size_t)total;
-}
-
-void tfm_scratch_carve(const tfm_config *cfg, int64_t B, int64_t T, float *ws, tfm_scratch *sc)
-{
-    const int64_t N = B * T, H = cfg->hidden;
-    sc->x = ws;
-    sc->t = sc->x + N * H;
-    sc->qkv = sc->t + N * H;
-    sc->ctx = sc->qkv + 3 * N * H;
-    sc->f = sc->ctx + N * H;
-    sc->s = sc->f + N * cfg->inner;
-    sc->madd = sc->s + B * cfg->n_heads * T * T;
-}
-
 size_t tfm_workspace_size(const tfm_config *cfg, int64_t B, int64_t T)
 {
-    size_t nf = scratch_floats(cfg, B, T);
+    size_t nf = cfg->arch->scratch_floats(cfg, B, T);
     if (nf == 0)
         return 0;
     return nf * sizeof(float) + tfm_hooks_bytes(cfg);
@@ -210,11 +206,12 @@ static int check_batch(const tfm_config *cfg, const tfm_batch *bt, cka_error *er
         return cka_error_set(err, "cka:input:tooLarge",
                              "the batch %lld x %lld has more tokens than BLAS can index",
                              (long long)bt->B, (long long)bt->T);
-    if (bt->T > cfg->max_positions)
+    const int64_t max_seq = cfg->arch->max_seq(cfg);
+    if (bt->T > max_seq)
         return cka_error_set(err, "cka:input:sequenceTooLong",
                              "the sequence length %lld exceeds the position table of the "
                              "model (%lld positions)",
-                             (long long)bt->T, (long long)cfg->max_positions);
+                             (long long)bt->T, (long long)max_seq);
     const int64_t n = bt->B * bt->T;
     for (int64_t k = 0; k < n; k++)
         if (bt->ids[k] < 0 || bt->ids[k] >= cfg->vocab_size)
@@ -225,16 +222,13 @@ static int check_batch(const tfm_config *cfg, const tfm_batch *bt, cka_error *er
                                  (long long)(k % bt->T), (long long)cfg->vocab_size);
     if (bt->token_types == NULL)
         return 0;
-    int64_t ntypes;
-    switch (cfg->arch) {
-    case TFM_ARCH_BERT: ntypes = cfg->type_vocab; break;
-    case TFM_ARCH_GPT2: ntypes = cfg->vocab_size; break;  /* looked up in wte */
-    case TFM_ARCH_DISTILBERT:
-    default:
+    if (cfg->arch->token_types == TFM_TT_NONE)
         return cka_error_set(err, "cka:input:tokenTypes",
-                             "DistilBERT has no token type embeddings (TokenTypeIds must be "
-                             "empty)");
-    }
+                             "%s has no token type embeddings (TokenTypeIds must be empty)",
+                             cfg->arch->display);
+    /* GPT-2 looks token types up in wte */
+    const int64_t ntypes = cfg->arch->token_types == TFM_TT_TABLE ? cfg->type_vocab
+                                                                   : cfg->vocab_size;
     for (int64_t k = 0; k < n; k++)
         if (bt->token_types[k] < 0 || bt->token_types[k] >= ntypes)
             return cka_error_set(err, "cka:input:tokenTypeOutOfRange",
@@ -254,7 +248,7 @@ int tfm_forward_ws(const tfm_model *m, const tfm_batch *bt, const tfm_hook_reque
         return 0;
     if (fn == NULL)
         return cka_error_set(err, "cka:input:noCallback", "hooks requested without a callback");
-    size_t nf = scratch_floats(&m->cfg, bt->B, bt->T);
+    size_t nf = m->cfg.arch->scratch_floats(&m->cfg, bt->B, bt->T);
     if (nf == 0 || workspace == NULL)
         return cka_error_set(err, "cka:memory:tooLarge",
                              "the batch %lld x %lld is too large for this model",
@@ -265,13 +259,7 @@ int tfm_forward_ws(const tfm_model *m, const tfm_batch *bt, const tfm_hook_reque
         return -1;
     const double t0 = ops_prof_on ? ops_now() : 0.0;
     const int blas_threads = ops_threads_begin();
-    int rc;
-    switch (m->cfg.arch) {
-    case TFM_ARCH_GPT2:       rc = gpt2_forward(m, bt, &hk, ws); break;
-    case TFM_ARCH_DISTILBERT: rc = distilbert_forward(m, bt, &hk, ws); break;
-    case TFM_ARCH_BERT:
-    default:                  rc = bert_forward(m, bt, &hk, ws); break;
-    }
+    const int rc = m->cfg.arch->forward(m, bt, &hk, ws);
     ops_threads_end(blas_threads);
     if (ops_prof_on) {
         ops_prof.total += ops_now() - t0;

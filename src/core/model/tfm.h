@@ -1,4 +1,5 @@
-/* Forward passes of Hugging Face BERT, GPT-2 and DistilBERT with hooks.
+/* Forward passes of Hugging Face transformers (the architectures of the
+ * registry, model/registry.h) with hooks.
  *
  * The C core computes, in float32 with BLAS, exactly what transformers
  * v4.31 computes in eval mode (see shared/spec/transformers.md §3-§5), and
@@ -51,11 +52,9 @@
 
 /* ---- configuration ----------------------------------------------------- */
 
-typedef enum tfm_arch {
-    TFM_ARCH_BERT = 0,
-    TFM_ARCH_GPT2 = 1,
-    TFM_ARCH_DISTILBERT = 2
-} tfm_arch;
+/* An architecture is its registry descriptor (model/registry.h). */
+typedef struct tfm_arch_desc tfm_arch_desc;
+typedef const tfm_arch_desc *tfm_arch;
 
 
 /* The config values the forward needs, resolved from the HF config.json
@@ -69,15 +68,18 @@ typedef struct tfm_config {
     int64_t inner;          /* I: intermediate_size / n_inner / hidden_dim */
     int64_t max_positions;  /* P: max_position_embeddings / n_positions */
     int64_t type_vocab;     /* BERT type_vocab_size (0 otherwise) */
+    int64_t pad_id;         /* pad_token_id (-1: null / none) */
     double ln_eps;          /* layer_norm_eps / layer_norm_epsilon / 1e-12 */
     tfm_act act;
     int has_pooler;         /* BERT: pooler.dense.* present (1) or not (0) */
     int scale_attn_weights;               /* GPT-2 flags (defaults 1, 0, 0) */
     int scale_attn_by_inverse_layer_idx;
     int reorder_and_upcast_attn;
+    int sinusoidal_pos;     /* DistilBERT sinusoidal_pos_embds (init only) */
 } tfm_config;
 
-/* Fill the defaults that do not depend on sizes (eps, activation, flags). */
+/* Fill every member from the defaults of the architecture's config
+ * fields (registry), then resolve derived values. */
 void tfm_config_defaults(tfm_config *cfg, tfm_arch arch);
 
 /* Check sizes (positive, heads divide hidden, ...). */
@@ -85,8 +87,11 @@ int tfm_config_check(const tfm_config *cfg, cka_error *err);
 
 /* Map an HF activation name to tfm_act; -1 + cka:config:unknownActivation. */
 int tfm_act_from_name(const char *name, tfm_act *act, cka_error *err);
+/* The k-th known activation name (0-based), NULL past the end. */
+const char *tfm_act_name_at(int k);
 
-/* "bert" / "gpt2" / "distilbert" -> arch; -1 + cka:config:unknownArch. */
+/* Package name ("bert", ...) -> arch; -1 + cka:config:unknownArch (the
+ * message lists the registry's names). */
 int tfm_arch_from_name(const char *name, tfm_arch *arch, cka_error *err);
 const char *tfm_arch_name(tfm_arch arch);
 
@@ -121,13 +126,25 @@ typedef struct tfm_model {
  * weight pointers NULL. */
 void tfm_model_init(tfm_model *m, const tfm_config *cfg, tfm_layer *layers);
 
-/* One parameter of the bare model: its state_dict name, PyTorch shape and
- * the pointer slot of the model that must receive its data. */
+/* How tfm_create initialises a parameter (Hugging Face _init_weights). */
+typedef enum tfm_init {
+    TFM_INIT_NORMAL = 0,    /* N(0, (initializer_range / sqrt(std_div))^2) */
+    TFM_INIT_ZEROS,
+    TFM_INIT_ONES,
+    TFM_INIT_SINUSOIDAL     /* DistilBERT's sinusoidal position table */
+} tfm_init;
+
+/* One parameter of the bare model: its state_dict name, PyTorch shape, the
+ * pointer slot of the model that must receive its data and its init rule. */
 typedef struct tfm_param {
     char name[96];
     int ndim;               /* 1 or 2 */
     int64_t shape[2];       /* PyTorch shape */
     const float **slot;     /* where the data pointer goes */
+    tfm_init init;
+    double std_div;         /* NORMAL: std = initializer_range / sqrt(std_div) (1: none) */
+    int64_t zero_row;       /* row set to 0 after init (padding_idx), -1: none */
+    int optional;           /* a checkpoint may lack it (BERT pooler) */
 } tfm_param;
 
 /* Number of parameters (state_dict order = the loader's tfm_param_spec). */
