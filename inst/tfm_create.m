@@ -6,7 +6,9 @@
 ## @deftypefnx {cka} {@var{model} =} tfm_create (@var{arch}, @var{Name}, @var{Value}, @dots{})
 ## Create a randomly initialised transformer model from a config.
 ##
-## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"} or @qcode{"distilbert"}.
+## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"} or @qcode{"distilbert"}
+## (every architecture of the registry:
+## @code{__tfm_arch__ ("list")}).
 ## The options are the Hugging Face config fields (matched
 ## case-insensitively, underscores optional), every other field taking its
 ## Hugging Face default (transformers 4.31):
@@ -72,18 +74,10 @@ function model = tfm_create (arch, varargin)
     error ("cka:config:unknownArch", "tfm_create: ARCH must be a string");
   endif
   arch = lower (arch);
-  defaults = tfm_config (arch, struct ());
-  ## HF attribute_map aliases (GPT2Config / DistilBertConfig).
-  switch (arch)
-    case "gpt2"
-      aliases = {"hidden_size", "max_position_embeddings", "num_attention_heads", ...
-                 "num_hidden_layers"};
-    case "distilbert"
-      aliases = {"hidden_size", "num_attention_heads", "num_hidden_layers"};
-    otherwise
-      aliases = {};
-  endswitch
-  fields = setdiff (fieldnames (defaults), {"model_type"});
+  d = __tfm_arch__ ("describe", arch);      # cka:config:unknownArch
+  ## HF attribute_map aliases of the config class
+  aliases = vertcat ({}, d.fields.aliases);
+  fields = setdiff ({d.fields.name}', {"model_type"});
   known = [fields(:); aliases(:)];
   keys = lower (strrep (known, "_", ""));
 
@@ -124,59 +118,47 @@ function model = tfm_create (arch, varargin)
     endif
   endfor
   cfg = tfm_config (arch, given);
-  for a = aliases
+  for a = aliases'
     if (isfield (cfg, a{1}))
       cfg = rmfield (cfg, a{1});        # resolved into the canonical field
     endif
   endfor
-  if (strcmp (arch, "gpt2"))
-    n_layer = cfg.n_layer;
-  endif
 
-  [names, shapes] = tfm_param_spec (cfg);
+  ## Hugging Face _init_weights, rule by rule from the registry
+  [names, shapes, ~, init] = tfm_param_spec (cfg);
   r = cfg.initializer_range;
   weights = cell (numel (names), 1);
   for k = 1:numel (names)
     shp = shapes{k};
-    if (isscalar (shp))
-      if (numel (names{k}) > 7 && strcmp (names{k}(end-6:end), ".weight"))
-        weights{k} = ones (shp, 1, "single");      # LayerNorm gamma
-      else
-        weights{k} = zeros (shp, 1, "single");     # biases, LayerNorm beta
-      endif
-      continue;
+    switch (init.kind{k})
+      case "ones"                                   # LayerNorm gamma
+        weights{k} = ones (shp, 1, "single");
+      case "zeros"                                  # biases, LayerNorm beta
+        weights{k} = zeros (shp, 1, "single");
+      case {"normal", "sinusoidal"}
+        sd = r;
+        if (init.std_div(k) != 1)
+          sd = r / sqrt (init.std_div(k));
+        endif
+        v = __tfm_randn__ (seed, k - 1, sd, prod (shp));
+        weights{k} = reshape (v, shp(2), shp(1)).';  # row-major fill of [shp(1), shp(2)]
+        if (strcmp (init.kind{k}, "sinusoidal"))
+          weights{k} = sinusoidal_table (shp(1), shp(2));
+        endif
+      otherwise
+        error ("cka:internal:registry", "tfm_create: unknown init rule \"%s\" of %s",
+               init.kind{k}, names{k});
+    endswitch
+    if (init.zero_row(k) > 0)
+      weights{k}(init.zero_row(k), :) = 0;          # padding_idx row
     endif
-    sd = r;
-    if (strcmp (arch, "gpt2") && numel (names{k}) >= 13
-        && strcmp (names{k}(end-12:end), "c_proj.weight"))
-      sd = r / sqrt (2 * n_layer);
-    endif
-    v = __tfm_randn__ (seed, k - 1, sd, prod (shp));
-    weights{k} = reshape (v, shp(2), shp(1)).';  # row-major fill of [shp(1), shp(2)]
   endfor
-
-  pad = [];
-  if (isfield (cfg, "pad_token_id") && ! strcmp (arch, "gpt2"))
-    pad = cfg.pad_token_id;
-  endif
-  if (! isempty (pad) && pad < cfg.vocab_size)
-    k = find (strcmp (names, "embeddings.word_embeddings.weight"));
-    weights{k}(pad + 1, :) = 0;
-  endif
-  if (strcmp (arch, "distilbert") && istrue (cfg.sinusoidal_pos_embds))
-    k = find (strcmp (names, "embeddings.position_embeddings.weight"));
-    weights{k} = sinusoidal_table (cfg.max_position_embeddings, cfg.dim);
-  endif
 
   if (isempty (name))
     name = sprintf ("%s (random, seed %d)", arch, seed);
   endif
   model = struct ("arch", arch, "config", cfg, "names", {names},
                   "weights", {weights}, "name", name);
-endfunction
-
-function tf = istrue (v)
-  tf = ! isempty (v) && (islogical (v) || isnumeric (v)) && all (v(:) != 0);
 endfunction
 
 ## DistilBERT's create_sinusoidal_embeddings, in double then rounded.

@@ -4,7 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{model} =} tfm_load (@var{path})
 ## @deftypefnx {cka} {@var{model} =} tfm_load (@var{path}, @var{Name}, @var{Value}, @dots{})
-## Load a Hugging Face BERT, GPT-2 or DistilBERT checkpoint.
+## Load a Hugging Face BERT, GPT-2 or DistilBERT checkpoint (any
+## architecture of the registry, @code{__tfm_arch__ ("list")}).
 ##
 ## @var{path} is one of
 ## @itemize
@@ -34,7 +35,7 @@
 ## (and F64) tensors are converted exactly to @code{single} (F64 rounded).
 ##
 ## @var{model} is a struct with fields @code{arch} (@qcode{"bert"},
-## @qcode{"gpt2"} or @qcode{"distilbert"}), @code{config} (Hugging Face
+## @qcode{"gpt2"} or @qcode{"distilbert"}: a name of the registry), @code{config} (Hugging Face
 ## field names, defaults filled), @code{names} (state_dict names of the
 ## bare model in state_dict order), @code{weights} (@code{single} arrays in
 ## PyTorch shapes, 1-D tensors as columns) and @code{name} (the directory's
@@ -56,8 +57,8 @@
 ## JSON files @code{cka:io:notRegularFile} (a FIFO or a device),
 ## @code{cka:io:tooLarge}, @code{cka:json:tooDeep} and
 ## @code{cka:json:duplicateKey}.  A BERT
-## checkpoint without pooler weights loads without a pooler, with the
-## warning @code{cka:load:noPooler}.
+## checkpoint without pooler weights loads without a pooler, with the warning @code{cka:load:noPooler}:
+## its weights are never invented.
 ##
 ## @example
 ## @group
@@ -81,6 +82,7 @@ function model = tfm_load (path, varargin)
   given = read_config (opts.Config, dir);
   arch = detect_arch (given, dir);
   cfg = tfm_config (arch, given);
+  d = __tfm_arch__ ("describe", arch);
 
   ## headers of every file, validated before any data is read
   hs = cellfun (@st_header, files, "UniformOutput", false);
@@ -98,10 +100,16 @@ function model = tfm_load (path, varargin)
   endfor
   where = path;
 
-  ## prefixes, legacy names, buffers
-  prefix = struct ("bert", "bert.", "gpt2", "transformer.", "distilbert", "distilbert.").(arch);
+  ## prefixes (of head checkpoints), legacy names, buffers: the registry's
   [expected, shapes] = tfm_param_spec (cfg);
-  has_prefix = any (strncmp (keys, prefix, numel (prefix)));
+  prefix = "";
+  for p = d.key_prefixes'
+    if (any (strncmp (keys, p{1}, numel (p{1}))))
+      prefix = p{1};
+      break;
+    endif
+  endfor
+  has_prefix = ! isempty (prefix);
   bare = keys;
   outside = false (size (keys));
   if (has_prefix)
@@ -128,12 +136,13 @@ function model = tfm_load (path, varargin)
       endif
     endif
   endfor
-  if (strcmp (arch, "bert"))
-    pool = strncmp (expected, "pooler.", 7);
+  opt = d.optional_prefix;
+  if (! isempty (opt))
+    pool = strncmp (expected, opt, numel (opt));
     if (! any (found(pool)))
       warning ("cka:load:noPooler",
-               "tfm_load: %s has no pooler weights; the model is loaded without a pooler",
-               where);
+               "tfm_load: %s has no %s weights; the model is loaded without a %s",
+               where, opt(1:end-1), opt(1:end-1));
       expected = expected(! pool); shapes = shapes(! pool);
       found = found(! pool); loc = loc(! pool);
     endif
@@ -148,10 +157,9 @@ function model = tfm_load (path, varargin)
   ## everything else: buffers silently, the rest with one warning
   unused = true (size (keys));
   unused(loc) = false;
-  buffer = ! cellfun (@isempty, regexp (bare, ['(^|\.)embeddings\.(position_ids|token_type_ids)$|' ...
-                                                '^h\.\d+\.attn\.(bias|masked_bias)$'], "once"));
-  if (strcmp (arch, "gpt2"))
-    buffer |= ! cellfun (@isempty, regexp (keys, '^(transformer\.)?h\.\d+\.attn\.(bias|masked_bias)$', "once"));
+  buffer = false (size (keys));
+  if (! isempty (d.buffers))
+    buffer = ! cellfun (@isempty, regexp (bare, strjoin (d.buffers', "|"), "once"));
   endif
   extra = keys(unused & ! buffer);
   if (! isempty (extra))
@@ -316,31 +324,38 @@ function given = read_config (cfg_opt, dir)
   endif
 endfunction
 
+## The architecture of a config: its model_type (any value an architecture
+## of the registry serves), else the class prefix of architectures{1}.
 function arch = detect_arch (given, dir)
-  known = {"bert", "gpt2", "distilbert"};
+  known = __tfm_arch__ ("list");
   if (isfield (given, "model_type") && ischar (given.model_type))
-    arch = given.model_type;
-    if (! any (strcmp (arch, known)))
+    arch = __tfm_arch__ ("model_type", given.model_type);
+    if (isempty (arch))
       error ("cka:load:unknownArch",
-             "tfm_load: %s: model_type \"%s\" is not supported (supported: %s)", dir, arch,
-             strjoin (known, ", "));
+             "tfm_load: %s: model_type \"%s\" is not supported (supported: %s)", dir,
+             given.model_type, strjoin (known', ", "));
     endif
     return;
   endif
   if (isfield (given, "architectures") && iscellstr (given.architectures)
       && ! isempty (given.architectures))
     a = given.architectures{1};
-    pats = {"^DistilBert", "distilbert"; "^Bert", "bert"; "^GPT2", "gpt2"};
-    for k = 1:rows (pats)
-      if (! isempty (regexp (a, pats{k,1}, "once")))
-        arch = pats{k,2};
-        return;
-      endif
+    best = 0;
+    for k = 1:numel (known)
+      for p = __tfm_arch__ ("describe", known{k}).class_prefixes'
+        if (strncmp (a, p{1}, numel (p{1})) && numel (p{1}) > best)
+          arch = known{k};
+          best = numel (p{1});
+        endif
+      endfor
     endfor
+    if (best > 0)
+      return;
+    endif
   endif
   error ("cka:load:unknownArch",
          "tfm_load: %s: config.json has no supported model_type (supported: %s)", dir,
-         strjoin (known, ", "));
+         strjoin (known', ", "));
 endfunction
 
 function names = rename_legacy (names, expected)

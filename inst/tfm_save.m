@@ -19,7 +19,8 @@
 ## with spaces to a multiple of 8 bytes, as Hugging Face writes it.
 ## @file{config.json} carries every config field (keys sorted, as
 ## @code{save_pretrained} writes them), @code{architectures} set to the bare
-## class (@qcode{"BertModel"}, @qcode{"GPT2Model"}, @qcode{"DistilBertModel"})
+## class of the registry (@qcode{"BertModel"}, @qcode{"GPT2Model"},
+## @qcode{"DistilBertModel"}, @dots{})
 ## and @code{torch_dtype}.
 ##
 ## @qcode{"Dtype"} is @qcode{"f32"} (default), @qcode{"bf16"} or
@@ -79,8 +80,10 @@ function tfm_save (model, dir, varargin)
            "tfm_save: model.names and model.weights must be cells of the same length");
   endif
   cfg = tfm_config (model.arch, model.config);
-  pooler = ! strcmp (model.arch, "bert") || any (strcmp (model.names, "pooler.dense.weight"));
-  [names, shapes] = tfm_param_spec (cfg, pooler);
+  d = __tfm_arch__ ("describe", model.arch);
+  opt = d.optional_prefix;
+  with_optional = isempty (opt) || any (strncmp (model.names, opt, numel (opt)));
+  [names, shapes] = tfm_param_spec (cfg, with_optional);
   [tf, loc] = ismember (names, model.names);
   if (! all (tf))
     error ("cka:save:badModel", "tfm_save: the model lacks parameter \"%s\"",
@@ -106,8 +109,7 @@ function tfm_save (model, dir, varargin)
     weights{k} = single (w);
   endfor
 
-  classes = struct ("bert", "BertModel", "gpt2", "GPT2Model", "distilbert", "DistilBertModel");
-  cfg.architectures = {classes.(model.arch)};
+  cfg.architectures = {d.hf_class};
   cfg.torch_dtype = torch_dtype;
   cfg.model_type = model.arch;
   json = config_json (cfg);

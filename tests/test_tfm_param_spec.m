@@ -1,5 +1,6 @@
-## Tests of inst/private/tfm_param_spec.m (the one parameter table of every
-## architecture), reached through the private directory.
+## Tests of inst/private/tfm_param_spec.m (the parameter lists of the
+## architecture registry, through __tfm_arch__), reached through the
+## private directory.
 
 %!function [n, s] = spec (arch, varargin)
 %!  d = fullfile (fileparts (which ("tfm_load")), "private");
@@ -56,3 +57,43 @@
 %! assert (s{strcmp (n, "h.0.mlp.c_proj.weight")}, [32 8]);
 %! [n, s] = spec ("distilbert", "dim", 8, "n_heads", 2, "n_layers", 1, "hidden_dim", 5);
 %! assert (s{strcmp (n, "transformer.layer.0.ffn.lin2.weight")}, [8 5]);
+
+%!test
+%! ## the registry gateway: every architecture listed, described, refused if unknown
+%! names = __tfm_arch__ ("list");
+%! assert (iscellstr (names) && numel (names) >= 3);
+%! for k = 1:numel (names)
+%!   d = __tfm_arch__ ("describe", names{k});
+%!   assert (d.name, names{k});
+%!   assert (any (strcmp (__tfm_arch__ ("model_type", d.model_types{1}), names{k})));
+%!   assert (! isempty (d.hf_class) && ! isempty (d.key_prefixes));
+%!   assert (all (ismember ({d.layers_field, d.hidden_field, d.heads_field}, {d.fields.name})));
+%! endfor
+%! assert (__tfm_arch__ ("model_type", "t5"), "");
+%! fail ('__tfm_arch__ ("describe", "t5")', "unknown architecture");
+%! try
+%!   __tfm_arch__ ("describe", "t5");
+%! catch e
+%!   assert (e.identifier, "cka:config:unknownArch");
+%!   assert (! isempty (strfind (e.message, strjoin (names', ", "))));
+%! end_try_catch
+
+%!test
+%! ## init rules: GPT-2 c_proj scaled, padding row, LayerNorm ones
+%! d = fullfile (fileparts (which ("tfm_load")), "private");
+%! old = path ();
+%! unwind_protect
+%!   addpath (d);
+%!   cfg = tfm_config ("gpt2", struct ("n_layer", 3, "n_embd", 8, "n_head", 2));
+%!   [n, s, np, init] = tfm_param_spec (cfg);
+%!   assert (init.std_div(strcmp (n, "h.0.attn.c_proj.weight")), 6);
+%!   assert (init.std_div(strcmp (n, "h.0.attn.c_attn.weight")), 1);
+%!   assert (init.kind(strcmp (n, "ln_f.weight")), {"ones"});
+%!   cfg = tfm_config ("bert", struct ("pad_token_id", 3));
+%!   [n, s, np, init] = tfm_param_spec (cfg);
+%!   assert (init.zero_row(1), 4);
+%!   assert (init.kind(strcmp (n, "pooler.dense.bias")), {"zeros"});
+%!   assert (init.optional(strcmp (n, "pooler.dense.bias")));
+%! unwind_protect_cleanup
+%!   path (old);
+%! end_unwind_protect

@@ -3,13 +3,11 @@
 
 ## -*- texinfo -*-
 ## @deftypefn {} {@var{n} =} tfm_max_positions (@var{model})
-## Length of the position table of @var{model}: the longest sequence it takes.
+## The longest sequence @var{model} takes (its position table, less what the
+## architecture reserves: RoBERTa's positions start after its padding id),
+## from the architecture registry.
 ## @end deftypefn
 
 function n = tfm_max_positions (model)
-  if (strcmp (model.arch, "gpt2"))
-    n = model.config.n_positions;
-  else
-    n = model.config.max_position_embeddings;
-  endif
+  n = __tfm_arch__ ("max_seq", model);
 endfunction
