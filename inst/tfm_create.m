@@ -6,8 +6,8 @@
 ## @deftypefnx {cka} {@var{model} =} tfm_create (@var{arch}, @var{Name}, @var{Value}, @dots{})
 ## Create a randomly initialised transformer model from a config.
 ##
-## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"} or @qcode{"distilbert"}
-## (every architecture of the registry:
+## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"}, @qcode{"distilbert"} or
+## @qcode{"roberta"} (every architecture of the registry:
 ## @code{__tfm_arch__ ("list")}).
 ## The options are the Hugging Face config fields (matched
 ## case-insensitively, underscores optional), every other field taking its
@@ -27,6 +27,10 @@
 ## @code{hidden_dim}, @code{vocab_size}, @code{max_position_embeddings},
 ## @code{activation}, @code{sinusoidal_pos_embds}, @code{pad_token_id},
 ## @code{initializer_range}, @dots{} (aliases as for GPT-2)
+## @item RoBERTa: BERT's fields with RobertaConfig's defaults
+## (@code{vocab_size} 50265, @code{pad_token_id} 1, @code{bos_token_id} 0,
+## @code{eos_token_id} 2); the @code{pad_token_id} rows of the word and
+## position embeddings are 0
 ## @end itemize
 ##
 ## Two more options: @qcode{"Seed"} (default 0), a non-negative integer

@@ -4,7 +4,7 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{model} =} tfm_load (@var{path})
 ## @deftypefnx {cka} {@var{model} =} tfm_load (@var{path}, @var{Name}, @var{Value}, @dots{})
-## Load a Hugging Face BERT, GPT-2 or DistilBERT checkpoint (any
+## Load a Hugging Face BERT, GPT-2, DistilBERT or RoBERTa checkpoint (any
 ## architecture of the registry, @code{__tfm_arch__ ("list")}).
 ##
 ## @var{path} is one of
@@ -23,8 +23,8 @@
 ## from @code{model_type} (else from @code{architectures}), and every field
 ## the Hugging Face config class would fill is filled with its default.
 ## Real hub layouts load as @code{from_pretrained} of the bare model would
-## load them: the @code{bert.}, @code{transformer.} and @code{distilbert.}
-## prefixes of head checkpoints (@code{*ForMaskedLM},
+## load them: the @code{bert.}, @code{transformer.}, @code{distilbert.} and
+## @code{roberta.} prefixes of head checkpoints (@code{*ForMaskedLM},
 ## @code{*LMHeadModel}, @dots{}) are stripped, the legacy TensorFlow names
 ## @code{LayerNorm.gamma}/@code{LayerNorm.beta} are renamed, the old GPT-2
 ## buffers @code{attn.bias}/@code{attn.masked_bias} and
@@ -35,7 +35,8 @@
 ## (and F64) tensors are converted exactly to @code{single} (F64 rounded).
 ##
 ## @var{model} is a struct with fields @code{arch} (@qcode{"bert"},
-## @qcode{"gpt2"} or @qcode{"distilbert"}: a name of the registry), @code{config} (Hugging Face
+## @qcode{"gpt2"}, @qcode{"distilbert"} or @qcode{"roberta"}: a name of the
+## registry), @code{config} (Hugging Face
 ## field names, defaults filled), @code{names} (state_dict names of the
 ## bare model in state_dict order), @code{weights} (@code{single} arrays in
 ## PyTorch shapes, 1-D tensors as columns) and @code{name} (the directory's
@@ -56,8 +57,9 @@
 ## @code{cka:safetensors:*} errors of @code{safetensors_info}, and for the
 ## JSON files @code{cka:io:notRegularFile} (a FIFO or a device),
 ## @code{cka:io:tooLarge}, @code{cka:json:tooDeep} and
-## @code{cka:json:duplicateKey}.  A BERT
-## checkpoint without pooler weights loads without a pooler, with the warning @code{cka:load:noPooler}:
+## @code{cka:json:duplicateKey}.  A BERT or
+## RoBERTa checkpoint without pooler weights (the real roberta-base has
+## none) loads without a pooler, with the warning @code{cka:load:noPooler}:
 ## its weights are never invented.
 ##
 ## @example

@@ -9,6 +9,7 @@
 ##
 ## @var{names} is a column cellstr, exactly PyTorch's
 ## @code{named_modules()} of the bare Hugging Face model (@code{BertModel},
+## @code{RobertaModel},
 ## @code{GPT2Model}, @code{DistilBertModel}, transformers 4.31), in its
 ## (registration) order, starting with @qcode{""}, the model itself.
 ## @var{hookable} is false for the @code{ModuleList} containers

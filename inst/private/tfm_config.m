@@ -70,6 +70,7 @@ function cfg = tfm_config (arch, given)
     check_nonneg_real (cfg, fields(k).name);
   endfor
   check_memory (cfg);
+  __tfm_arch__ ("check", arch, cfg);     # the core's checks of the descriptor
 endfunction
 
 function check_memory (cfg)

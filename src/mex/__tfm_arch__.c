@@ -27,6 +27,10 @@
  *       zero_row (1-based row set to 0, 0 for none), optional (logical)
  *   n = __tfm_arch__ ("count", arch, cfg, with_optional)
  *       the number of parameters, at a cost independent of the layer count
+ *   __tfm_arch__ ("check", arch, cfg)
+ *       the core's checks of a complete config struct (sizes, heads divide
+ *       the hidden size, the descriptor's own check, e.g. RoBERTa's
+ *       pad_token_id): cka:config:badValue
  *   n = __tfm_arch__ ("max_seq", model)
  *       the longest sequence the model takes
  * An unknown architecture is cka:config:unknownArch (the message lists the
@@ -154,7 +158,8 @@ static mxArray *describe(const tfm_arch_desc *d)
 }
 
 /* The shape-relevant members of a complete config struct (checked by
- * tfm_config): numbers as they are, absent/empty fields at their default.
+ * tfm_config): numbers as they are, absent fields at their default, empty
+ * nullable fields null.
  * No size limit here (the count of a too-large model must be computable). */
 static void config_from(const tfm_arch_desc *d, const mxArray *c, tfm_config *cfg,
                         int with_optional)
@@ -168,7 +173,10 @@ static void config_from(const tfm_arch_desc *d, const mxArray *c, tfm_config *cf
             continue;
         const mxArray *x = mxGetField(c, 0, f->name);
         double v = tfm_field_default_number(f);
-        if (x != NULL && !mxIsEmpty(x)) {
+        if (x != NULL && mxIsEmpty(x) && (f->kind == TFM_FIELD_POS_INT_NULL
+                                          || f->kind == TFM_FIELD_NONNEG_INT_NULL))
+            v = NAN;                                     /* null */
+        else if (x != NULL && !mxIsEmpty(x)) {
             if (!(mxIsNumeric(x) || mxIsLogical(x)) || mxIsComplex(x)
                 || mxGetNumberOfElements(x) != 1)
                 mexutil_error("cka:config:badValue", "config field %s must be a real scalar",
@@ -283,6 +291,14 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mxFree(p1);
             mxFree(p2);
         }
+    } else if (strcmp(op, "check") == 0 && nrhs == 3) {
+        const tfm_arch_desc *d = arch_arg(prhs[1]);
+        tfm_config cfg;
+        config_from(d, prhs[2], &cfg, 1);
+        cka_error err;
+        cka_error_clear(&err);
+        if (tfm_config_check(&cfg, &err))
+            mexutil_raise(&err);
     } else if (strcmp(op, "max_seq") == 0 && nrhs == 2) {
         cka_error err;
         cka_error_clear(&err);

@@ -128,8 +128,10 @@ static inline int mexmodel_field_value(const mxArray *c, const tfm_field *f, tfm
     case TFM_FIELD_POS_INT_NULL:
     case TFM_FIELD_NONNEG_INT_NULL: {
         const mxArray *x = mexmodel_field(c, f->name);
-        if (x == NULL || mxIsEmpty(x))
+        if (x == NULL)                                   /* absent: the default */
             return tfm_config_set_number(cfg, f->member, tfm_field_default_number(f));
+        if (mxIsEmpty(x))                                /* null */
+            return tfm_config_set_number(cfg, f->member, NAN);
         if (mexmodel_number(c, f->name, &v, 0, 0.0, err))
             return -1;
         const double lo = f->kind == TFM_FIELD_POS_INT_NULL ? 1.0 : 0.0;

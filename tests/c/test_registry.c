@@ -147,10 +147,12 @@ static void test_lookup(void)
     CHECK(tfm_arch_find("bert", &err) == TFM_ARCH_BERT, "bert");
     CHECK(tfm_arch_find("gpt2", &err) == TFM_ARCH_GPT2, "gpt2");
     CHECK(tfm_arch_find("distilbert", &err) == TFM_ARCH_DISTILBERT, "distilbert");
+    CHECK(tfm_arch_find("roberta", &err) == TFM_ARCH_ROBERTA, "roberta");
+    CHECK(tfm_arch_find_model_type("roberta", &err) == TFM_ARCH_ROBERTA, "model_type roberta");
     CHECK(tfm_arch_find_model_type("gpt2", &err) == TFM_ARCH_GPT2, "model_type gpt2");
     CHECK(tfm_arch_find("llama", &err) == NULL && strcmp(err.id, "cka:config:unknownArch") == 0,
           "%s", err.id);
-    CHECK(strstr(err.msg, "bert, gpt2, distilbert") != NULL, "%s", err.msg);
+    CHECK(strstr(err.msg, "bert, gpt2, distilbert, roberta") != NULL, "%s", err.msg);
     CHECK(tfm_arch_find("", &err) == NULL, "empty name");
     CHECK(tfm_arch_find(NULL, &err) == NULL, "NULL name");
     CHECK(tfm_arch_find("BERT", &err) == NULL, "names are case-sensitive");
@@ -161,11 +163,97 @@ static void test_lookup(void)
     CHECK(strcmp(tfm_arch_name(TFM_ARCH_GPT2), "gpt2") == 0, "name");
 }
 
+/* RoBERTa: the position ids derived from the ids (pad from the config),
+ * seen by the embeddings.position_embeddings hook as [B, T, H] rows of the
+ * position table. */
+typedef struct pos_capture {
+    float data[2 * 4 * 4];
+    int64_t shape[4];
+    int ndim;
+} pos_capture;
+
+static int pos_sink(void *ctx, int r, const tfm_activation *a, cka_error *err)
+{
+    (void)r;
+    (void)err;
+    pos_capture *c = ctx;
+    c->ndim = a->ndim;
+    for (int k = 0; k < 4; k++)
+        c->shape[k] = a->shape[k];
+    memcpy(c->data, a->data, sizeof c->data);
+    return 0;
+}
+
+static void test_roberta_positions(void)
+{
+    enum { HH = 4, PP = 8, VV = 10 };
+    tfm_config cfg;
+    tfm_config_defaults(&cfg, TFM_ARCH_ROBERTA);
+    CHECK(cfg.pad_id == 1 && cfg.vocab_size == 50265, "RobertaConfig defaults");
+    cfg.vocab_size = VV;
+    cfg.hidden = HH;
+    cfg.n_layers = 1;
+    cfg.n_heads = 2;
+    cfg.inner = 6;
+    cfg.max_positions = PP;
+    cfg.type_vocab = 1;
+    cka_error err;
+    cka_error_clear(&err);
+    CHECK(tfm_config_check(&cfg, &err) == 0, "%s", err.msg);
+    CHECK(TFM_ARCH_ROBERTA->max_seq(&cfg) == PP - 2, "max_seq");
+    tfm_layer layers[1];
+    tfm_model m;
+    tfm_model_init(&m, &cfg, layers);
+    const int n = tfm_param_count(&cfg);
+    tfm_param p[40];
+    CHECK(n <= 40, "%d params", n);
+    tfm_param_list(&m, p);
+    CHECK(p[0].zero_row == 1 && p[1].zero_row == 1, "padding rows of both tables");
+    float *data[40];
+    for (int k = 0; k < n; k++) {
+        size_t len = (size_t)(p[k].shape[0] * p[k].shape[1]);
+        data[k] = malloc(len * sizeof(float));
+        tfm_randn(9, (uint64_t)k, 1.0f, data[k], len);
+        *p[k].slot = data[k];
+    }
+    const int64_t ids[8] = {5, 1, 7, 9, 1, 1, 4, 6};
+    const int64_t want[8] = {2, 1, 3, 4, 1, 1, 2, 3};
+    tfm_batch bt = {2, 4, ids, NULL, NULL};
+    int mod;
+    CHECK(tfm_module_find(&cfg, "embeddings.position_embeddings", &mod, &err) == 0, "%s",
+          err.msg);
+    tfm_hook_request req = {1, &mod};
+    pos_capture cap;
+    memset(&cap, 0, sizeof cap);
+    CHECK(tfm_forward(&m, &bt, &req, pos_sink, &cap, &err) == 0, "%s", err.msg);
+    CHECK(cap.ndim == 3 && cap.shape[0] == 2 && cap.shape[1] == 4 && cap.shape[2] == HH,
+          "shape [%lld %lld %lld]", (long long)cap.shape[0], (long long)cap.shape[1],
+          (long long)cap.shape[2]);
+    /* the table is [P, H] in PyTorch: column-major, row r strided by P */
+    for (int t = 0; t < 8; t++)
+        for (int j = 0; j < HH; j++)
+            CHECK(cap.data[t * HH + j] == m.pos_emb[want[t] + j * PP], "token %d dim %d", t, j);
+    /* too long: T > P - pad - 1 */
+    int64_t long_ids[PP - 1];
+    for (int k = 0; k < PP - 1; k++)
+        long_ids[k] = 3;
+    tfm_batch lb = {1, PP - 1, long_ids, NULL, NULL};
+    CHECK(tfm_forward(&m, &lb, &req, pos_sink, &cap, &err) == -1
+          && strcmp(err.id, "cka:input:sequenceTooLong") == 0, "%s", err.id);
+    /* no pad id: refused */
+    m.cfg.pad_id = -1;
+    CHECK(tfm_forward(&m, &bt, &req, pos_sink, &cap, &err) == -1
+          && strcmp(err.id, "cka:config:badValue") == 0, "%s", err.id);
+    for (int k = 0; k < n; k++)
+        free(data[k]);
+}
+
 int main(void)
 {
     RUN(test_entries_complete);
     RUN(test_names_unique);
     RUN(test_tables_consistent);
     RUN(test_lookup);
+    RUN(test_roberta_positions);
     return CHECK_REPORT();
 }

@@ -9,6 +9,7 @@ const tfm_arch_desc *const tfm_arch_table[] = {
     &tfm_arch_bert,
     &tfm_arch_gpt2,
     &tfm_arch_distilbert,
+    &tfm_arch_roberta,
     NULL
 };
 
