@@ -26,6 +26,10 @@
 %!error id=cka:config:badValue tfm_create ("bert", "num_hidden_layers", 1e9)
 ## BAD tfm_create | sizes beyond the memory of the machine
 %!error id=cka:config:tooLarge tfm_create ("bert", "vocab_size", 2^31 - 1, "hidden_size", 4096, "num_attention_heads", 16)
+## BAD tfm_create | relative position embeddings (not implemented)
+%!error id=cka:config:unsupported tfm_create ("bert", "position_embedding_type", "relative_key")
+## BAD tfm_create | RoBERTa without a pad_token_id (its position ids need one)
+%!error id=cka:config:badValue tfm_create ("roberta", "pad_token_id", [], "hidden_size", 8, "num_attention_heads", 2, "num_hidden_layers", 1, "vocab_size", 10)
 
 ## ---- tfm_modules ----
 ## BAD tfm_modules | not a model struct

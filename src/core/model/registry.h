@@ -102,7 +102,6 @@ struct tfm_arch_desc {
 
     const tfm_field *fields;
     int n_fields;
-    /* HF names of the tfm_config members (for messages), e.g. "num_hidden_layers" */
 
     tfm_token_types token_types;
 
