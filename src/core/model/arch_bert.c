@@ -7,7 +7,7 @@
  *               X  = LN_out(act(X1 W1' + b1) W2' + b2 + X1)
  *   pooler = tanh(X[:, 0] Wp' + bp);  last_hidden_state = X
  * Madd[b, j] = (1 - m[b, j]) * (-FLT_MAX), added to the scaled scores.
- * RoBERTa (arch_roberta.c) runs this forward with its position ids. */
+ * RoBERTa (arch_roberta.c) runs this forward with its own position ids. */
 #include "model/arch_bert.h"
 #include "model/hooks.h"
 #include "model/ops.h"
@@ -83,7 +83,7 @@ static inline int post_mod(const tfm_config *cfg, int j)
 }
 
 int bert_family_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws,
-                        int roberta_positions)
+                        bert_positions_fn positions)
 {
     const tfm_config *c = &m->cfg;
     const int64_t B = bt->B, T = bt->T, N = B * T, H = c->hidden, I = c->inner;
@@ -106,18 +106,9 @@ int bert_family_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, 
     }
     TFM_EMIT(hk, BERT_EMB_TYPE, t, 3, B, T, H, 1);
     ops_add(x, t, N * H);
-    if (roberta_positions) {
-        /* RoBERTa: pos = pad + cumsum(id != pad) for tokens, pad for pads;
-         * the hook sees [B, T, H] (ids differ per row). */
-        const int64_t pad = c->pad_id;
-        for (int64_t b = 0; b < B; b++) {
-            int64_t run = 0;
-            for (int64_t j = 0; j < T; j++) {
-                const int keep = bt->ids[b * T + j] != pad;
-                run += keep;
-                sc.pos[b * T + j] = keep ? run + pad : pad;
-            }
-        }
+    if (positions != NULL) {
+        /* per-row position ids (RoBERTa): the hook sees [B, T, H] */
+        positions(c, bt, sc.pos);
         if (tfm_hook_wanted(hk, BERT_EMB_POS)) {
             ops_embed(t, m->pos_emb, c->max_positions, H, sc.pos, N);
             TFM_EMIT(hk, BERT_EMB_POS, t, 3, B, T, H, 1);
@@ -199,7 +190,7 @@ int bert_family_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, 
 
 static int bert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
 {
-    return bert_family_forward(m, bt, hk, ws, 0);
+    return bert_family_forward(m, bt, hk, ws, NULL);
 }
 
 /* ---- the descriptor ------------------------------------------------------ */

@@ -53,9 +53,14 @@ extern const char *const bert_buffers[];
 int bert_param_count(const tfm_config *cfg);
 void bert_param_list(tfm_model *m, tfm_param *out);
 
-/* The forward of BertModel; with roberta_positions, the position ids are
- * RoBERTa's (from the ids and cfg.pad_id) instead of 0..T-1. */
+/* Position ids of a BERT-style model that does not use 0..T-1 (RoBERTa):
+ * fill pos[B * T] (row-major) for the batch. */
+typedef void (*bert_positions_fn)(const tfm_config *cfg, const tfm_batch *bt, int64_t *pos);
+
+/* The forward of BertModel.  positions NULL: 0..T-1 for every row, the
+ * position_embeddings hook sees [1, T, H]; else the ids it fills, and the
+ * hook sees [B, T, H]. */
 int bert_family_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws,
-                        int roberta_positions);
+                        bert_positions_fn positions);
 
 #endif

@@ -29,9 +29,24 @@ static void roberta_param_list(tfm_model *m, tfm_param *p)
         p[1].zero_row = m->cfg.pad_id;
 }
 
+/* create_position_ids_from_input_ids: pad + cumsum(id != pad) for real
+ * tokens, pad for padding tokens (the attention mask is not consulted). */
+static void roberta_positions(const tfm_config *cfg, const tfm_batch *bt, int64_t *pos)
+{
+    const int64_t pad = cfg->pad_id;
+    for (int64_t b = 0; b < bt->B; b++) {
+        int64_t run = 0;
+        for (int64_t t = 0; t < bt->T; t++) {
+            const int keep = bt->ids[b * bt->T + t] != pad;
+            run += keep;
+            pos[b * bt->T + t] = keep ? pad + run : pad;
+        }
+    }
+}
+
 static int roberta_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, float *ws)
 {
-    return bert_family_forward(m, bt, hk, ws, 1);
+    return bert_family_forward(m, bt, hk, ws, roberta_positions);
 }
 
 /* Positions start after the padding id: T <= P - pad - 1. */
