@@ -7,8 +7,11 @@
 ## Hilbert-Schmidt Independence Criterion of two Gram matrices.
 ##
 ## @var{K} and @var{L} are @math{n}-by-@math{n} Gram (kernel) matrices of the
-## same @math{n} samples, for example @code{K = X * X'} for a linear kernel.
+## same @math{n} samples, for example @code{K = X * X'} for a linear kernel:
+## symmetric (up to rounding; @code{cka:input:notSymmetric} otherwise).
 ## They are not centred beforehand: each estimator does its own centring.
+## The estimator is the one @code{cka}, @code{cka_update} and
+## @code{cka_compare} use.
 ##
 ## Options (case-insensitive; pytorch-cka's snake_case spellings work too):
 ##
@@ -112,6 +115,11 @@ function check_gram (M, name)
   if (! all (isfinite (M(:))))
     error ("cka:input:nonFinite", "hsic: %s contains NaN or Inf", name);
   endif
+  ## a Gram matrix is symmetric; rounding in its product may leave ~1e-16
+  if (norm (M - M.', "fro") > 1e-10 * max (norm (M, "fro"), realmin))
+    error ("cka:input:notSymmetric",
+           "hsic: %s is not symmetric, so it is not a Gram (kernel) matrix", name);
+  endif
 endfunction
 
 function dtype = check_dtype (dtype)
@@ -162,6 +170,7 @@ endfunction
 %!         hsic (K, L), 0);
 
 %!error <Invalid call> hsic (1)
+%!error id=cka:input:notSymmetric hsic (magic (5), eye (5))
 %!error id=cka:input:notSquare hsic (ones (3, 4), ones (3, 4))
 %!error id=cka:input:notSquare hsic ({1}, 1)
 %!error id=cka:input:sizeMismatch hsic (eye (5), eye (6))

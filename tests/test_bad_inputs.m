@@ -148,6 +148,8 @@
 %!error id=cka:input:badOption cka_config ("Dtype", "half")
 
 ## ---- cka / hsic ----
+## BAD hsic | a matrix that is not symmetric (not a Gram matrix)
+%!error id=cka:input:notSymmetric hsic (magic (5), eye (5))
 ## BAD cka | n <= 3 with the unbiased estimator
 %!error id=cka:input:tooFewSamples cka (randn (3, 4), randn (3, 4))
 ## BAD cka | n <= 1 with the biased estimator

@@ -1,7 +1,8 @@
-/* Unit tests of src/core/cka/hsic.c against naive reference implementations
- * that build the zero-diagonal / centred matrices explicitly. */
+/* Unit tests of the reference estimators (tests/c/hsic_ref.h) against naive
+ * implementations that build the zero-diagonal / centred matrices
+ * explicitly. */
 #include "check.h"
-#include "cka/hsic.h"
+#include "hsic_ref.h"
 
 #include <stdlib.h>
 

@@ -11,8 +11,10 @@
  *             / (n (n-3) + eps)
  *   biased:   <Kc_i, Lc_j> / (n-1)^2
  *
- * which is pytorch-cka's hsic_unbiased / hsic_biased (see hsic.h) for
- * symmetric Gram matrices. */
+ * which is pytorch-cka's hsic_unbiased / hsic_biased for symmetric Gram
+ * matrices.  This is the one production estimator (cka, hsic, cka_update,
+ * cka_compare); the direct formulas are kept as the reference of the C
+ * tests in tests/c/hsic_ref.h. */
 #ifndef CKA_ACCUM_H
 #define CKA_ACCUM_H
 
