@@ -61,7 +61,12 @@
 ## An @var{N}-by-@var{seq} mask (1 = token, 0 = padding) for matrix data.
 ## Masks hold only 0 and 1 (@code{cka:input:badMask} otherwise, e.g.@: for a
 ## NaN); ids, masks and token types must be full arrays (a sparse one is
-## @code{cka:input:type}: pass @code{full (x)}).
+## @code{cka:input:type}: pass @code{full (x)}).  Matrix and struct data are
+## checked against every model that reads them (ids below its
+## @code{vocab_size}, sequences within its positions, token types in range)
+## by the reader of @code{tfm_forward} before the first batch runs, so a bad
+## id in the last rows fails at once, naming its row; a function's batches
+## are checked as they come.
 ## A mask, given here or as @code{attention_mask} in the data, is passed to
 ## the models (as Hugging Face models use it) and used by the pooling.
 ## Without a mask every position is attended and pooled, which is what
@@ -214,11 +219,16 @@ function R = cka_compare (model1, model2, data, varargin)
   if (iscellstr (data) || (ischar (data) && ! isempty (data)))
     [data, opts.Data2] = cka_text_data (data, model1, model2, opts, pooling);
   endif
-  src1 = make_source (data, bs, opts.AttentionMask, opts.IgnoreMask, "data");
+  ## the models that read each stream: data feeds model2 too unless Data2
   has_data2 = ! isempty (opts.Data2);
+  readers1 = {model1};
+  if (! same_model && ! has_data2)
+    readers1{end+1} = model2;
+  endif
+  src1 = make_source (data, bs, opts.AttentionMask, opts.IgnoreMask, "data", readers1);
   src2 = [];
   if (has_data2)
-    src2 = make_source (opts.Data2, bs, [], opts.IgnoreMask, "Data2");
+    src2 = make_source (opts.Data2, bs, [], opts.IgnoreMask, "Data2", {m2});
   endif
   total = src1.total;
   nmin = 2 + 2 * cfg.unbiased;
@@ -602,9 +612,10 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
 endfunction
 
 ## ---- data sources ------------------------------------------------------
-function src = make_source (data, bs, mask_opt, ignore_mask, what)
+function src = make_source (data, bs, mask_opt, ignore_mask, what, models)
   src = struct ("kind", "", "ids", [], "mask", [], "tt", [], "pos", 0, "bs", bs,
-                "fn", [], "total", NaN, "ignore_mask", logical (ignore_mask), "what", what);
+                "fn", [], "total", NaN, "ignore_mask", logical (ignore_mask), "what", what,
+                "models", {models});
   if (is_function_handle (data))
     if (! isempty (mask_opt))
       error ("cka:input:badOption",
@@ -638,75 +649,40 @@ function src = make_source (data, bs, mask_opt, ignore_mask, what)
   if (isempty (ids))
     error ("cka:input:emptyData", "cka_compare: %s holds no sample", what);
   endif
-  check_tokens (ids, src.mask, src.tt, what);
+  check_tokens (ids, src.mask, src.tt, what, models);
   src.ids = double (ids);
   src.total = ceil (rows (ids) / bs);
 endfunction
 
-## The token inputs of the data (all of it, or one batch of a function's):
-## the checks of the C reader (mexmodel_read_tokens) made before the run
-## starts, with the data's names.  Sparse arrays are refused (pass full ()).
-function check_tokens (ids, mask, tt, what)
-  if (! (isnumeric (ids) && isreal (ids) && ndims (ids) == 2))
-    error ("cka:input:badData",
-           "cka_compare: the token ids of %s must be a 2-D matrix of non-negative integers",
-           what);
-  endif
-  if (issparse (ids))
-    error ("cka:input:type", "cka_compare: the token ids of %s are sparse; pass full (ids)",
-           what);
-  endif
+## The token inputs of the data (all of it, or one batch of a function's),
+## checked against every model that reads them (ids below each vocabulary,
+## sequences no longer than each position table, masks of 0 and 1, token
+## types in range) by the reader and batch check of the forward itself
+## (__tfm_tokens__), before the first forward: a bad id in the last rows
+## fails at once.  Sparse arrays are refused (pass full ()).  Large data is
+## read in blocks of rows, named in the message.
+function check_tokens (ids, mask, tt, what, models)
   if (isempty (ids))
     error ("cka:input:emptyInput", "cka_compare: a batch of %s holds no token id", what);
   endif
-  if (! all (isfinite (ids(:)) & ids(:) == fix (ids(:)) & ids(:) >= 0))
-    error ("cka:input:badData",
-           "cka_compare: the token ids of %s must be a 2-D matrix of non-negative integers",
-           what);
-  endif
-  if (! isempty (mask))
-    if (! ((isnumeric (mask) || islogical (mask)) && isreal (mask)))
-      error ("cka:input:type", "cka_compare: the attention mask of %s must be numeric or logical",
-             what);
-    endif
-    if (issparse (mask))
-      error ("cka:input:type",
-             "cka_compare: the attention mask of %s is sparse; pass full (mask)", what);
-    endif
-    if (! isequal (size (mask), size (ids)))
-      error ("cka:input:sizeMismatch",
-             "cka_compare: the attention mask of %s is %s, the ids are %dx%d",
-             what, dims_str (mask), rows (ids), columns (ids));
-    endif
-    if (! all (mask(:) == 0 | mask(:) == 1))
-      error ("cka:input:badMask",
-             "cka_compare: the attention mask of %s holds values other than 0 and 1 (NaN, fractions)",
-             what);
-    endif
-  endif
-  if (! isempty (tt))
-    if (! (isnumeric (tt) && isreal (tt)))
-      error ("cka:input:type", "cka_compare: the token_type_ids of %s must be numeric", what);
-    endif
-    if (issparse (tt))
-      error ("cka:input:type",
-             "cka_compare: the token_type_ids of %s are sparse; pass full (token_type_ids)", what);
-    endif
-    if (! isequal (size (tt), size (ids)))
-      error ("cka:input:sizeMismatch",
-             "cka_compare: the token_type_ids of %s are %s, the ids are %dx%d",
-             what, dims_str (tt), rows (ids), columns (ids));
-    endif
-    if (! all (isfinite (tt(:)) & tt(:) == fix (tt(:)) & tt(:) >= 0))
-      error ("cka:input:badData",
-             "cka_compare: the token_type_ids of %s must be non-negative integers (no NaN)",
-             what);
-    endif
-  endif
+  N = rows (ids);
+  step = max (1, floor (2^22 / max (1, columns (ids))));
+  for m = models
+    for r = 1:step:N
+      rr = r:min (r + step - 1, N);
+      w = what;
+      if (N > step)
+        w = sprintf ("%s (rows %d-%d)", what, rr(1), rr(end));
+      endif
+      __tfm_tokens__ (m{1}, ids(rr,:), block (mask, rr), block (tt, rr), w);
+    endfor
+  endfor
 endfunction
 
-function s = dims_str (x)
-  s = strjoin (arrayfun (@num2str, size (x), "uniformoutput", false), "x");
+function x = block (x, rr)
+  if (! isempty (x) && rows (x) >= rr(end))
+    x = x(rr,:);
+  endif
 endfunction
 
 function [mask, tt] = mask_and_types (d)
@@ -737,7 +713,7 @@ function [b, src] = next_batch (src)
     if (src.ignore_mask)
       mask = [];
     endif
-    check_tokens (d.input_ids, mask, tt, src.what);
+    check_tokens (d.input_ids, mask, tt, src.what, src.models);
     b = struct ("ids", double (d.input_ids), "mask", mask, "tt", double (tt));
   else
     N = rows (src.ids);

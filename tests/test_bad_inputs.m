@@ -219,7 +219,7 @@
 ## BAD cka_compare | data of the wrong type
 %!error id=cka:input:badData cka_compare (m, [], {1, 2})
 ## BAD cka_compare | negative token ids
-%!error id=cka:input:badData cka_compare (m, [], -ids)
+%!error id=cka:input:tokenOutOfRange cka_compare (m, [], -ids)
 ## BAD cka_compare | token ids >= vocab_size
 %!error id=cka:input:tokenOutOfRange cka_compare (m, [], ids + 50, "Progress", false)
 ## BAD cka_compare | sequences longer than the model's positions
@@ -235,7 +235,7 @@
 ## BAD cka_compare | unknown pooling
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Pooling", "max")
 ## BAD cka_compare | mask of another size
-%!error id=cka:input:sizeMismatch cka_compare (m, [], ids, "AttentionMask", ones (2, 2))
+%!error id=cka:input:maskShape cka_compare (m, [], ids, "AttentionMask", ones (2, 2))
 ## BAD cka_compare | data and Data2 with different batch sizes
 %!error id=cka:input:sampleMismatch cka_compare (m, g, ids, "Data2", ids(1:6,:), "BatchSize", 4, "Progress", false)
 ## BAD cka_compare | Resume from a missing checkpoint
@@ -381,7 +381,7 @@
 ## BAD cka_compare | NaN in the attention mask
 %!error id=cka:input:badMask cka_compare (m, [], ids, "AttentionMask", [NaN(8, 1) ones(8, 5)], "Progress", false)
 ## BAD cka_compare | NaN token type ids in a batch struct
-%!error id=cka:input:badData cka_compare (m, [], struct ("input_ids", ids, "token_type_ids", NaN (8, 6)), "Progress", false)
+%!error id=cka:input:nonIntegerIds cka_compare (m, [], struct ("input_ids", ids, "token_type_ids", NaN (8, 6)), "Progress", false)
 ## BAD cka_compare | a data function returning a batch with a NaN mask
 %!error id=cka:input:badMask cka_compare (m, [], @() struct ("input_ids", ids, "attention_mask", NaN (8, 6)), "Progress", false)
 ## BAD cka_compare | a data function returning an empty batch

@@ -197,7 +197,7 @@ static int check_weights(const tfm_model *m, cka_error *err)
     return rc;
 }
 
-static int check_batch(const tfm_config *cfg, const tfm_batch *bt, cka_error *err)
+int tfm_batch_check(const tfm_config *cfg, const tfm_batch *bt, cka_error *err)
 {
     if (bt->B < 1 || bt->T < 1 || bt->ids == NULL)
         return cka_error_set(err, "cka:input:emptyInput",
@@ -242,7 +242,7 @@ static int check_batch(const tfm_config *cfg, const tfm_batch *bt, cka_error *er
 int tfm_forward_ws(const tfm_model *m, const tfm_batch *bt, const tfm_hook_request *req,
                    tfm_hook_fn fn, void *ctx, void *workspace, cka_error *err)
 {
-    if (tfm_config_check(&m->cfg, err) || check_weights(m, err) || check_batch(&m->cfg, bt, err))
+    if (tfm_config_check(&m->cfg, err) || check_weights(m, err) || tfm_batch_check(&m->cfg, bt, err))
         return -1;
     if (req == NULL || req->n == 0)
         return 0;

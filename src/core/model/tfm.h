@@ -203,6 +203,14 @@ void tfm_activation_to_colmajor(const tfm_activation *act, float *dst);
 typedef int (*tfm_hook_fn)(void *ctx, int request_index, const tfm_activation *act,
                            cka_error *err);
 
+/* Check a batch against the model's config: non-empty, at most INT_MAX
+ * tokens, no longer than the longest sequence the model takes, ids in
+ * [0, vocab_size), token types allowed and in range.  tfm_forward runs it
+ * on every batch; a caller can run it on all its data before the first
+ * forward.  0 or -1 with err (cka:input:emptyInput, tooLarge,
+ * sequenceTooLong, tokenOutOfRange, tokenTypes, tokenTypeOutOfRange). */
+int tfm_batch_check(const tfm_config *cfg, const tfm_batch *bt, cka_error *err);
+
 /* Bytes of scratch memory tfm_forward_ws needs for this model and batch
  * shape (0 if the sizes overflow). */
 size_t tfm_workspace_size(const tfm_config *cfg, int64_t B, int64_t T);
