@@ -259,7 +259,11 @@ function R = cka_compare (model1, model2, data, varargin)
     P = cka_progress ("start", total, "cka_compare");
   endif
   ## on success, error or Ctrl-C: the checkpoint gets every completed batch
+  ## one session binds both models and resolves the layers once for the
+  ## whole run; it is closed on success, error and Ctrl-C alike
+  session = [];
   unwind_protect
+  session = __cka_compare_batch__ ("open", model1, model2, layers1, layers2, pooling, iopts);
   while (true)
     [b1, src1] = next_batch (src1);
     if (has_data2)
@@ -292,8 +296,7 @@ function R = cka_compare (model1, model2, data, varargin)
              k, n, cka_ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
     endif
     tb = tic ();
-    [hxy, hxx, hyy, nb] = __cka_compare_batch__ (model1, model2, b1, b2, layers1, layers2,
-                                                 pooling, iopts);
+    [hxy, hxx, hyy, nb] = __cka_compare_batch__ ("batch", session, b1, b2);
     t_batches += toc (tb);
     S = take_batch (S, hxy, hxx, hyy, nb, h);
     if (opts.Progress)
@@ -307,6 +310,9 @@ function R = cka_compare (model1, model2, data, varargin)
     endif
   endwhile
   unwind_protect_cleanup
+    if (! isempty (session))
+      __cka_compare_batch__ ("close", session);
+    endif
     if (! isempty (ckpt) && k_saved != S.checkpoint.batches)
       write_checkpoint (ckpt, S);
     endif
@@ -861,6 +867,23 @@ endfunction
 %!   unlink (f);
 %! end_unwind_protect
 
+%!test
+%! ## the models are bound once per call (a session), closed on success and
+%! ## on every error: 20 interrupted runs leave no session open (at most 16
+%! ## can be), and a comparison nested in a Callback has its own session
+%! stop = @(k, total, M) error ("test:stop", "stop");
+%! for t = 1:20
+%!   try
+%!     cka_compare (m, [], ids, "BatchSize", 6, "Progress", false, "Callback", stop);
+%!     error ("no error");
+%!   catch e
+%!     assert (e.identifier, "test:stop");
+%!   end_try_catch
+%! endfor
+%! inner = @(k, total, M) assert (cka_compare (g, [], ids, "BatchSize", 6, "Progress", false).n_samples, 12);
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false, "Callback", inner);
+%! assert (R.n_samples, 12);
+%! fail ("__cka_compare_batch__ ('batch', -1, struct ('ids', ids, 'mask', [], 'tt', []), [])", "no open comparison session");
 %!error <Invalid call> cka_compare (1, 2)
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Checkpoint", 3)
 %!error id=cka:input:badOption cka_compare (m, [], ids, "CheckpointEvery", 0)

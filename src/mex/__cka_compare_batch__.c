@@ -1,7 +1,14 @@
-/* [hxy, hxx, hyy, n] = __cka_compare_batch__(model1, model2, b1, b2, layers1, layers2,
- *                                            pooling, opts)
+/* Internal gateway of cka_compare.m: mini-batches of streaming CKA.
  *
- * Internal gateway of cka_compare.m: one mini-batch of streaming CKA.
+ *   id = __cka_compare_batch__("open", model1, model2, layers1, layers2, pooling, opts)
+ *   [hxy, hxx, hyy, n] = __cka_compare_batch__("batch", id, b1, b2)
+ *   __cka_compare_batch__("close", id)
+ *
+ * "open" binds each model (a pointer to every weight, read in place) and
+ * resolves both layer lists ONCE for a whole cka_compare call; every batch
+ * then only reads its tokens.  The weights stay valid while the session is
+ * open because cka_compare keeps model1 and model2 unchanged until it
+ * closes the session (unwind_protect: also on an error or Ctrl-C).
  *   model1, model2  model structs; model2 = [] means the same model
  *   b1, b2          batch structs {ids [B T] (0-based), mask [] or [B T] of 0/1,
  *                   tt [] or [B T]}, read by mexmodel_read_tokens (mex_model.h);
@@ -9,12 +16,15 @@
  *   layers1/2       cellstrs of hook names (validated by cka_compare.m)
  *   pooling         "flatten" | "mean" | "first" | "last" | "tokens"
  *   opts            struct from cka_resolve_config (kernel, sigma, ...)
- * With the same model and the same batch, ONE forward pass hooks the union
- * of both layer lists.  Inside each hook the activation is pooled and turned
- * into a Gram matrix (then prepared for the estimator); the activation
- * buffer is not kept.  After the forward pass(es) the HSIC of every pair is
- * computed: peak memory = the forward's working set + (L1 + L2) n x n
- * doubles.  Returns this batch's HSIC values and its number of samples.
+ * The one-call form __cka_compare_batch__(model1, model2, b1, b2, layers1,
+ * layers2, pooling, opts) opens, runs one batch and closes.
+ *
+ * The scheduling lives in src/core/cka/cka_stream.c: with the same model and
+ * the same batch, ONE forward pass hooks the union of both layer lists;
+ * inside each hook the activation is pooled and turned into a prepared Gram
+ * matrix, the activation buffer is not kept; then the HSIC of every pair.
+ * Peak memory = the forward's working set + (L1 + L2) n x n doubles.
+ * Returns this batch's HSIC values and its number of samples.
  *
  * t = __cka_compare_batch__()  (benchmarks, tests/bench): wall-clock seconds
  * [forward, gram, hsic, calls] spent by the batch calls since the last such
@@ -138,61 +148,106 @@ static void run(cka_stream *st, int p, const tfm_model *m, const tfm_batch *bt)
     }
 }
 
-void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+/* One comparison: the bound models, the resolved layers, the options. */
+typedef struct session {
+    double id;               /* 0: free slot */
+    int same_model;
+    tfm_model m[2];
+    int L[2];
+    int *mods[2];
+    const char *const *names[2];
+    cka_pooling pooling;
+    cka_options opts;
+} session;
+
+/* Open sessions (a Callback may run a cka_compare of its own: nesting). */
+enum { MAX_SESSIONS = 16 };
+static session sessions[MAX_SESSIONS];
+static double next_id = 1.0;
+
+/* Fill s from (model1, model2, layers1, layers2, pooling, opts); its memory
+ * is mx memory of this call (persistent only once stored). */
+static void session_init(session *s, const mxArray *const in[6])
 {
-    if (nrhs == 0) {
-        plhs[0] = mxCreateDoubleMatrix(1, 4, mxREAL);
-        double *o = mxGetPr(plhs[0]);
-        o[0] = time_forward;
-        o[1] = time_gram;
-        o[2] = time_hsic;
-        o[3] = time_calls;
-        time_forward = time_gram = time_hsic = time_calls = 0.0;
-        return;
-    }
-    if (nrhs != 8)
-        mexErrMsgIdAndTxt("cka:input:nargs", "__cka_compare_batch__: expected 8 arguments, got %d",
-                          nrhs);
-    const int same_model = mxIsEmpty(prhs[1]);
-    const int same_batch = mxIsEmpty(prhs[3]);
-    const mxArray *layers[2] = {prhs[4], prhs[5]};
+    memset(s, 0, sizeof *s);
+    s->same_model = mxIsEmpty(in[1]);
+    const mxArray *layers[2] = {in[2], in[3]};
     if (!mxIsCell(layers[0]) || !mxIsCell(layers[1]))
         mexErrMsgIdAndTxt("cka:input:badOption", "layer lists must be cellstrs");
     char pool_name[16];
-    if (!mxIsChar(prhs[6]) || mxGetString(prhs[6], pool_name, sizeof pool_name))
+    if (!mxIsChar(in[4]) || mxGetString(in[4], pool_name, sizeof pool_name))
         mexErrMsgIdAndTxt("cka:input:badOption", "Pooling must be a string");
     cka_error err;
     cka_error_clear(&err);
+    if (cka_pooling_from_name(pool_name, &s->pooling, &err))
+        mexutil_raise(&err);
+    s->opts = cka_mex_options(in[5]);
+    if (mexmodel_bind(in[0], &s->m[0], &err))
+        mexutil_raise(&err);
+    if (s->same_model)
+        s->m[1] = s->m[0];
+    else if (mexmodel_bind(in[1], &s->m[1], &err))
+        mexutil_raise(&err);
+    for (int k = 0; k < 2; k++) {
+        s->mods[k] = resolve(&s->m[k].cfg, layers[k], &s->L[k]);
+        s->names[k] = layer_names(layers[k]);
+    }
+    if (s->L[0] == 0 || s->L[1] == 0)
+        mexErrMsgIdAndTxt("cka:input:noLayers", "no layers to compare");
+}
+
+/* The mx memory of a session, made persistent (stored) or freed (closed). */
+static void session_memory(session *s, int keep)
+{
+    void (*op)(void *) = keep ? mexMakeMemoryPersistent : mxFree;
+    for (int k = 0; k < 2; k++) {
+        if (k == 0 || !s->same_model)
+            op(s->m[k].layers);
+        op(s->mods[k]);
+        for (int j = 0; j < s->L[k]; j++)
+            if (s->names[k][j] != NULL)
+                op((void *)s->names[k][j]);
+        op((void *)s->names[k]);
+    }
+}
+
+static void close_all(void)
+{
+    for (int k = 0; k < MAX_SESSIONS; k++)
+        if (sessions[k].id != 0.0) {
+            session_memory(&sessions[k], 0);
+            sessions[k].id = 0.0;
+        }
+}
+
+static session *session_find(const mxArray *id_arg)
+{
+    const double id = mexutil_get_scalar(id_arg, "session");
+    for (int k = 0; k < MAX_SESSIONS; k++)
+        if (id != 0.0 && sessions[k].id == id)
+            return &sessions[k];
+    mexErrMsgIdAndTxt("cka:internal:noSession", "no open comparison session %g", id);
+}
+
+/* One batch of session s: b2 NULL or [] = the same batch as b1. */
+static void run_batch(const session *s, const mxArray *b1, const mxArray *b2, int nlhs,
+                      mxArray *plhs[])
+{
+    const int same_batch = b2 == NULL || mxIsEmpty(b2);
     cka_stream st;
     memset(&st, 0, sizeof st);
-    if (cka_pooling_from_name(pool_name, &st.pooling, &err))
-        mexutil_raise(&err);
-    st.opts = cka_mex_options(prhs[7]);
-
-    tfm_model m[2];
-    if (mexmodel_bind(prhs[0], &m[0], &err))
-        mexutil_raise(&err);
-    if (same_model)
-        m[1] = m[0];
-    else if (mexmodel_bind(prhs[1], &m[1], &err))
-        mexutil_raise(&err);
-
+    st.pooling = s->pooling;
+    st.opts = s->opts;
     tfm_batch bt[2];
-    read_batch(prhs[2], &m[0].cfg, &bt[0], "data");
+    read_batch(b1, &s->m[0].cfg, &bt[0], "data");
     if (same_batch)
         bt[1] = bt[0];
     else
-        read_batch(prhs[3], &m[1].cfg, &bt[1], "Data2");
-
-    int L[2], *mods[2];
-    mods[0] = resolve(&m[0].cfg, layers[0], &L[0]);
-    mods[1] = resolve(&m[1].cfg, layers[1], &L[1]);
-    if (L[0] == 0 || L[1] == 0)
-        mexErrMsgIdAndTxt("cka:input:noLayers", "no layers to compare");
-
+        read_batch(b2, &s->m[1].cfg, &bt[1], "Data2");
+    const int *L = s->L;
     size_t n[2];
-    for (int s = 0; s < 2; s++)
-        n[s] = cka_pool_count(st.pooling, bt[s].mask, bt[s].B, bt[s].T);
+    for (int k = 0; k < 2; k++)
+        n[k] = cka_pool_count(st.pooling, bt[k].mask, bt[k].B, bt[k].T);
     if (n[0] != n[1])
         mexErrMsgIdAndTxt("cka:input:sampleMismatch",
                           "the two sides have %zu and %zu samples in this batch (with \"tokens\" "
@@ -208,14 +263,14 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     cka_mex_alloc_set(&sets[1], n[1], (size_t)L[1]);
     st.sets[0] = &sets[0];
     st.sets[1] = &sets[1];
-    st.names[0] = layer_names(layers[0]);
-    st.names[1] = layer_names(layers[1]);
+    st.names[0] = s->names[0];
+    st.names[1] = s->names[1];
     st.model_label[0] = "model1";
-    st.model_label[1] = same_model ? "model1 (second list)" : "model2";
-    cka_stream_plan(&st, mods[0], L[0], mods[1], L[1], same_model && same_batch,
+    st.model_label[1] = s->same_model ? "model1 (second list)" : "model2";
+    cka_stream_plan(&st, s->mods[0], L[0], s->mods[1], L[1], s->same_model && same_batch,
                     mxMalloc(cka_stream_plan_bytes(L[0], L[1])));
     for (int p = 0; p < st.n_passes; p++)
-        run(&st, p, &m[st.passes[p].side], &bt[st.passes[p].side]);
+        run(&st, p, &s->m[st.passes[p].side], &bt[st.passes[p].side]);
     cka_stream_free(&st);
 
     mxArray *out[4];
@@ -232,5 +287,53 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             plhs[k] = out[k];
         else
             mxDestroyArray(out[k]);
+    }
+}
+
+void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
+{
+    if (nrhs == 0) {
+        plhs[0] = mxCreateDoubleMatrix(1, 4, mxREAL);
+        double *o = mxGetPr(plhs[0]);
+        o[0] = time_forward;
+        o[1] = time_gram;
+        o[2] = time_hsic;
+        o[3] = time_calls;
+        time_forward = time_gram = time_hsic = time_calls = 0.0;
+        return;
+    }
+    char verb[8] = "";
+    if (mxIsChar(prhs[0]))
+        mxGetString(prhs[0], verb, sizeof verb);
+    if (strcmp(verb, "open") == 0 && nrhs == 7) {
+        int k = 0;
+        while (k < MAX_SESSIONS && sessions[k].id != 0.0)
+            k++;
+        if (k == MAX_SESSIONS)
+            mexErrMsgIdAndTxt("cka:internal:tooManySessions",
+                              "more than %d comparisons open at once", MAX_SESSIONS);
+        session s;
+        session_init(&s, prhs + 1);
+        session_memory(&s, 1);
+        s.id = next_id++;
+        sessions[k] = s;
+        mexAtExit(close_all);
+        plhs[0] = mxCreateDoubleScalar(s.id);
+    } else if (strcmp(verb, "batch") == 0 && nrhs == 4) {
+        run_batch(session_find(prhs[1]), prhs[2], prhs[3], nlhs, plhs);
+    } else if (strcmp(verb, "close") == 0 && nrhs == 2) {
+        session *s = session_find(prhs[1]);
+        session_memory(s, 0);
+        s->id = 0.0;
+    } else if (nrhs == 8) {
+        const mxArray *in[6] = {prhs[0], prhs[1], prhs[4], prhs[5], prhs[6], prhs[7]};
+        session s;
+        session_init(&s, in);
+        run_batch(&s, prhs[2], prhs[3], nlhs, plhs);
+    } else {
+        mexErrMsgIdAndTxt("cka:input:nargs",
+                          "__cka_compare_batch__: expected (\"open\", model1, model2, layers1, "
+                          "layers2, pooling, opts), (\"batch\", id, b1, b2), (\"close\", id) "
+                          "or the 8-argument one-call form");
     }
 }
