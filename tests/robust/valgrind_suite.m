@@ -24,7 +24,8 @@ function valgrind_suite (reps, dir)
     R2 = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Kernel", "rbf", "Pooling", "mean");
     S = cka_update (cka_accumulator (numel (a), numel (b)), a, b);
     c = cka (randn (8, 3), randn (8, 2));
-    h = hsic (rand (6), rand (6));
+    A = rand (6, 3);  B = rand (6, 2);
+    h = hsic (A * A', B * B');
     d = fullfile (dir, sprintf ("m%d", r));
     tfm_save (g, d);
     g2 = tfm_load (d);
