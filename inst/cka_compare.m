@@ -150,6 +150,11 @@
 ## @end deftypefn
 
 function R = cka_compare (model1, model2, data, varargin)
+  if (nargin >= 2 && ! isstruct (model2) && ! isempty (model2))
+    ## pytorch-cka's CKA(model) habit: the data (or an option) in model2's place
+    error ("cka:input:notModel",
+           "cka_compare: model2 must be a model struct, or [] to compare model1 with itself: cka_compare (model, [], data, ...)");
+  endif
   if (nargin < 3)
     print_usage ();
   endif
@@ -235,7 +240,8 @@ function R = cka_compare (model1, model2, data, varargin)
 
   name1 = model_name (model1, opts.Model1Name, "model1");
   if (same_model)
-    name2 = model_name (model1, opts.Model2Name, name1);
+    name2 = cka_ifelse (isempty (opts.Model2Name), name1,
+                        model_name (model1, opts.Model2Name, name1));
   else
     name2 = model_name (model2, opts.Model2Name, "model2");
   endif
@@ -597,8 +603,9 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
   [ok, idx] = ismember (L, known);
   bad = L(! ok);
   if (! isempty (bad))
-    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)",
-                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch);
+    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)%s",
+                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch,
+                   prefix_hint (bad, known, model.arch));
     if (! drop_unknown)
       error ("cka:input:unknownLayer", "cka_compare: %s", msg);
     endif
@@ -615,6 +622,20 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
            "cka_compare: %s: %s is a container (ModuleList) that never runs; hook its blocks",
            what, strjoin (strcat ("'", cont, "'")', ", "));
   endif
+endfunction
+
+## Names copied from a head model (bert.encoder.layer.0, transformer.h.0):
+## say that hook names are those of the bare model.
+function hint = prefix_hint (bad, known, arch)
+  hint = "";
+  for p = reshape (__tfm_arch__ ("describe", arch).key_prefixes, 1, [])
+    n = numel (p{1});
+    hit = strncmp (bad, p{1}, n);
+    if (any (hit) && any (ismember (cellfun (@(b) b(n+1:end), bad(hit), "uniformoutput", false), known)))
+      hint = sprintf ("; hook names are those of the bare model: drop the '%s' prefix", p{1});
+      return;
+    endif
+  endfor
 endfunction
 
 ## ---- data sources ------------------------------------------------------
@@ -884,7 +905,17 @@ endfunction
 %! R = cka_compare (m, [], ids, "BatchSize", 6, "Progress", false, "Callback", inner);
 %! assert (R.n_samples, 12);
 %! fail ("__cka_compare_batch__ ('batch', -1, struct ('ids', ids, 'mask', [], 'tt', []), [])", "no open comparison session");
-%!error <Invalid call> cka_compare (1, 2)
+%!error <model2 must be a model struct, or \[\]> cka_compare (m, ids)
+%!error <model2 must be a model struct, or \[\]> cka_compare (m, ids, "BatchSize", 4)
+%!error <token ids are 0-based> cka_compare (m, [], ids + 1, "Progress", false)
+%!error <drop the 'bert.' prefix> cka_compare (m, [], ids, "Layers1", {"bert.encoder.layer.0"})
+%!test
+%! ## a self-comparison names both axes after Model1Name
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Model1Name", "BERT", "Progress", false);
+%! assert ({R.model1_name, R.model2_name}, {"BERT", "BERT"});
+%! R = cka_compare (m, [], ids, "BatchSize", 6, "Model1Name", "A", "Model2Name", "B", "Progress", false);
+%! assert ({R.model1_name, R.model2_name}, {"A", "B"});
+%!error <Invalid call> cka_compare (1)
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Checkpoint", 3)
 %!error id=cka:input:badOption cka_compare (m, [], ids, "CheckpointEvery", 0)
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Resume", {"x"})

@@ -374,9 +374,12 @@ static inline void mexmodel_read_tokens(const mxArray *ids, const mxArray *mask,
     for (size_t k = 0; k < B * T; k++)
         if (id[k] < 0 || id[k] >= cfg->vocab_size)
             mexErrMsgIdAndTxt("cka:input:tokenOutOfRange",
-                              "%s(%d,%d) = %lld is outside [0, vocab_size) = [0, %lld)", what_ids,
+                              "%s(%d,%d) = %lld is outside [0, vocab_size) = [0, %lld)%s", what_ids,
                               (int)(k / T) + 1, (int)(k % T) + 1, (long long)id[k],
-                              (long long)cfg->vocab_size);
+                              (long long)cfg->vocab_size,
+                              id[k] == cfg->vocab_size
+                                  ? "; token ids are 0-based, as the tokenizers give them"
+                                  : "");
     bt->ids = id;
 
     if (mask != NULL && !mxIsEmpty(mask)) {
