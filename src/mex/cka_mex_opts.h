@@ -57,8 +57,10 @@ static inline void cka_mex_alloc_set(cka_gram_set *s, size_t n, size_t m)
     const size_t cnt = m ? m : 1, nn = n * n;
     s->n = n;
     s->m = m;
-    s->gram = mexutil_malloc_big(cnt, (n != 0 && nn / n != n) ? SIZE_MAX : nn * sizeof(double),
-                                 what);
+    /* n * n * 8 may overflow size_t for absurd n: then ask for SIZE_MAX,
+     * which the memory check refuses */
+    const int overflow = (n != 0 && nn / n != n) || nn > SIZE_MAX / sizeof(double);
+    s->gram = mexutil_malloc_big(cnt, overflow ? SIZE_MAX : nn * sizeof(double), what);
     s->rowsum = mxMalloc(cnt * (n ? n : 1) * sizeof(double));
     s->total = mxMalloc(cnt * sizeof(double));
 }
