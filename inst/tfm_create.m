@@ -272,7 +272,7 @@ endfunction
 %! h = tfm_forward (m, [0 1 2]);
 %! assert (size (h), [1 3 16]);
 
-%!error id=cka:config:unknownArch tfm_create ("llama")
+%!error id=cka:config:unknownArch tfm_create ("t5")
 %!error id=cka:input:unknownOption tfm_create ("bert", "n_embd", 32)
 %!error id=cka:input:badOption tfm_create ("bert", "hidden_size")
 %!error id=cka:input:badSeed tfm_create ("bert", "Seed", -1)

@@ -231,7 +231,7 @@ endfunction
 %! m = model;
 %! m.weights{5} = double (m.weights{5});
 %! fail ("tfm_forward (m, ids)", "single");
-%!error id=cka:config:unknownArch tfm_forward (setfield (model, "arch", "llama"), ids)
+%!error id=cka:config:unknownArch tfm_forward (setfield (model, "arch", "t5"), ids)
 
 %!demo
 %! ## Capture every block of a small random GPT-2 for a padded batch.

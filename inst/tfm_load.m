@@ -445,7 +445,7 @@ endfunction
 %! tfm_load (d, "Config", struct ("model_type", "bert", "vocab_size", 11, "hidden_size", 4, ...
 %!   "num_hidden_layers", 2, "num_attention_heads", 2, "intermediate_size", 6, ...
 %!   "max_position_embeddings", 8));
-%!error id=cka:load:unknownArch tfm_load (d, "Config", struct ("model_type", "llama"))
+%!error id=cka:load:unknownArch tfm_load (d, "Config", struct ("model_type", "t5"))
 %!error id=cka:load:notFound tfm_load (fullfile (d, "nothing-here"))
 %!error id=cka:load:noWeights tfm_load (tempdir ())
 %!error <Invalid call> tfm_load ()

@@ -11,7 +11,7 @@
 
 ## ---- tfm_create ----
 ## BAD tfm_create | unknown architecture
-%!error id=cka:config:unknownArch tfm_create ("llama")
+%!error id=cka:config:unknownArch tfm_create ("t5")
 ## BAD tfm_create | unknown option (a GPT-2 field for BERT)
 %!error id=cka:input:unknownOption tfm_create ("bert", "n_embd", 32)
 ## BAD tfm_create | option without a value
@@ -119,7 +119,7 @@
 ## BAD tfm_load | truncated weights (partial download)
 %!error id=cka:safetensors:truncated tfm_load (fullfile (d, "partial"))
 ## BAD tfm_load | unknown model_type
-%!error id=cka:load:unknownArch tfm_load (fullfile (d, "good"), "Config", struct ("model_type", "llama"))
+%!error id=cka:load:unknownArch tfm_load (fullfile (d, "good"), "Config", struct ("model_type", "t5"))
 ## BAD tfm_load | config whose sizes do not match the weights
 %!error id=cka:load:shapeMismatch tfm_load (fullfile (d, "good"), "Config", setfield (m.config, "intermediate_size", 64))
 ## BAD tfm_load | config.json with 100000 layers over a 2-layer checkpoint (fails at once)

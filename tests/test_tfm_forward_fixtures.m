@@ -2,7 +2,8 @@
 ## the Hugging Face reference outputs (tests/fixtures/acts/*.mat,
 ## transformers 4.31, float32): every hook point, with and without padding,
 ## BERT token types, F16 weights, and every hub layout of the same weights
-## (prefixed head checkpoints, gamma/beta names, shards, legacy buffers).
+## (prefixed head checkpoints, gamma/beta names, shards, legacy buffers);
+## GPT-NeoX and Llama (with their stored rotary_emb.inv_freq buffers).
 ## Tolerance per hook: max|got - ref| <= 1e-5 * max(1, max|ref|).
 
 %!function check_all_hooks (name, acts_name)
@@ -34,6 +35,8 @@
 %!test check_all_hooks ("bert");
 %!test check_all_hooks ("gpt2");
 %!test check_all_hooks ("distilbert");
+%!test check_all_hooks ("gpt_neox");
+%!test check_all_hooks ("llama");
 %!test check_all_hooks ("bert_f16");
 %!test check_all_hooks ("bert_sharded", "bert");
 %!test check_all_hooks ("bert_pretraining", "bert");

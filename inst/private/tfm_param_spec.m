@@ -100,5 +100,5 @@ endfunction
 %!   assert (np0, np);
 %!   assert (isempty (n0) && isempty (s0));
 %! endfor
-%!error <unknown architecture> tfm_param_spec (struct ("model_type", "llama"))
+%!error <unknown architecture> tfm_param_spec (struct ("model_type", "t5"))
 %!error id=cka:config:badValue tfm_param_spec (setfield (tfm_config ("gpt2", struct ()), "n_layer", 5000), true, false)

@@ -68,7 +68,8 @@ static const tfm_arch_desc *arch_arg(const mxArray *a)
 static const char *kind_name(tfm_field_kind k)
 {
     static const char *const names[] = {"pos_int", "pos_int_null", "nonneg_int_null", "real",
-                                        "nonneg_real", "bool", "string", "act", "object", "any"};
+                                        "nonneg_real", "bool", "string", "act", "object", "any",
+                                        "rope_scaling"};
     return (int)k >= 0 && (size_t)k < sizeof names / sizeof names[0] ? names[k] : "any";
 }
 
@@ -97,6 +98,7 @@ static mxArray *default_value(const tfm_field *f)
     case TFM_FIELD_REAL:
     case TFM_FIELD_NONNEG_REAL:
     case TFM_FIELD_ANY:
+    case TFM_FIELD_ROPE_SCALING:
         break;
     }
     return mxCreateDoubleScalar(strtod(f->def, NULL));
@@ -172,6 +174,13 @@ static void config_from(const tfm_arch_desc *d, const mxArray *c, tfm_config *cf
         if (f->member == TFM_MEMBER_NONE || f->member == TFM_MEMBER_ACT)
             continue;
         const mxArray *x = mxGetField(c, 0, f->name);
+        if (f->kind == TFM_FIELD_ROPE_SCALING) {
+            cka_error err;
+            cka_error_clear(&err);
+            if (mexmodel_rope_scaling(x, &cfg->rope_scaling, &err))
+                mexutil_raise(&err);
+            continue;
+        }
         double v = tfm_field_default_number(f);
         if (x != NULL && mxIsEmpty(x) && (f->kind == TFM_FIELD_POS_INT_NULL
                                           || f->kind == TFM_FIELD_NONNEG_INT_NULL))

@@ -112,6 +112,62 @@ static inline int mexmodel_has_prefix(const mxArray *names, const char *prefix)
     return 0;
 }
 
+/* rope_scaling (shared/spec/transformers.md §8.4): [] (null) or a struct
+ * with a "rope_type" (or legacy "type") string and its numbers.  yarn,
+ * longrope and unknown types are cka:config:unsupported. */
+static inline int mexmodel_rope_scaling(const mxArray *x, tfm_rope_scaling *rs, cka_error *err)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->type = TFM_ROPE_DEFAULT;
+    rs->factor = 1.0;
+    if (x == NULL || mxIsEmpty(x))
+        return 0;
+    if (!mxIsStruct(x) || mxGetNumberOfElements(x) != 1)
+        return cka_error_set(err, "cka:config:badValue",
+                             "config field rope_scaling must be null or an object");
+    const mxArray *t = mxGetField(x, 0, "rope_type");
+    if (t == NULL)
+        t = mxGetField(x, 0, "type");
+    char type[32] = "";
+    if (t == NULL || !mxIsChar(t) || mxGetString(t, type, sizeof type) != 0)
+        return cka_error_set(err, "cka:config:badValue",
+                             "rope_scaling needs a \"rope_type\" (or \"type\") string");
+    static const struct { const char *name; tfm_rope_type type; } types[] = {
+        {"default", TFM_ROPE_DEFAULT}, {"linear", TFM_ROPE_LINEAR},
+        {"dynamic", TFM_ROPE_DYNAMIC}, {"llama3", TFM_ROPE_LLAMA3}};
+    size_t k = 0;
+    while (k < sizeof types / sizeof types[0] && strcmp(type, types[k].name) != 0)
+        k++;
+    if (k == sizeof types / sizeof types[0])
+        return cka_error_set(err, "cka:config:unsupported",
+                             "rope_scaling type \"%s\" is not implemented (supported: default, "
+                             "linear, dynamic, llama3)", type);
+    rs->type = types[k].type;
+    if (rs->type == TFM_ROPE_DEFAULT)
+        return 0;
+    struct { const char *name; double *to; int needed; } nums[] = {
+        {"factor", &rs->factor, 1},
+        {"low_freq_factor", &rs->low_freq_factor, rs->type == TFM_ROPE_LLAMA3},
+        {"high_freq_factor", &rs->high_freq_factor, rs->type == TFM_ROPE_LLAMA3},
+        {"original_max_position_embeddings", &rs->original_max_positions,
+         rs->type == TFM_ROPE_LLAMA3}};
+    for (size_t j = 0; j < sizeof nums / sizeof nums[0]; j++) {
+        const mxArray *v = mxGetField(x, 0, nums[j].name);
+        if (v == NULL || mxIsEmpty(v)) {
+            if (nums[j].needed)
+                return cka_error_set(err, "cka:config:badValue",
+                                     "rope_scaling of type %s needs a number %s", type,
+                                     nums[j].name);
+            continue;
+        }
+        if (!(mxIsNumeric(v) || mxIsLogical(v)) || mxIsComplex(v) || mxGetNumberOfElements(v) != 1)
+            return cka_error_set(err, "cka:config:badValue",
+                                 "rope_scaling.%s must be a real number", nums[j].name);
+        *nums[j].to = mxGetScalar(v);
+    }
+    return tfm_rope_scaling_check(rs, err);
+}
+
 /* Read config field f of the architecture's table into cfg (generic: the
  * field's kind says how).  Sizes and the activation are required; the
  * other fields default as in Hugging Face. */
@@ -155,6 +211,8 @@ static inline int mexmodel_field_value(const mxArray *c, const tfm_field *f, tfm
         if (mexmodel_number(c, f->name, &v, 1, tfm_field_default_number(f), err))
             return -1;
         return tfm_config_set_number(cfg, f->member, v);
+    case TFM_FIELD_ROPE_SCALING:
+        return mexmodel_rope_scaling(mexmodel_field(c, f->name), &cfg->rope_scaling, err);
     case TFM_FIELD_STRING:
     case TFM_FIELD_OBJECT:
     case TFM_FIELD_ANY:

@@ -133,8 +133,11 @@ static void test_tables_consistent(void)
         }
         CHECK(nmod == d->npre + 3 * d->nblock + (!d->post_optional || cfg.has_pooler ? d->npost : 0),
               "%s: module count", d->name);
-        CHECK(d->max_seq(&cfg) >= 1 && d->max_seq(&cfg) <= cfg.max_positions, "%s: max_seq",
-              d->name);
+        /* a position table bounds the sequence; rotary positions do not */
+        CHECK(d->max_seq(&cfg) >= 1
+                  && (d->max_seq(&cfg) <= cfg.max_positions
+                      || d->max_seq == tfm_max_seq_rope),
+              "%s: max_seq", d->name);
         CHECK(tfm_workspace_size(&cfg, 2, 5) > 0, "%s: workspace", d->name);
         free(p);
     }
@@ -150,9 +153,14 @@ static void test_lookup(void)
     CHECK(tfm_arch_find("roberta", &err) == TFM_ARCH_ROBERTA, "roberta");
     CHECK(tfm_arch_find_model_type("roberta", &err) == TFM_ARCH_ROBERTA, "model_type roberta");
     CHECK(tfm_arch_find_model_type("gpt2", &err) == TFM_ARCH_GPT2, "model_type gpt2");
-    CHECK(tfm_arch_find("llama", &err) == NULL && strcmp(err.id, "cka:config:unknownArch") == 0,
+    CHECK(tfm_arch_find("llama", &err) == TFM_ARCH_LLAMA, "llama");
+    CHECK(tfm_arch_find_model_type("gpt_neox", &err) == TFM_ARCH_GPT_NEOX, "model_type gpt_neox");
+    CHECK(tfm_arch_find_model_type("qwen2", &err) == TFM_ARCH_QWEN2, "model_type qwen2");
+    CHECK(tfm_arch_find_model_type("mistral", &err) == TFM_ARCH_MISTRAL, "model_type mistral");
+    CHECK(tfm_arch_find("t5", &err) == NULL && strcmp(err.id, "cka:config:unknownArch") == 0,
           "%s", err.id);
-    CHECK(strstr(err.msg, "bert, gpt2, distilbert, roberta") != NULL, "%s", err.msg);
+    CHECK(strstr(err.msg, "bert, gpt2, distilbert, roberta, gpt_neox, llama, qwen2, mistral")
+              != NULL, "%s", err.msg);
     CHECK(tfm_arch_find("", &err) == NULL, "empty name");
     CHECK(tfm_arch_find(NULL, &err) == NULL, "NULL name");
     CHECK(tfm_arch_find("BERT", &err) == NULL, "names are case-sensitive");

@@ -143,7 +143,8 @@ int bert_family_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, 
         /* P = softmax(Q K' / sqrt(d) + Madd), context = P V, per batch row
          * and head. */
         const bert_probs_arg pa = {sc.madd, T, sqrt_d};
-        ops_attention(S, ctx, H, q, H, k, H, v, H, B, T, nH, d, bert_probs, &pa);
+        const ops_heads heads = {nH, 1, d, d, d};
+        ops_attention(S, ctx, H, q, H, k, H, v, H, B, T, &heads, bert_probs, &pa);
         TFM_EMIT(hk, layer_mod(l, BERT_L_PROBS), S, 4, B, nH, T, T);
         TFM_EMIT(hk, layer_mod(l, BERT_L_SELF), ctx, 3, B, T, H, 1);
 

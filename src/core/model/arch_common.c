@@ -73,3 +73,9 @@ int64_t tfm_max_seq_positions(const tfm_config *cfg)
 {
     return cfg->max_positions;
 }
+
+int64_t tfm_max_seq_rope(const tfm_config *cfg)
+{
+    (void)cfg;
+    return (int64_t)1 << 24;
+}

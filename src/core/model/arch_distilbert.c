@@ -104,7 +104,8 @@ static int distilbert_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks
 
         ops_div(q, sqrt_d, N * D);
         const dbert_probs_arg pa = {bt->mask, T};
-        ops_attention(S, ctx, D, q, D, k, D, v, D, B, T, nH, d, dbert_probs, &pa);
+        const ops_heads heads = {nH, 1, d, d, d};
+        ops_attention(S, ctx, D, q, D, k, D, v, D, B, T, &heads, dbert_probs, &pa);
         TFM_EMIT(hk, layer_mod(l, DBERT_L_PROBS), S, 4, B, nH, T, T);
         ops_linear(t, ctx, D, N, D, D, w->o.w, OPS_W_LINEAR, w->o.b);
         TFM_EMIT(hk, layer_mod(l, DBERT_L_OUT_LIN), t, 3, B, T, D, 1);

@@ -139,7 +139,8 @@ static int gpt2_forward(const tfm_model *m, const tfm_batch *bt, tfm_hooks *hk, 
         TFM_EMIT(hk, layer_mod(l, GPT2_L_C_ATTN), qkv, 3, B, T, 3 * E, 1);
 
         const gpt2_probs_arg pa = {c, bt->mask, sc.madd, T, l};
-        ops_attention(S, ctx, E, qkv, 3 * E, qkv + E, 3 * E, qkv + 2 * E, 3 * E, B, T, nH, d,
+        const ops_heads heads = {nH, 1, d, d, d};
+        ops_attention(S, ctx, E, qkv, 3 * E, qkv + E, 3 * E, qkv + 2 * E, 3 * E, B, T, &heads,
                       gpt2_probs, &pa);
         TFM_EMIT(hk, layer_mod(l, GPT2_L_PROBS), S, 4, B, nH, T, T);
         ops_linear(t, ctx, E, N, E, E, w->o.w, OPS_W_CONV1D, w->o.b);

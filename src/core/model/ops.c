@@ -269,6 +269,38 @@ void ops_layernorm(float *y, const float *x, int64_t N, int64_t H, const float *
         layernorm_row(y + n * H, x + n * H, H, g, b, eps);
 }
 
+/* One RMSNorm row (the mean square in double, summed in vector lanes). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
+static void rmsnorm_row(float *yr, const float *xr, int64_t H, const float *g, double eps)
+{
+    double ms = 0.0;
+    #pragma omp simd reduction(+:ms)
+    for (int64_t j = 0; j < H; j++)
+        ms += (double)xr[j] * (double)xr[j];
+    ms /= (double)H;
+    /* HF: h * rsqrt(ms + eps) in float32, then the weight */
+    const float rstd = (float)(1.0 / sqrt(ms + eps));
+    #pragma omp simd
+    for (int64_t j = 0; j < H; j++)
+        yr[j] = g[j] * (xr[j] * rstd);
+}
+
+void ops_rmsnorm(float *y, const float *x, int64_t N, int64_t H, const float *g, double eps)
+{
+    #pragma omp parallel for if (N * H > OPS_PAR_MIN)
+    for (int64_t n = 0; n < N; n++)
+        rmsnorm_row(y + n * H, x + n * H, H, g, eps);
+}
+
+void ops_mul(float *y, const float *a, int64_t n)
+{
+    #pragma omp parallel for if (n > OPS_PAR_MIN)
+    for (int64_t i = 0; i < n; i++)
+        y[i] *= a[i];
+}
+
 /* exp(x) of a float x in double: x = k ln2 + r, |r| <= ln2/2, exp(r) by
  * its Taylor polynomial to r^10 (relative error < 3e-13), times 2^k built
  * in the exponent bits; x clamped to [-200, 100] (exp(-200) rounds to 0.0f,
@@ -389,13 +421,25 @@ static void gelu_tanh(float *x, int64_t n)
     }
 }
 
+/* SiLU x / (1 + exp(-x)), with expf replaced by exp_fit (<= 0.5 ulp). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("arch=x86-64-v3", "default"), optimize("no-trapping-math")))
+#endif
+static void silu(float *x, int64_t n)
+{
+    #pragma omp simd
+    for (int64_t i = 0; i < n; i++)
+        x[i] = x[i] / (1.0f + (float)exp_fit(-(double)x[i]));
+}
+
 void ops_activation(float *x, int64_t n, tfm_act act)
 {
     if (act == TFM_ACT_LINEAR)
         return;
-    if (act == TFM_ACT_GELU_NEW || act == TFM_ACT_GELU) {
+    if (act == TFM_ACT_GELU_NEW || act == TFM_ACT_GELU || act == TFM_ACT_SILU) {
         /* vectorised kernels, on blocks of 4096 spread over the threads */
-        void (*kernel)(float *, int64_t) = act == TFM_ACT_GELU ? gelu_erf : gelu_tanh;
+        void (*kernel)(float *, int64_t) = act == TFM_ACT_GELU ? gelu_erf
+                                           : act == TFM_ACT_SILU ? silu : gelu_tanh;
         const int64_t blk = 4096;
         #pragma omp parallel for schedule(static) if (n > OPS_PAR_MIN_HEAVY)
         for (int64_t i0 = 0; i0 < n; i0 += blk)
@@ -436,25 +480,27 @@ void ops_softmax_row(float *s, int64_t n)
 
 void ops_attention(float *S, float *C, int64_t ldc, const float *Q, int64_t ldq,
                    const float *K, int64_t ldk, const float *V, int64_t ldv, int64_t B,
-                   int64_t T, int64_t nH, int64_t d, ops_probs_fn probs, const void *arg)
+                   int64_t T, const ops_heads *heads, ops_probs_fn probs, const void *arg)
 {
+    const int64_t nH = heads->n_heads, d = heads->d, group = heads->group;
+    const int64_t qs = heads->q_step, kvs = heads->kv_step;
     const double flop = 4.0 * (double)(B * nH) * (double)T * (double)T * (double)d;
     const double t0 = ops_prof_on ? ops_now() : 0.0;
     double tg = 0.0, tp = 0.0;   /* sgemm and probs seconds of thread 0 */
     #pragma omp parallel for schedule(static) reduction(+:tg, tp) if (B * nH > 1 && flop > OPS_GEMM_SPLIT_MIN)
     for (int64_t bh = 0; bh < B * nH; bh++) {
-        const int64_t b = bh / nH, h = bh % nH;
+        const int64_t b = bh / nH, h = bh % nH, g = h / group;
         float *Sb = S + bh * T * T;
         const int timed = ops_prof_on && omp_get_thread_num() == 0;
         double g0 = timed ? ops_now() : 0.0;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)T, (int)T, (int)d, 1.0f,
-                    Q + b * T * ldq + h * d, (int)ldq, K + b * T * ldk + h * d, (int)ldk,
+                    Q + b * T * ldq + h * qs, (int)ldq, K + b * T * ldk + g * kvs, (int)ldk,
                     0.0f, Sb, (int)T);
         double g1 = timed ? ops_now() : 0.0;
         probs(arg, Sb, b, h);
         double g2 = timed ? ops_now() : 0.0;
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)d, (int)T, 1.0f,
-                    Sb, (int)T, V + b * T * ldv + h * d, (int)ldv,
+                    Sb, (int)T, V + b * T * ldv + g * kvs, (int)ldv,
                     0.0f, C + b * T * ldc + h * d, (int)ldc);
         if (timed) {
             tg += (g1 - g0) + (ops_now() - g2);

@@ -110,20 +110,36 @@ void ops_activation(float *x, int64_t n, tfm_act act);
  * (within 3e-13 relative before the final rounding). */
 float ops_expf(float x);
 
+/* RMSNorm over rows of length H (Llama family), mean square accumulated in
+ * double: y = x / sqrt(mean(x^2) + eps) * g.  y may equal x. */
+void ops_rmsnorm(float *y, const float *x, int64_t N, int64_t H, const float *g, double eps);
+
+/* y *= a element-wise, n elements (the gate of a SwiGLU MLP). */
+void ops_mul(float *y, const float *a, int64_t n);
+
 /* Softmax of one row of length n (max subtracted; -inf entries give 0). */
 void ops_softmax_row(float *s, int64_t n);
 
-/* Self-attention of every (batch row b, head h), spread over the OpenMP
- * threads: S_bh = Q_bh K_bh' (a [T, T] block of S, [B, nH, T, T]
+/* Where the heads sit in the Q, K, V matrices of ops_attention.  Query
+ * head h is columns h*q_step .. h*q_step+d-1 of Q; it attends with key /
+ * value head g = h / group (grouped-query attention: group = nH / nKV),
+ * columns g*kv_step .. g*kv_step+d-1 of K and V.  Separate projections:
+ * steps d; GPT-NeoX's fused per-head [q k v] layout: steps 3d. */
+typedef struct ops_heads {
+    int64_t n_heads, group, d, q_step, kv_step;
+} ops_heads;
+
+/* Self-attention of every (batch row b, query head h), spread over the
+ * OpenMP threads: S_bh = Q_bh K_bg' (a [T, T] block of S, [B, nH, T, T]
  * row-major), then probs(arg, S_bh, b, h) turns the block into
- * probabilities in place (scaling, masks, softmax), then C_bh = S_bh V_bh
- * into columns h*d .. h*d+d-1 of C ([B*T, ldc]).  Head h of Q is columns
- * h*d .. h*d+d-1 of the [B*T, ldq] matrix Q (same for K, V).  probs runs
- * on an OpenMP thread: it must not call BLAS or mx*. */
+ * probabilities in place (scaling, masks, softmax), then C_bh = S_bh V_bg
+ * into columns h*d .. h*d+d-1 of C ([B*T, ldc]).  Q, K, V are [B*T, ld]
+ * matrices laid out as `heads` says.  probs runs on an OpenMP thread: it
+ * must not call BLAS or mx*. */
 typedef void (*ops_probs_fn)(const void *arg, float *S, int64_t b, int64_t h);
 void ops_attention(float *S, float *C, int64_t ldc, const float *Q, int64_t ldq,
                    const float *K, int64_t ldk, const float *V, int64_t ldv, int64_t B,
-                   int64_t T, int64_t nH, int64_t d, ops_probs_fn probs, const void *arg);
+                   int64_t T, const ops_heads *heads, ops_probs_fn probs, const void *arg);
 
 /* Threads of a forward pass.  ops_threads_begin() sets OpenBLAS to one
  * thread (when it is OpenBLAS with more than one) and makes the matrix

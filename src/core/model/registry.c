@@ -10,6 +10,10 @@ const tfm_arch_desc *const tfm_arch_table[] = {
     &tfm_arch_gpt2,
     &tfm_arch_distilbert,
     &tfm_arch_roberta,
+    &tfm_arch_gpt_neox,
+    &tfm_arch_llama,
+    &tfm_arch_qwen2,
+    &tfm_arch_mistral,
     NULL
 };
 

@@ -46,7 +46,8 @@ typedef enum tfm_field_kind {
     TFM_FIELD_STRING,       /* a string */
     TFM_FIELD_ACT,          /* an activation name (tfm_act_from_name) */
     TFM_FIELD_OBJECT,       /* a JSON object (pruned_heads) */
-    TFM_FIELD_ANY           /* anything (classifier_dropout, token ids) */
+    TFM_FIELD_ANY,          /* anything (classifier_dropout, token ids) */
+    TFM_FIELD_ROPE_SCALING  /* null or a rope_scaling object (tfm_rope_scaling) */
 } tfm_field_kind;
 
 /* The tfm_config member a field sets (TFM_MEMBER_NONE: kept in the
@@ -57,6 +58,10 @@ typedef enum tfm_member {
     TFM_MEMBER_INNER, TFM_MEMBER_POSITIONS, TFM_MEMBER_TYPE_VOCAB, TFM_MEMBER_LN_EPS,
     TFM_MEMBER_ACT, TFM_MEMBER_PAD, TFM_MEMBER_SCALE_ATTN,
     TFM_MEMBER_SCALE_INV_LAYER, TFM_MEMBER_REORDER_UPCAST, TFM_MEMBER_SINUSOIDAL,
+    TFM_MEMBER_KV_HEADS, TFM_MEMBER_HEAD_DIM, TFM_MEMBER_ROPE_THETA, TFM_MEMBER_ROTARY_PCT,
+    TFM_MEMBER_PARALLEL_RESIDUAL, TFM_MEMBER_ATTN_BIAS, TFM_MEMBER_MLP_BIAS,
+    TFM_MEMBER_SLIDING_WINDOW, TFM_MEMBER_USE_SLIDING_WINDOW, TFM_MEMBER_MAX_WINDOW_LAYERS,
+    TFM_MEMBER_ROPE_SCALING,
     TFM_MEMBER_COUNT
 } tfm_member;
 
@@ -143,14 +148,23 @@ const tfm_arch_desc *tfm_arch_find(const char *name, cka_error *err);
 const tfm_arch_desc *tfm_arch_find_model_type(const char *model_type, cka_error *err);
 
 /* The descriptors (arch_*.c). */
-extern const tfm_arch_desc tfm_arch_bert, tfm_arch_gpt2, tfm_arch_distilbert, tfm_arch_roberta;
+extern const tfm_arch_desc tfm_arch_bert, tfm_arch_gpt2, tfm_arch_distilbert, tfm_arch_roberta,
+    tfm_arch_gpt_neox, tfm_arch_llama, tfm_arch_qwen2, tfm_arch_mistral;
 
 #define TFM_ARCH_BERT (&tfm_arch_bert)
 #define TFM_ARCH_GPT2 (&tfm_arch_gpt2)
 #define TFM_ARCH_DISTILBERT (&tfm_arch_distilbert)
 #define TFM_ARCH_ROBERTA (&tfm_arch_roberta)
+#define TFM_ARCH_GPT_NEOX (&tfm_arch_gpt_neox)
+#define TFM_ARCH_LLAMA (&tfm_arch_llama)
+#define TFM_ARCH_QWEN2 (&tfm_arch_qwen2)
+#define TFM_ARCH_MISTRAL (&tfm_arch_mistral)
 
-/* Set a numeric tfm_config member (NaN: null); -1 for NONE/ACT. (tfm.c) */
+/* Check a rope_scaling read from a config (type known, factor >= 1, the
+ * llama3 bands ordered): 0 or -1 + cka:config:badValue. (tfm.c) */
+int tfm_rope_scaling_check(const tfm_rope_scaling *rs, cka_error *err);
+
+/* Set a numeric tfm_config member (NaN: null); -1 for NONE/ACT/ROPE_SCALING. (tfm.c) */
 int tfm_config_set_number(tfm_config *cfg, tfm_member mb, double v);
 /* The default of a non-string field as a number (NaN: null). (tfm.c) */
 double tfm_field_default_number(const tfm_field *f);
@@ -185,5 +199,9 @@ size_t tfm_scratch_floats_common(const tfm_config *cfg, int64_t B, int64_t T);
 void tfm_scratch_carve(const tfm_config *cfg, int64_t B, int64_t T, float *ws, tfm_scratch *sc);
 /* The position table length as the longest sequence (BERT, GPT-2, ...). */
 int64_t tfm_max_seq_positions(const tfm_config *cfg);
+/* Rotary positions have no table: the limit is memory (the forward's
+ * scratch is checked against it), not max_position_embeddings, which
+ * dynamic rope_scaling exists to exceed (GPT-NeoX, the Llama family). */
+int64_t tfm_max_seq_rope(const tfm_config *cfg);
 
 #endif

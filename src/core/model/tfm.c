@@ -31,6 +31,17 @@ static void set_member(tfm_config *cfg, tfm_member mb, double v)
     case TFM_MEMBER_SCALE_INV_LAYER: cfg->scale_attn_by_inverse_layer_idx = v != 0.0; break;
     case TFM_MEMBER_REORDER_UPCAST: cfg->reorder_and_upcast_attn = v != 0.0; break;
     case TFM_MEMBER_SINUSOIDAL:     cfg->sinusoidal_pos = v != 0.0; break;
+    case TFM_MEMBER_KV_HEADS:       cfg->n_kv_heads = null ? 0 : (int64_t)v; break;
+    case TFM_MEMBER_HEAD_DIM:       cfg->head_dim = null ? 0 : (int64_t)v; break;
+    case TFM_MEMBER_ROPE_THETA:     cfg->rope_theta = v; break;
+    case TFM_MEMBER_ROTARY_PCT:     cfg->rotary_pct = v; break;
+    case TFM_MEMBER_PARALLEL_RESIDUAL: cfg->parallel_residual = v != 0.0; break;
+    case TFM_MEMBER_ATTN_BIAS:      cfg->attn_bias = v != 0.0; break;
+    case TFM_MEMBER_MLP_BIAS:       cfg->mlp_bias = v != 0.0; break;
+    case TFM_MEMBER_SLIDING_WINDOW: cfg->sliding_window = null ? 0 : (int64_t)v; break;
+    case TFM_MEMBER_USE_SLIDING_WINDOW: cfg->use_sliding_window = v != 0.0; break;
+    case TFM_MEMBER_MAX_WINDOW_LAYERS: cfg->max_window_layers = null ? 0 : (int64_t)v; break;
+    case TFM_MEMBER_ROPE_SCALING:   /* an object: the gateways read it */
     case TFM_MEMBER_ACT:            /* a string: tfm_act_from_name */
     case TFM_MEMBER_NONE:
     case TFM_MEMBER_COUNT:          break;
@@ -39,7 +50,8 @@ static void set_member(tfm_config *cfg, tfm_member mb, double v)
 
 int tfm_config_set_number(tfm_config *cfg, tfm_member mb, double v)
 {
-    if (mb <= TFM_MEMBER_NONE || mb >= TFM_MEMBER_COUNT || mb == TFM_MEMBER_ACT)
+    if (mb <= TFM_MEMBER_NONE || mb >= TFM_MEMBER_COUNT || mb == TFM_MEMBER_ACT
+        || mb == TFM_MEMBER_ROPE_SCALING)
         return -1;
     set_member(cfg, mb, v);
     return 0;
@@ -64,8 +76,14 @@ void tfm_config_defaults(tfm_config *cfg, tfm_arch arch)
     cfg->pad_id = -1;
     cfg->has_pooler = arch->post_optional;
     cfg->act = TFM_ACT_GELU;
+    cfg->rotary_pct = 1.0;
+    cfg->rope_theta = 10000.0;
+    cfg->rope_scaling.type = TFM_ROPE_DEFAULT;
+    cfg->rope_scaling.factor = 1.0;
     for (int k = 0; k < arch->n_fields; k++) {
         const tfm_field *f = &arch->fields[k];
+        if (f->member == TFM_MEMBER_ROPE_SCALING)
+            continue;                  /* every default here is null */
         if (f->member == TFM_MEMBER_ACT)
             tfm_act_from_name(f->def, &cfg->act, NULL);
         else if (f->member != TFM_MEMBER_NONE)
@@ -94,15 +112,48 @@ int tfm_config_check(const tfm_config *cfg, cka_error *err)
         return cka_error_set(err, "cka:config:badValue",
                              "type_vocab_size must be in [1, 2^30], got %lld",
                              (long long)cfg->type_vocab);
-    if (cfg->hidden % cfg->n_heads != 0)
+    if (cfg->head_dim == 0 && cfg->hidden % cfg->n_heads != 0)
         return cka_error_set(err, "cka:config:badValue",
                              "the hidden size (%lld) must be a multiple of the number of "
                              "attention heads (%lld)",
                              (long long)cfg->hidden, (long long)cfg->n_heads);
+    if (cfg->head_dim < 0 || cfg->head_dim > big)
+        return cka_error_set(err, "cka:config:badValue",
+                             "head_dim must be null or in [1, 2^30], got %lld",
+                             (long long)cfg->head_dim);
+    if (cfg->n_kv_heads < 0 || (cfg->n_kv_heads > 0 && cfg->n_heads % cfg->n_kv_heads != 0))
+        return cka_error_set(err, "cka:config:badValue",
+                             "the number of key/value heads (%lld) must divide the number of "
+                             "attention heads (%lld)",
+                             (long long)cfg->n_kv_heads, (long long)cfg->n_heads);
+    if ((double)cfg->n_heads * (double)tfm_head_dim(cfg) > (double)big)
+        return cka_error_set(err, "cka:config:badValue",
+                             "num_attention_heads x head_dim = %lld x %lld exceeds 2^30",
+                             (long long)cfg->n_heads, (long long)tfm_head_dim(cfg));
+    if (tfm_rope_scaling_check(&cfg->rope_scaling, err))
+        return -1;
     if (!(cfg->ln_eps >= 0.0))
         return cka_error_set(err, "cka:config:badValue", "the LayerNorm eps must be >= 0");
     if (cfg->arch->check != NULL)
         return cfg->arch->check(cfg, err);
+    return 0;
+}
+
+int tfm_rope_scaling_check(const tfm_rope_scaling *rs, cka_error *err)
+{
+    if (rs->type == TFM_ROPE_DEFAULT)
+        return 0;
+    if (!(rs->factor >= 1.0 && rs->factor <= 1e6))
+        return cka_error_set(err, "cka:config:badValue",
+                             "rope_scaling.factor must be a number >= 1, got %g", rs->factor);
+    if (rs->type == TFM_ROPE_LLAMA3
+        && !(rs->low_freq_factor > 0.0 && rs->high_freq_factor > rs->low_freq_factor
+             && rs->original_max_positions >= 1.0 && rs->original_max_positions <= 1073741824.0))
+        return cka_error_set(err, "cka:config:badValue",
+                             "rope_scaling of type llama3 needs 0 < low_freq_factor (%g) < "
+                             "high_freq_factor (%g) and original_max_position_embeddings >= 1 "
+                             "(%g)", rs->low_freq_factor, rs->high_freq_factor,
+                             rs->original_max_positions);
     return 0;
 }
 

@@ -57,6 +57,21 @@ typedef struct tfm_arch_desc tfm_arch_desc;
 typedef const tfm_arch_desc *tfm_arch;
 
 
+/* Hugging Face rope_scaling (shared/spec/transformers.md §8.4). */
+typedef enum tfm_rope_type {
+    TFM_ROPE_DEFAULT = 0,   /* null / "default" */
+    TFM_ROPE_LINEAR,        /* positions / factor */
+    TFM_ROPE_DYNAMIC,       /* NTK: theta grows when T > max_position_embeddings */
+    TFM_ROPE_LLAMA3         /* Llama 3.1: low / high frequency bands */
+} tfm_rope_type;
+
+typedef struct tfm_rope_scaling {
+    tfm_rope_type type;
+    double factor;
+    double low_freq_factor, high_freq_factor;   /* llama3 */
+    double original_max_positions;              /* llama3 */
+} tfm_rope_scaling;
+
 /* The config values the forward needs, resolved from the HF config.json
  * (n_inner = null is resolved to 4 * hidden by the caller). */
 typedef struct tfm_config {
@@ -76,7 +91,31 @@ typedef struct tfm_config {
     int scale_attn_by_inverse_layer_idx;
     int reorder_and_upcast_attn;
     int sinusoidal_pos;     /* DistilBERT sinusoidal_pos_embds (init only) */
+
+    /* Decoder LLMs (GPT-NeoX, Llama, Qwen2, Mistral); 0 elsewhere. */
+    int64_t n_kv_heads;     /* nKV key/value heads (grouped-query); 0: = nH */
+    int64_t head_dim;       /* d; 0: = H / nH */
+    double rope_theta;      /* RoPE base (rope_theta / rotary_emb_base) */
+    double rotary_pct;      /* share of d that is rotated (NeoX rotary_pct; 1 otherwise) */
+    int parallel_residual;  /* NeoX use_parallel_residual */
+    int attn_bias;          /* Llama attention_bias (q, k, v, o); NeoX attention_bias */
+    int mlp_bias;           /* Llama mlp_bias (gate, up, down) */
+    int64_t sliding_window; /* Mistral / Qwen2 window W (0: none) */
+    int use_sliding_window; /* Qwen2: the window applies at all */
+    int64_t max_window_layers; /* Qwen2: layers i >= this one use the window */
+    tfm_rope_scaling rope_scaling;
 } tfm_config;
+
+/* Head size d, key/value head count and rotated dims of a config (the
+ * defaults of the 0 members resolved). */
+static inline int64_t tfm_head_dim(const tfm_config *cfg)
+{
+    return cfg->head_dim > 0 ? cfg->head_dim : cfg->hidden / cfg->n_heads;
+}
+static inline int64_t tfm_kv_heads(const tfm_config *cfg)
+{
+    return cfg->n_kv_heads > 0 ? cfg->n_kv_heads : cfg->n_heads;
+}
 
 /* Fill every member from the defaults of the architecture's config
  * fields (registry), then resolve derived values. */
@@ -105,9 +144,14 @@ typedef struct tfm_norm   { const float *w, *b; } tfm_norm;
  * ln2 = output.LayerNorm.  GPT-2: qkv = attn.c_attn, o = attn.c_proj,
  * ln1 ln2 = ln_1 ln_2, fc1 fc2 = mlp.c_fc mlp.c_proj.  DistilBERT:
  * q k v o = q_lin k_lin v_lin out_lin, ln1 = sa_layer_norm,
- * fc1 fc2 = ffn.lin1 ffn.lin2, ln2 = output_layer_norm. */
+ * fc1 fc2 = ffn.lin1 ffn.lin2, ln2 = output_layer_norm.  GPT-NeoX:
+ * qkv = attention.query_key_value, o = attention.dense, ln1 ln2 =
+ * input_layernorm post_attention_layernorm, fc1 fc2 = mlp.dense_h_to_4h
+ * mlp.dense_4h_to_h.  Llama family: q k v o = self_attn.{q,k,v,o}_proj,
+ * gate fc1 fc2 = mlp.gate_proj up_proj down_proj, ln1 ln2 = the RMSNorms
+ * input_layernorm post_attention_layernorm (no bias). */
 typedef struct tfm_layer {
-    tfm_linear q, k, v, qkv, o, fc1, fc2;
+    tfm_linear q, k, v, qkv, o, gate, fc1, fc2;
     tfm_norm ln1, ln2;
 } tfm_layer;
 
@@ -117,7 +161,7 @@ typedef struct tfm_model {
     const float *pos_emb;   /* [P, H]  (wpe) */
     const float *type_emb;  /* [type_vocab, H], BERT only */
     tfm_norm emb_ln;        /* BERT, DistilBERT embeddings.LayerNorm */
-    tfm_norm final_ln;      /* GPT-2 ln_f */
+    tfm_norm final_ln;      /* GPT-2 ln_f, NeoX final_layer_norm, Llama norm */
     tfm_linear pooler;      /* BERT pooler.dense (if cfg.has_pooler) */
     tfm_layer *layers;      /* cfg.n_layers blocks, storage owned by the caller */
 } tfm_model;
