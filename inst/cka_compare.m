@@ -600,12 +600,12 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
   endif
   L = L(:);
   requested = L;
+  L = strip_head_prefix (L, known, model.arch);
   [ok, idx] = ismember (L, known);
   bad = L(! ok);
   if (! isempty (bad))
-    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)%s",
-                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch,
-                   prefix_hint (bad, known, model.arch));
+    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)",
+                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch);
     if (! drop_unknown)
       error ("cka:input:unknownLayer", "cka_compare: %s", msg);
     endif
@@ -624,17 +624,14 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
   endif
 endfunction
 
-## Names copied from a head model (bert.encoder.layer.0, transformer.h.0):
-## say that hook names are those of the bare model.
-function hint = prefix_hint (bad, known, arch)
-  hint = "";
+## Names copied from a head model (bert.encoder.layer.0, gpt_neox.layers.3,
+## model.layers.3) are the bare model's names after the architecture's key
+## prefix: use those (as tfm_forward's Hooks do).
+function L = strip_head_prefix (L, known, arch)
   for p = reshape (__tfm_arch__ ("describe", arch).key_prefixes, 1, [])
     n = numel (p{1});
-    hit = strncmp (bad, p{1}, n);
-    if (any (hit) && any (ismember (cellfun (@(b) b(n+1:end), bad(hit), "uniformoutput", false), known)))
-      hint = sprintf ("; hook names are those of the bare model: drop the '%s' prefix", p{1});
-      return;
-    endif
+    hit = strncmp (L, p{1}, n) & ! ismember (L, known);
+    L(hit) = cellfun (@(s) s(n+1:end), L(hit), "uniformoutput", false);
   endfor
 endfunction
 
@@ -908,7 +905,12 @@ endfunction
 %!error <model2 must be a model struct, or \[\]> cka_compare (m, ids)
 %!error <model2 must be a model struct, or \[\]> cka_compare (m, ids, "BatchSize", 4)
 %!error <token ids are 0-based> cka_compare (m, [], ids + 1, "Progress", false)
-%!error <drop the 'bert.' prefix> cka_compare (m, [], ids, "Layers1", {"bert.encoder.layer.0"})
+%!test
+%! ## names of the head model (BertForMaskedLM) are the bare model's
+%! r = cka_compare (m, [], ids, "Layers1", {"bert.encoder.layer.0", "encoder.layer.1"},
+%!                  "Layers2", {"encoder.layer.0"}, "Progress", false);
+%! assert (r.layers1, {"encoder.layer.0"; "encoder.layer.1"});
+%! assert (r.cka(1, 1), 1, 1e-6);
 %!test
 %! ## a self-comparison names both axes after Model1Name
 %! R = cka_compare (m, [], ids, "BatchSize", 6, "Model1Name", "BERT", "Progress", false);

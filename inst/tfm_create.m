@@ -4,14 +4,23 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{model} =} tfm_create (@var{arch})
 ## @deftypefnx {cka} {@var{model} =} tfm_create (@var{arch}, @var{Name}, @var{Value}, @dots{})
+## @deftypefnx {cka} {@var{model} =} tfm_create (@var{config}, @dots{})
 ## Create a randomly initialised transformer model from a config.
 ##
-## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"}, @qcode{"distilbert"} or
-## @qcode{"roberta"} (every architecture of the registry:
+## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"}, @qcode{"distilbert"},
+## @qcode{"roberta"}, @qcode{"gpt_neox"}, @qcode{"llama"}, @qcode{"qwen2"}
+## or @qcode{"mistral"} (every architecture of the registry:
 ## @code{__tfm_arch__ ("list")}).
 ## The options are the Hugging Face config fields (matched
 ## case-insensitively, underscores optional), every other field taking its
-## Hugging Face default (transformers 4.31):
+## Hugging Face default (transformers 4.31; for Qwen2 and Mistral, which
+## came later, their first release's):
+##
+## With a struct @var{config} first (the @code{config} of a loaded model,
+## or a decoded config.json), the architecture is its @code{model_type} and
+## its fields are the starting values, which options override: an
+## untrained twin of a checkpoint is
+## @code{tfm_create (model.config, "Seed", 1)}.
 ##
 ## @itemize
 ## @item BERT: @code{hidden_size}, @code{num_hidden_layers},
@@ -31,6 +40,21 @@
 ## (@code{vocab_size} 50265, @code{pad_token_id} 1, @code{bos_token_id} 0,
 ## @code{eos_token_id} 2); the @code{pad_token_id} rows of the word and
 ## position embeddings are 0
+## @item GPT-NeoX (Pythia): @code{hidden_size}, @code{num_hidden_layers},
+## @code{num_attention_heads}, @code{intermediate_size}, @code{vocab_size},
+## @code{rotary_pct}, @code{rotary_emb_base}, @code{use_parallel_residual},
+## @code{attention_bias}, @code{rope_scaling}, @code{hidden_act},
+## @code{layer_norm_eps}, @dots{}
+## @item Llama, Qwen2, Mistral: @code{hidden_size}, @code{num_hidden_layers},
+## @code{num_attention_heads}, @code{num_key_value_heads}, @code{head_dim}
+## (not Qwen2), @code{intermediate_size}, @code{vocab_size},
+## @code{rope_theta}, @code{rope_scaling} (a struct such as
+## @code{struct ("rope_type", "linear", "factor", 2)}; types linear,
+## dynamic, llama3), @code{rms_norm_eps}, @code{pad_token_id}; Llama's
+## @code{attention_bias} and @code{mlp_bias}; Qwen2's
+## @code{use_sliding_window}, @code{sliding_window},
+## @code{max_window_layers} (its q/k/v projections always have biases);
+## Mistral's @code{sliding_window} (every layer; @code{[]} for none)
 ## @end itemize
 ##
 ## Two more options: @qcode{"Seed"} (default 0), a non-negative integer
@@ -39,8 +63,8 @@
 ## The weights are initialised like Hugging Face's @code{_init_weights}:
 ## every Linear / Conv1D weight and every embedding table from
 ## @math{N(0, r^2)} with @var{r} = @code{initializer_range}, biases 0,
-## LayerNorm weights 1 and biases 0, the @code{pad_token_id} row of the word
-## embeddings (BERT, DistilBERT) 0, and GPT-2's @code{c_proj.weight}
+## LayerNorm and RMSNorm weights 1 and biases 0, the @code{pad_token_id} row
+## of the word embeddings (BERT, DistilBERT, the Llama family) 0, and GPT-2's @code{c_proj.weight}
 ## matrices from @math{N(0, (r / sqrt (2 n_layer))^2)}.  With DistilBERT's
 ## @code{sinusoidal_pos_embds} true, the position table is the sinusoidal
 ## one.
@@ -74,8 +98,21 @@ function model = tfm_create (arch, varargin)
   if (nargin < 1)
     print_usage ();
   endif
-  if (! (ischar (arch) && isrow (arch)))
-    error ("cka:config:unknownArch", "tfm_create: ARCH must be a string");
+  start = struct ();
+  if (isstruct (arch) && isscalar (arch))
+    start = arch;
+    if (! (isfield (start, "model_type") && ischar (start.model_type)))
+      error ("cka:config:missingField", "tfm_create: the CONFIG struct needs a model_type string");
+    endif
+    arch = __tfm_arch__ ("model_type", start.model_type);
+    if (isempty (arch))
+      error ("cka:config:unknownArch",
+             "tfm_create: model_type \"%s\" is not supported (supported: %s)",
+             start.model_type, strjoin (__tfm_arch__ ("list")', ", "));
+    endif
+    start = rmfield (start, "model_type");
+  elseif (! (ischar (arch) && isrow (arch)))
+    error ("cka:config:unknownArch", "tfm_create: ARCH must be a string or a config struct");
   endif
   arch = lower (arch);
   d = __tfm_arch__ ("describe", arch);      # cka:config:unknownArch
@@ -91,7 +128,7 @@ function model = tfm_create (arch, varargin)
   endif
   seed = 0;
   name = "";
-  given = struct ();
+  given = start;
   for k = 1:2:numel (varargin)
     opt = varargin{k};
     if (! (ischar (opt) && isrow (opt)))

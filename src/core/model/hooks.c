@@ -102,10 +102,26 @@ static int edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* A name copied from the head model (BertForMaskedLM's "bert.encoder...",
+ * GPTNeoXForCausalLM's "gpt_neox.layers.3", LlamaForCausalLM's
+ * "model.layers.3"): the bare name after the architecture's key prefix. */
+static const char *strip_head_prefix(const tfm_config *cfg, const char *name)
+{
+    for (const char *const *p = cfg->arch->key_prefixes; p != NULL && *p != NULL; p++) {
+        const size_t n = strlen(*p);
+        if (strncmp(name, *p, n) == 0)
+            return name + n;
+    }
+    return name;
+}
+
 int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err)
 {
     char buf[160];
     const int n = tfm_module_count(cfg);
+    const char *bare = strip_head_prefix(cfg, name);
+    if (bare != name)
+        return tfm_module_find(cfg, bare, idx, err);
     for (int k = 0; k < n; k++) {
         tfm_module_name(cfg, k, buf, sizeof buf);
         if (strcmp(buf, name) != 0)
