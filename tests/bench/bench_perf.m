@@ -1,5 +1,6 @@
 ## The benchmark table of `make bench` (issue 8): sgemm/dgemm peak, tfm_forward
-## throughput and its share of the sgemm peak, the time split and peak memory
+## throughput and its share of the sgemm peak (BERT, GPT-2, DistilBERT and a
+## 1B-parameter Llama with grouped-query attention, issue 15), the time split and peak memory
 ## of a 12-vs-12-layer cka_compare, and tfm_load speed.  Every figure is the
 ## median of CKA_BENCH_REPS runs (default 5) after a
 ## warm-up, with the spread (min .. max).  Prints the table and writes it as
@@ -91,7 +92,10 @@ cases = { ...
   "DistilBERT 256/3/4/512 (notebook)", "distilbert", {"dim", 256, "n_layers", 3, ...
       "n_heads", 4, "hidden_dim", 512, "vocab_size", 1000}, 8, 64, 5; ...
   "BERT-base 768/12/12/3072", "bert", {}, 16, 128, reps; ...
-  "GPT-2-small 768/12/12", "gpt2", {}, 16, 128, reps};
+  "GPT-2-small 768/12/12", "gpt2", {}, 16, 128, reps; ...
+  "Llama 2048/16/32h/8kv/8192", "llama", {"hidden_size", 2048, "num_hidden_layers", 16, ...
+      "num_attention_heads", 32, "num_key_value_heads", 8, "intermediate_size", 8192}, ...
+      4, 256, min (reps, 3)};
 models = struct ();
 for k = 1:rows (cases)
   [label, arch, opts, Bt, T, nrep] = cases{k, :};
@@ -123,18 +127,24 @@ for k = 1:rows (cases)
                "", "", "");
   R = add_row (R, "forward", [label " GFLOP/s (2mnk of every sgemm)"], "GFLOP/s", gf,
                "", "", sprintf ("%.1f GFLOP per forward", flop / 1e9));
-  ok = median (gf) / pk >= 0.70;
+  decoder = any (strcmp (arch, {"llama", "gpt_neox"}));
+  floor_ratio = 0.70 + 0.05 * decoder;       # issue 15: >= 0.75 for the Llama row
+  ok = median (gf) / pk >= floor_ratio;
   R = add_row (R, "forward", [label " / sgemm peak"], "ratio", gf / pk,
-               ifelse_str (big, ">= 0.70"), ifelse_str (big, tf (ok)),
+               ifelse_str (big, sprintf (">= %.2f", floor_ratio)), ifelse_str (big, tf (ok)),
                sprintf ("against the best sgemm run around it, %.1f GFLOP/s", pk));
   ok = median (ew) <= 0.10;
+  what = "LayerNorm, GELU, softmax+masks, residuals, embeddings, bias preload";
+  if (decoder)
+    what = "RMSNorm, rotary, SiLU x up, softmax+masks, residuals, embeddings";
+  endif
   R = add_row (R, "forward", [label " element-wise share"], "fraction", ew,
-               ifelse_str (big, "<= 0.10"), ifelse_str (big, tf (ok)),
-               "LayerNorm, GELU, softmax+masks, residuals, embeddings, bias preload");
+               ifelse_str (big, "<= 0.10"), ifelse_str (big, tf (ok)), what);
   if (big)
     ## Hooks: one MEX call per forward whatever their number; what a hook
     ## costs is copying its output into an Octave array.
-    first = struct ("bert", "embeddings", "gpt2", "drop", "distilbert", "embeddings").(arch);
+    first = struct ("bert", "embeddings", "gpt2", "drop", "distilbert", "embeddings",
+                    "llama", "embed_tokens").(arch);
     hooks = [{first}, tfm_modules(model, "blocks")(:)'];
     th = zeros (1, nrep);  hs = th;
     for r = 1:nrep
@@ -151,7 +161,9 @@ for k = 1:rows (cases)
                                         numel (hooks)), "fraction", hs, "", "",
                  sprintf ("%.0f MB copied out; %.2f ms per hook", mbh,
                           1e3 * median (hs .* th) / numel (hooks)));
-    models.(arch) = model;
+    if (any (strcmp (arch, {"bert", "gpt2"})))
+      models.(arch) = model;                # for (c)
+    endif
   endif
   clear model;
 endfor
