@@ -30,6 +30,18 @@
 %!error id=cka:config:unsupported tfm_create ("bert", "position_embedding_type", "relative_key")
 ## BAD tfm_create | RoBERTa without a pad_token_id (its position ids need one)
 %!error id=cka:config:badValue tfm_create ("roberta", "pad_token_id", [], "hidden_size", 8, "num_attention_heads", 2, "num_hidden_layers", 1, "vocab_size", 10)
+## BAD tfm_create | key/value heads that do not divide the attention heads (Llama)
+%!error id=cka:config:badValue tfm_create ("llama", "hidden_size", 32, "num_attention_heads", 4, "num_key_value_heads", 3)
+## BAD tfm_create | an odd head size (rotary embeddings pair the dims)
+%!error id=cka:config:badValue tfm_create ("mistral", "hidden_size", 36, "num_attention_heads", 4, "num_key_value_heads", 4)
+## BAD tfm_create | GPT-NeoX rotating an odd number of dims
+%!error id=cka:config:badValue tfm_create ("gpt_neox", "hidden_size", 32, "num_attention_heads", 4, "rotary_pct", 0.4)
+## BAD tfm_create | rope_scaling of an unimplemented type (yarn)
+%!error id=cka:config:unsupported tfm_create ("llama", "hidden_size", 32, "num_attention_heads", 4, "rope_scaling", struct ("rope_type", "yarn", "factor", 4))
+## BAD tfm_create | rope_scaling factor below 1
+%!error id=cka:config:badValue tfm_create ("llama", "hidden_size", 32, "num_attention_heads", 4, "rope_scaling", struct ("type", "linear", "factor", 0.5))
+## BAD tfm_create | a config struct without model_type
+%!error id=cka:config:missingField tfm_create (struct ("hidden_size", 32))
 
 ## ---- tfm_modules ----
 ## BAD tfm_modules | not a model struct
