@@ -92,11 +92,16 @@ function tok = tfm_tokenizer (path)
       if (! is_file (fullfile (dir, "merges.txt")) && is_file (fullfile (dir, "tokenizer.json")))
         file = fullfile (dir, "tokenizer.json");
       endif
+    elseif (is_file (fullfile (dir, "tokenizer.model")))
+      ## the SentencePiece model is what the slow LlamaTokenizer reads, even
+      ## when a tokenizer.json of the fast tokenizer lies beside it
+      file = fullfile (dir, "tokenizer.model");
     elseif (is_file (fullfile (dir, "tokenizer.json")))
       file = fullfile (dir, "tokenizer.json");
     else
       error ("cka:tokenizer:notFound",
-             "tfm_tokenizer: no vocab.txt, vocab.json or tokenizer.json in '%s'", path);
+             "tfm_tokenizer: no vocab.txt, vocab.json, tokenizer.model or tokenizer.json in '%s'",
+             path);
     endif
   elseif (is_file (path))
     file = path;
@@ -136,9 +141,15 @@ function tok = tfm_tokenizer (path)
       tok.add_prefix_space = logical (getf (cfg, "add_prefix_space", false));
     case "tokenizer.json"
       tok = from_tokenizer_json (read_json (file, "tokenizer"), file);
+    case "tokenizer.model"
+      tok = from_sentencepiece (__tok_read__ ("spm", __cka_read_text__ (file, "tokenizer"), file));
+      tok.legacy = logical (getf (cfg, "legacy", true));
+      tok.add_bos_token = logical (getf (cfg, "add_bos_token", true));
+      tok.add_eos_token = logical (getf (cfg, "add_eos_token", false));
     otherwise
       error ("cka:tokenizer:notFound",
-             "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt or tokenizer.json", file);
+             "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt, tokenizer.model or tokenizer.json",
+             file);
   endswitch
   tok.source = file;
   tok = finish (tok, cfg, stm, mcfg, dir);
@@ -151,6 +162,8 @@ function tok = from_spec (S)
   endif
   if (isfield (S, "type"))
     type = S.type;
+  elseif (isfield (S, "scores") || isfield (S, "piece_types"))
+    type = "spm";
   elseif (isfield (S, "merges"))
     type = "bpe";
   else
@@ -165,8 +178,21 @@ function tok = from_spec (S)
         ## a toy BPE without <|endoftext|>: no special tokens unless given
         tok.unk_token = tok.bos_token = tok.eos_token = "";
       endif
+    case "spm"
+      tok = spm_defaults ();
+      v = S.vocab(:);
+      ## defaults for a toy model: the listed order is the merge priority,
+      ## <unk> is the unknown piece, <s> and </s> are control pieces,
+      ## <0xXX> are byte pieces
+      tok.scores = -(0:numel (v) - 1)';
+      tok.piece_types = ones (numel (v), 1);
+      tok.piece_types(strcmp (v, "<unk>")) = 2;
+      tok.piece_types(strcmp (v, "<s>") | strcmp (v, "</s>")) = 3;
+      isbyte = ! cellfun ("isempty", regexp (v, '^<0x[0-9A-F]{2}>$', "once"));
+      tok.piece_types(isbyte) = 6;
+      tok.byte_fallback = nnz (isbyte) == 256;
     otherwise
-      error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\" or \"bpe\"");
+      error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\", \"bpe\" or \"spm\"");
   endswitch
   for f = fieldnames (S)'
     if (! isfield (tok, f{1}) || any (strcmp (f{1}, {"special_ids", "source"})))
@@ -228,7 +254,17 @@ function tok = finish (tok, cfg, stm, mcfg, dir)
     tok = add_tokens (tok, fieldnames (at)', struct2cell (at)', afile);
     extra = [extra, fieldnames(at)'];
   endif
-  if (strcmp (tok.type, "bpe") && isempty (tok.pad_token))
+  if (strcmp (tok.type, "spm"))
+    tok.scores = double (tok.scores(:));
+    tok.piece_types = double (tok.piece_types(:));
+    if (numel (tok.scores) != numel (tok.vocab) || numel (tok.piece_types) != numel (tok.vocab))
+      error ("cka:tokenizer:badVocab",
+             "tfm_tokenizer: '%s': one score and one piece type per token are needed", file);
+    endif
+  endif
+  ## GPT-2 and Llama have no padding token; padding uses the end token
+  ## (the attention mask marks it), as is usual with both
+  if (any (strcmp (tok.type, {"bpe", "spm"})) && isempty (tok.pad_token))
     tok.pad_token = tok.eos_token;
   endif
   if (strcmp (tok.type, "bpe") && isfield (cfg, "tokenizer_class")
@@ -284,6 +320,55 @@ function tok = common_fields ()
                 "eos_token", "", "special_tokens", {{}}, "special_ids", zeros (1, 0),
                 "template", "none", "model_max_length", Inf, "padding_side", "right",
                 "clean_up_tokenization_spaces", true);
+endfunction
+
+## SentencePiece BPE as the slow LlamaTokenizer (transformers 4.31) uses it
+function tok = spm_defaults ()
+  tok = common_fields ();
+  tok.type = "spm";
+  tok.scores = zeros (0, 1);        # piece scores: the merge priority
+  tok.piece_types = zeros (0, 1);   # 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte
+  tok.byte_fallback = false;
+  tok.normalizer = "identity";
+  tok.add_dummy_prefix = true;
+  tok.remove_extra_whitespaces = true;
+  tok.escape_whitespaces = true;
+  tok.legacy = true;
+  tok.add_bos_token = true;
+  tok.add_eos_token = false;
+  tok.unk_token = "<unk>";
+  tok.bos_token = "<s>";
+  tok.eos_token = "</s>";
+  tok.template = "llama";
+  tok.clean_up_tokenization_spaces = false;
+endfunction
+
+## A tokenizer.model read by __tok_read__: LlamaTokenizer's special tokens
+## (<unk>, <s>, </s>) unless the model lacks them, then the model's own.
+function tok = from_sentencepiece (m)
+  tok = spm_defaults ();
+  tok.vocab = m.pieces;
+  tok.scores = m.scores;
+  tok.piece_types = m.types;
+  tok.byte_fallback = m.byte_fallback;
+  tok.normalizer = m.normalizer;
+  tok.add_dummy_prefix = m.add_dummy_prefix;
+  tok.remove_extra_whitespaces = m.remove_extra_whitespaces;
+  tok.escape_whitespaces = m.escape_whitespaces;
+  if (! any (strcmp (tok.unk_token, m.pieces)))
+    tok.unk_token = m.pieces{find (m.types == 2, 1)};
+  endif
+  roles = {"bos_token", "eos_token"};
+  ids = [m.bos_id, m.eos_id];
+  for k = 1:2
+    if (! any (strcmp (tok.(roles{k}), m.pieces)))
+      if (ids(k) >= 0 && ids(k) < numel (m.pieces))
+        tok.(roles{k}) = m.pieces{ids(k) + 1};
+      else
+        tok.(roles{k}) = "";
+      endif
+    endif
+  endfor
 endfunction
 
 function tok = wordpiece_defaults ()
