@@ -109,8 +109,27 @@ static int32_t piece_to_id(const spm_model *m, const char *s, size_t n)
 }
 
 /* ---- normalisation --------------------------------------------------------- */
-/* nmt_nfkc on top of NFKC: the whitespace-like characters become a space and
- * other control characters go, as sentencepiece's nmt rules do. */
+/* What sentencepiece's nmt_nfkc rules do on top of NFKC (measured against
+ * sentencepiece 0.1.97 over every assigned code point below U+30000): tab,
+ * line feed, form feed and carriage return become a space, the other C0
+ * controls and DEL vanish (NUL and the C1 controls stay), the separators
+ * (categories Zs, Zl, Zp) become a space, and so do the zero-width space,
+ * ZWNJ, the LRM/RLM marks, the byte-order mark, U+2581 and U+FFFD. */
+enum { NMT_KEEP, NMT_SPACE, NMT_DROP };
+
+static int nmt_rule(int32_t cp)
+{
+    if ((cp > 0 && cp < 0x20) || cp == 0x7F)
+        return cp == '\t' || cp == '\n' || cp == '\f' || cp == '\r' ? NMT_SPACE : NMT_DROP;
+    if (cp == 0x200B || cp == 0x200C || cp == 0x200E || cp == 0x200F || cp == 0xFEFF
+        || cp == 0x2581 || cp == 0xFFFD)
+        return NMT_SPACE;
+    utf8proc_category_t c = utf8proc_category(cp);
+    if (c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP)
+        return NMT_SPACE;
+    return NMT_KEEP;
+}
+
 static int nmt_extra(tok_buf *dst, const char *s, size_t n)
 {
     dst->n = 0;
@@ -119,9 +138,10 @@ static int nmt_extra(tok_buf *dst, const char *s, size_t n)
     for (size_t i = 0; i < n;) {
         int32_t cp;
         size_t l = tok_utf8_next(s + i, n - i, &cp);
-        if (tok_is_regex_space(cp)) {
+        int r = nmt_rule(cp);
+        if (r == NMT_SPACE) {
             dst->p[dst->n++] = ' ';
-        } else if (utf8proc_category(cp) != UTF8PROC_CATEGORY_CC) {
+        } else if (r == NMT_KEEP) {
             memcpy(dst->p + dst->n, s + i, l);
             dst->n += l;
         }
