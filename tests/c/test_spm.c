@@ -264,6 +264,51 @@ static void test_encode_real(void)
     tok_out_free(&out);
 }
 
+/* Merging word by word (with the cache) gives what merging the whole text
+ * gives, on random texts of letters, spaces, U+2581, bytes and CJK. */
+static unsigned rng = 2024u;
+static unsigned rnd(unsigned n)
+{
+    rng = rng * 1664525u + 1013904223u;
+    return (rng >> 8) % n;
+}
+
+static void test_words_equal_whole(void)
+{
+    if (!have_real)
+        return;
+    static const char *atoms[] = {"a", "b", "e", "h", "l", "o", "s", "t", "w", "the", " ", "  ",
+                                  SP, "\xc3\xbc", "\xe6\x97\xa5", ".", ",", "\t", "\n", "Lily"};
+    spm_model words, whole;
+    CHECK(init_real(&words, 1) == 0 && init_real(&whole, 1) == 0, "init");
+    CHECK(words.split_words == 1, "stories260K allows merging word by word");
+    whole.split_words = 0;
+    tok_out a, b;
+    tok_out_init(&a, 1);
+    tok_out_init(&b, 1);
+    int same = 0, total = 3000;
+    for (int t = 0; t < total; t++) {
+        char text[512];
+        size_t n = 0;
+        int len = (int)rnd(40);
+        for (int k = 0; k < len; k++) {
+            const char *x = atoms[rnd(sizeof atoms / sizeof *atoms)];
+            size_t l = strlen(x);
+            memcpy(text + n, x, l);
+            n += l;
+        }
+        text[n] = '\0';
+        int32_t ia[600], ib[600];
+        int na = encode(&words, text, ia, 600, &a), nb = encode(&whole, text, ib, 600, &b);
+        same += na == nb && na >= 0 && memcmp(ia, ib, (size_t)na * sizeof *ia) == 0;
+    }
+    CHECK(same == total, "%d of %d texts agree", same, total);
+    tok_out_free(&a);
+    tok_out_free(&b);
+    spm_free(&words);
+    spm_free(&whole);
+}
+
 /* ---- a toy model: merge order by score, unknown runs ------------------------- */
 static void test_toy(void)
 {
@@ -319,6 +364,7 @@ int main(void)
     RUN(test_read_crafted);
     RUN(test_read_real);
     RUN(test_encode_real);
+    RUN(test_words_equal_whole);
     RUN(test_toy);
     RUN(test_decode);
     spm_file_free(&real);

@@ -7,6 +7,9 @@
 #include <utf8proc.h>
 
 #define OOM(err) cka_error_set(err, "cka:memory:outOfMemory", "out of memory while tokenizing")
+/* words of up to this many bytes are cached, up to this many words */
+#define SPM_CACHE_MAX_BYTES 64
+#define SPM_CACHE_MAX_WORDS (1u << 20)
 
 static const char SPACE_SYMBOL[] = "\xe2\x96\x81"; /* U+2581, sentencepiece's escaped space */
 #define SPACE_SYMBOL_N 3
@@ -24,6 +27,9 @@ void spm_free(spm_model *m)
     tok_buf_free(&m->norm);
     tok_buf_free(&m->work);
     tok_buf_free(&m->pre);
+    tok_hash_free(&m->cache);
+    tok_arena_free(&m->arena);
+    free(m->seg);
     free(m->sym);
     free(m->heap);
     free(m->toks);
@@ -92,6 +98,21 @@ int spm_init(spm_model *m, const spm_options *opt, size_t nvocab, const tok_str 
             }
     tok_specials_init(&m->user_match, nuser, m->user, m->user_id);
     tok_specials_init(&m->specials, nspecial, special, special_id);
+    /* words can be merged one by one when no piece has a space symbol
+     * after another character (see bpe_pieces) */
+    m->split_words = opt->escape_whitespaces;
+    for (size_t e = 0; e < m->pieces.count && m->split_words; e++) {
+        const tok_str *k = &m->pieces.key[e];
+        for (size_t i = 1; i + SPACE_SYMBOL_N <= k->n; i++)
+            if (memcmp(k->s + i, SPACE_SYMBOL, SPACE_SYMBOL_N) == 0
+                && !(i >= SPACE_SYMBOL_N && memcmp(k->s + i - SPACE_SYMBOL_N, SPACE_SYMBOL, SPACE_SYMBOL_N) == 0)) {
+                m->split_words = 0;
+                break;
+            }
+    }
+    tok_arena_init(&m->arena);
+    if (tok_hash_init(&m->cache, 1024) != 0)
+        goto oom;
     return 0;
 oom:
     spm_free(m);
@@ -289,24 +310,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* Queue the pair (left, right) when their concatenation is a usable piece. */
-static void maybe_queue(const spm_model *m, const symbol *sym, int32_t left, int32_t right,
-                        pair_ent *heap, size_t *hn)
-{
-    if (left < 0 || right < 0)
-        return;
-    const char *text = m->norm.p;
-    int32_t size = sym[left].len + sym[right].len;
-    int32_t e = tok_hash_find(&m->pieces, text + sym[left].start, (size_t)size);
-    if (e < 0)
-        return;
-    int32_t id = m->pieces.val[e];
-    if (m->type[id] == SPM_UNUSED)
-        return;   /* unused pieces never take part in merges */
-    pair_ent ent = {m->score[id], left, right, size};
-    heap_push(heap, hn, ent);
-}
-
 /* One output token of a chunk: its string (in m->norm, or the vocabulary for
  * byte pieces) and id. */
 typedef struct chunk_tok {
@@ -326,15 +329,29 @@ static int push_tok(spm_model *m, size_t *nt, const char *s, size_t n, int32_t i
     return 0;
 }
 
-/* EncodeAsPieces of the normalised text in m->norm into m->toks. */
-static int bpe_pieces(spm_model *m, size_t *ntoks)
+/* Queue the pair (left, right) of the symbols of text when their
+ * concatenation is a usable piece. */
+static void maybe_queue(const spm_model *m, const char *text, const symbol *sym, int32_t left,
+                        int32_t right, pair_ent *heap, size_t *hn)
 {
-    *ntoks = 0;
-    const char *text = m->norm.p;
-    size_t n = m->norm.n;
-    if (n == 0)
-        return 0;
-    if (n > (size_t)INT32_MAX / 2)
+    if (left < 0 || right < 0)
+        return;
+    int32_t size = sym[left].len + sym[right].len;
+    int32_t e = tok_hash_find(&m->pieces, text + sym[left].start, (size_t)size);
+    if (e < 0)
+        return;
+    int32_t id = m->pieces.val[e];
+    if (m->type[id] == SPM_UNUSED)
+        return;   /* unused pieces never take part in merges */
+    pair_ent ent = {m->score[id], left, right, size};
+    heap_push(heap, hn, ent);
+}
+
+/* BPE of text[0..n): the byte lengths of the final symbols, appended to
+ * m->seg (the cache's store) after a count. */
+static int bpe_segment(spm_model *m, const char *text, size_t n)
+{
+    if (n > (size_t)INT32_MAX / 4)
         return -1;
     /* one symbol per character, a user-defined piece being one symbol */
     if (grow(&m->sym, &m->sym_cap, n, sizeof(symbol)) != 0)
@@ -365,7 +382,7 @@ static int bpe_pieces(spm_model *m, size_t *ntoks)
     pair_ent *heap = m->heap;
     size_t hn = 0;
     for (int32_t i = 0; i + 1 < ns; i++)
-        maybe_queue(m, sym, i, i + 1, heap, &hn);
+        maybe_queue(m, text, sym, i, i + 1, heap, &hn);
     while (hn > 0) {
         pair_ent top = heap_pop(heap, &hn);
         symbol *l = &sym[top.left], *r = &sym[top.right];
@@ -377,33 +394,110 @@ static int bpe_pieces(spm_model *m, size_t *ntoks)
         if (r->next >= 0)
             sym[r->next].prev = top.left;
         r->len = 0;
-        maybe_queue(m, sym, l->prev, top.left, heap, &hn);
-        maybe_queue(m, sym, top.left, l->next, heap, &hn);
+        maybe_queue(m, text, sym, l->prev, top.left, heap, &hn);
+        maybe_queue(m, text, sym, top.left, l->next, heap, &hn);
     }
-    /* symbols -> pieces; unknown ones become bytes or merge with their
-     * unknown neighbours */
-    int prev_unk = 0;
-    for (int32_t i = 0; i >= 0; i = sym[i].next) {
-        const char *s = text + sym[i].start;
-        size_t len = (size_t)sym[i].len;
-        int32_t id = piece_to_id(m, s, len);
-        if (id != m->unk_id) {
-            if (push_tok(m, ntoks, s, len, id) != 0)
-                return -1;
-            prev_unk = 0;
-        } else if (m->opt.byte_fallback) {
-            for (size_t b = 0; b < len; b++) {
-                int32_t bid = m->byte_id[(unsigned char)s[b]];
-                if (push_tok(m, ntoks, m->vocab[bid].s, m->vocab[bid].n, bid) != 0)
-                    return -1;
-            }
-        } else if (prev_unk) {
-            ((chunk_tok *)m->toks)[*ntoks - 1].n += len;   /* contiguous in m->norm */
-        } else {
-            if (push_tok(m, ntoks, s, len, id) != 0)
-                return -1;
-            prev_unk = 1;
+    size_t count = 0;
+    for (int32_t i = 0; i >= 0; i = sym[i].next)
+        count++;
+    if (grow(&m->seg, &m->seg_cap, m->seg_n + count + 1, sizeof(int32_t)) != 0)
+        return -1;
+    int32_t *out = (int32_t *)m->seg + m->seg_n;
+    out[0] = (int32_t)count;
+    size_t k = 1;
+    for (int32_t i = 0; i >= 0; i = sym[i].next)
+        out[k++] = sym[i].len;
+    return 0;
+}
+
+/* Whether a word of the normalised text starts at text[i] (i > 0): at a
+ * space symbol that follows something else. */
+static int word_starts(const char *text, size_t i, size_t n)
+{
+    return i + SPACE_SYMBOL_N <= n && memcmp(text + i, SPACE_SYMBOL, SPACE_SYMBOL_N) == 0
+           && !(i >= SPACE_SYMBOL_N && memcmp(text + i - SPACE_SYMBOL_N, SPACE_SYMBOL, SPACE_SYMBOL_N) == 0);
+}
+
+/* Symbols of the word text[0..n) as lengths: from the cache, or computed
+ * (and cached when short).  *lens points into m->seg, valid until the next
+ * call. */
+static int word_symbols(spm_model *m, const char *text, size_t n, const int32_t **lens, size_t *count)
+{
+    int cacheable = m->split_words && n <= SPM_CACHE_MAX_BYTES;
+    if (cacheable) {
+        int32_t e = tok_hash_find(&m->cache, text, n);
+        if (e >= 0) {
+            const int32_t *c = (const int32_t *)m->seg + m->cache.val[e];
+            *count = (size_t)c[0];
+            *lens = c + 1;
+            return 0;
         }
+    }
+    size_t at = m->seg_n;
+    if (bpe_segment(m, text, n) != 0)
+        return -1;
+    const int32_t *c = (const int32_t *)m->seg + at;
+    if (cacheable && m->cache.count < SPM_CACHE_MAX_WORDS) {
+        char *key = tok_arena_copy(&m->arena, text, n);
+        if (key == NULL || tok_hash_put(&m->cache, key, n, (int32_t)at, 0) < 0)
+            return -1;
+        m->seg_n += (size_t)c[0] + 1;   /* keep it */
+    }
+    *count = (size_t)c[0];
+    *lens = c + 1;
+    return 0;
+}
+
+/* EncodeAsPieces of the normalised text in m->norm into m->toks.  When no
+ * piece holds a space symbol after another character (checked by spm_init;
+ * true of every model trained with split_by_whitespace), no merge can cross
+ * the start of a word, so each word is merged on its own and cached; the
+ * order of the merges inside a word is the same as in the whole text. */
+static int bpe_pieces(spm_model *m, size_t *ntoks)
+{
+    *ntoks = 0;
+    const char *text = m->norm.p;
+    size_t n = m->norm.n;
+    if (n == 0)
+        return 0;
+    int prev_unk = 0;
+    size_t start = 0;
+    while (start < n) {
+        size_t end = n;
+        if (m->split_words)
+            for (end = start + 1; end < n && !word_starts(text, end, n); end++)
+                ;
+        const int32_t *lens;
+        size_t count;
+        if (word_symbols(m, text + start, end - start, &lens, &count) != 0)
+            return -1;
+        /* symbols -> pieces; unknown ones become bytes or merge with their
+         * unknown neighbours */
+        size_t pos = start;
+        for (size_t k = 0; k < count; k++) {
+            const char *s = text + pos;
+            size_t len = (size_t)lens[k];
+            pos += len;
+            int32_t id = piece_to_id(m, s, len);
+            if (id != m->unk_id) {
+                if (push_tok(m, ntoks, s, len, id) != 0)
+                    return -1;
+                prev_unk = 0;
+            } else if (m->opt.byte_fallback) {
+                for (size_t b = 0; b < len; b++) {
+                    int32_t bid = m->byte_id[(unsigned char)s[b]];
+                    if (push_tok(m, ntoks, m->vocab[bid].s, m->vocab[bid].n, bid) != 0)
+                        return -1;
+                }
+            } else if (prev_unk) {
+                ((chunk_tok *)m->toks)[*ntoks - 1].n += len;   /* contiguous in m->norm */
+            } else {
+                if (push_tok(m, ntoks, s, len, id) != 0)
+                    return -1;
+                prev_unk = 1;
+            }
+        }
+        start = end;
     }
     return 0;
 }

@@ -47,6 +47,13 @@ typedef struct spm_model {
     int32_t *user_id;
     tok_specials user_match;
     tok_specials specials;   /* Hugging Face special tokens */
+    /* words already merged (see bpe_pieces): word bytes -> offset in seg,
+     * where its symbol count and lengths are stored */
+    int split_words;
+    tok_arena arena;
+    tok_hash cache;
+    void *seg;
+    size_t seg_n, seg_cap;
     /* scratch, reused between calls */
     tok_buf norm, work, pre;
     void *sym;
