@@ -4,7 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
 ## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
-## Load a Hugging Face tokenizer: BERT WordPiece or GPT-2 byte-level BPE.
+## Load a Hugging Face tokenizer: BERT WordPiece, GPT-2 byte-level BPE or
+## SentencePiece BPE (Llama, Mistral).
 ##
 ## @var{path} is a folder (a tokenizer folder, or a model folder with the
 ## tokenizer files beside @file{config.json}) or one of the files:
@@ -17,19 +18,33 @@
 ## special tokens, @code{model_max_length}).
 ## @item @file{vocab.json} + @file{merges.txt}
 ## Byte-level BPE (GPT-2, RoBERTa), with the same optional JSON files.
+## @item @file{tokenizer.model}
+## SentencePiece BPE (Llama, Mistral, stories260K), as the slow
+## @code{LlamaTokenizer} uses it: a protobuf @code{ModelProto} with the
+## pieces, their scores (the merge priority) and types, the byte-fallback
+## flag and the normalizer spec; @file{tokenizer_config.json} gives
+## @code{add_bos_token} (default true), @code{add_eos_token} (default
+## false) and @code{legacy} (default true).  Any @file{*.model} file given
+## by name is read the same way.
 ## @item @file{tokenizer.json}
 ## The Hugging Face @qcode{"fast"} file of either kind (model @qcode{"WordPiece"}
 ## with a @qcode{"BertNormalizer"}, or @qcode{"BPE"} with a @qcode{"ByteLevel"}
 ## pre-tokenizer; merges as @qcode{"a b"} strings or @code{["a", "b"]} pairs).
 ## @end table
 ##
-## A folder is searched in that order.  Instead of a path, a struct
+## A folder is searched in that order (so a Llama folder with both
+## @file{tokenizer.model} and @file{tokenizer.json} uses the model file, as
+## the slow tokenizer does).  Instead of a path, a struct
 ## @var{spec} with a cellstr field @code{vocab} (the token of each id, in
 ## order) makes a toy tokenizer for experiments and teaching: a WordPiece
-## one, or a byte-level BPE one when it also has @code{merges} (an
-## @var{n}-by-2 cellstr); any other field of the result below may be given too
+## one, a byte-level BPE one when it also has @code{merges} (an
+## @var{n}-by-2 cellstr), or a SentencePiece one with @code{type} @qcode{"spm"}
+## (the listed order is then the merge priority unless @code{scores} are
+## given; @code{<unk>}, @code{<s>}, @code{</s>} and @code{<0xXX>} get their
+## piece types); any other field of the result below may be given too
 ## (e.g. @code{"lowercase", false}).  The result @var{tok} is a plain struct
-## (like a model): @code{type} (@qcode{"wordpiece"} or @qcode{"bpe"}),
+## (like a model): @code{type} (@qcode{"wordpiece"}, @qcode{"bpe"} or
+## @qcode{"spm"}),
 ## @code{vocab} (cellstr, the token of id @var{k} in @code{vocab@{k+1@}}),
 ## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only), the
 ## normalisation flags, the special tokens (@code{unk_token}, @code{cls_token},
@@ -38,12 +53,24 @@
 ## of the text before tokenisation), @code{model_max_length},
 ## @code{padding_side} and @code{template} (@qcode{"bert"}: @code{[CLS] A
 ## [SEP] B [SEP]}; @qcode{"roberta"}; @qcode{"none"}: GPT-2 adds nothing).
-## GPT-2 has no padding token; @code{pad_token} is then set to its
-## @code{eos_token} (@code{<|endoftext|>}), the usual choice, the attention
-## mask marking the padding.  Fields may be changed by hand.
+## SentencePiece tokenizers also have @code{scores}, @code{piece_types}
+## (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte),
+## @code{byte_fallback}, @code{normalizer} (@qcode{"identity"},
+## @qcode{"nfkc"}, @qcode{"nmt_nfkc"}, ...), @code{add_dummy_prefix},
+## @code{remove_extra_whitespaces}, @code{escape_whitespaces}, @code{legacy},
+## @code{add_bos_token} and @code{add_eos_token}, and the template
+## @qcode{"llama"} (@code{[<s>] A [</s>]}).
+## GPT-2 and Llama have no padding token; @code{pad_token} is then set to
+## their @code{eos_token} (@code{<|endoftext|>}, @code{</s>}), the usual
+## choice, the attention mask marking the padding (Hugging Face would refuse
+## to pad; set @code{tok.pad_token = ""} to get that behaviour,
+## @code{cka:tokenizer:noPadToken}).  Fields may be changed by hand.
 ##
-## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer} and
-## @code{GPT2Tokenizer} exactly; see @code{tfm_encode}.  JSON is read with
+## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer},
+## @code{GPT2Tokenizer} and @code{LlamaTokenizer} exactly (see
+## @code{tfm_encode} and doc/tokenizers.md for the few documented
+## differences).  @file{tokenizer.model} is decoded with libprotobuf-c;
+## a truncated or crafted file is @code{cka:tokenizer:badModel}.  JSON is read with
 ## @code{jsondecode}, after checking that every file is a regular file (not
 ## a FIFO or a device: @code{cka:io:notRegularFile}) of a sane size
 ## (@code{cka:io:tooLarge}), nested at most 64 levels
@@ -52,6 +79,7 @@
 ## tokens plus 1024 plus 1/8 (@code{cka:tokenizer:badVocab}).
 ## Errors: @code{cka:tokenizer:notFound},
 ## @code{cka:tokenizer:missingFile}, @code{cka:tokenizer:badJson},
+## @code{cka:tokenizer:badModel},
 ## @code{cka:tokenizer:badVocab}, @code{cka:tokenizer:badMerges},
 ## @code{cka:tokenizer:invalidUtf8}, @code{cka:tokenizer:missingToken},
 ## @code{cka:tokenizer:unsupported}.
@@ -66,6 +94,9 @@
 ##                                           "[MASK]"; "play"; "##ing"@}@}));
 ## tfm_tokenize (toy, "Playing")
 ##   @result{} @{"play", "##ing"@}
+## llama = tfm_tokenizer ("stories260K");    # tokenizer.model
+## tfm_encode (llama, "Once upon a time").input_ids
+##   @result{} [1 403 407 261 378]
 ## @end group
 ## @end example
 ##
@@ -117,6 +148,9 @@ function tok = tfm_tokenizer (path)
   stm = read_json_if (fullfile (dir, "special_tokens_map.json"), "config");
   mcfg = read_json_if (fullfile (dir, "config.json"), "config");
   [~, base, ext] = fileparts (file);
+  if (strcmp (ext, ".model"))
+    base = "tokenizer";   # any SentencePiece model file given by name
+  endif
   switch ([base ext])
     case "vocab.txt"
       tok = wordpiece_defaults ();
