@@ -27,9 +27,12 @@
 ## false) and @code{legacy} (default true).  Any @file{*.model} file given
 ## by name is read the same way.
 ## @item @file{tokenizer.json}
-## The Hugging Face @qcode{"fast"} file of either kind (model @qcode{"WordPiece"}
-## with a @qcode{"BertNormalizer"}, or @qcode{"BPE"} with a @qcode{"ByteLevel"}
-## pre-tokenizer; merges as @qcode{"a b"} strings or @code{["a", "b"]} pairs).
+## The Hugging Face @qcode{"fast"} file of any of these kinds (model
+## @qcode{"WordPiece"} with a @qcode{"BertNormalizer"}; @qcode{"BPE"} with a
+## @qcode{"ByteLevel"} pre-tokenizer; @qcode{"BPE"} with @code{byte_fallback}
+## and the U+2581 metaspace as Llama-2 and Mistral export it, read as the
+## SentencePiece tokenizer it was converted from; merges as @qcode{"a b"}
+## strings or @code{["a", "b"]} pairs).
 ## @end table
 ##
 ## A folder is searched in that order (so a Llama folder with both
@@ -459,6 +462,14 @@ function tok = from_tokenizer_json (j, file)
                "tfm_tokenizer: '%s': only a BertNormalizer is supported with WordPiece", file);
       endif
     case "BPE"
+      if (logical (getf (m, "byte_fallback", false)))
+        tok = json_added_tokens (from_spm_json (j, file), j, file);   # Llama-2 / Mistral
+        ## added tokens beyond the vocabulary are control pieces
+        nv = numel (tok.vocab);
+        tok.scores(end+1:nv, 1) = 0;
+        tok.piece_types(end+1:nv, 1) = 3;
+        return;
+      endif
       tok = bpe_defaults ();
       pt = getf (j, "pre_tokenizer", []);
       if (! (isstruct (pt) && strcmp (getf (pt, "type", ""), "ByteLevel")
@@ -483,7 +494,11 @@ function tok = from_tokenizer_json (j, file)
              "tfm_tokenizer: '%s': model type \"%s\" is not supported (WordPiece or BPE)",
              file, char (m.type));
   endswitch
-  ## added tokens: split out of the text, id as given
+  tok = json_added_tokens (tok, j, file);
+endfunction
+
+## added tokens of a tokenizer.json: split out of the text, id as given
+function tok = json_added_tokens (tok, j, file)
   at = getf (j, "added_tokens", []);
   if (isstruct (at))
     at = num2cell (at);
@@ -494,6 +509,127 @@ function tok = from_tokenizer_json (j, file)
     contents = cellfun (@(a) a.content, at(:)', "uniformoutput", false);
     tok = add_tokens (tok, contents, cellfun (@(a) a.id, at(:)', "uniformoutput", false), file);
     tok.special_tokens = [tok.special_tokens, contents];
+  endif
+endfunction
+
+## A tokenizer.json of the sentencepiece-style BPE shape (byte_fallback, the
+## U+2581 metaspace), as transformers exports Llama-2 and Mistral: read into
+## the SentencePiece tokenizer, so it behaves as the slow LlamaTokenizer on
+## the tokenizer.model it was converted from.  The converter lists, for each
+## piece in the order of its score, the merges that make it; so a piece's
+## merge priority is the rank of its first merge, and a piece no merge makes
+## is never merged (piece type "unused").
+function tok = from_spm_json (j, file)
+  m = j.model;
+  sp = "\xe2\x96\x81";   # U+2581
+  if (! isempty (getf (m, "continuing_subword_prefix", []))
+      || ! isempty (getf (m, "end_of_word_suffix", [])))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': BPE with subword prefixes/suffixes is not supported", file);
+  endif
+  ## normalizer Prepend("U+2581") + Replace(" ", "U+2581"), or a Metaspace pre-tokenizer
+  steps = json_steps (getf (j, "normalizer", []), "normalizers", file);
+  steps = [steps, json_steps(getf (j, "pre_tokenizer", []), "pretokenizers", file)];
+  prefix = false;  escape = false;
+  for k = 1:numel (steps)
+    st = steps{k};
+    switch (getf (st, "type", ""))
+      case "Prepend"
+        ok = strcmp (getf (st, "prepend", ""), sp);
+        prefix = true;
+      case "Replace"
+        pat = getf (st, "pattern", struct ());
+        ok = strcmp (getf (pat, "String", ""), " ") && strcmp (getf (st, "content", ""), sp);
+        escape = true;
+      case "Metaspace"
+        scheme = getf (st, "prepend_scheme", "");
+        if (isempty (scheme))
+          scheme = cka_ifelse (logical (getf (st, "add_prefix_space", true)), "always", "never");
+        endif
+        ok = (strcmp (getf (st, "replacement", sp), sp) && ! logical (getf (st, "split", false))
+              && any (strcmp (scheme, {"always", "first", "never"})));
+        prefix = ! strcmp (scheme, "never");
+        escape = true;
+      otherwise
+        ok = false;
+    endswitch
+    if (! ok)
+      error ("cka:tokenizer:unsupported",
+             "tfm_tokenizer: '%s': a byte-fallback BPE takes only the Prepend/Replace normalizers or a Metaspace pre-tokenizer without split (found %s)",
+             file, char (getf (st, "type", "?")));
+    endif
+  endfor
+  if (! escape)
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': a byte-fallback BPE without the U+2581 metaspace is not supported",
+           file);
+  endif
+  tok = spm_defaults ();
+  tok.vocab = vocab_from_struct (m.vocab, file);
+  n = numel (tok.vocab);
+  merges = merges_from_json (getf (m, "merges", {}), file);
+  tok.scores = zeros (n, 1);
+  tok.piece_types = ones (n, 1);
+  made = false (n, 1);
+  if (! isempty (merges))
+    [found, loc] = ismember (strcat (merges(:, 1), merges(:, 2)), tok.vocab);
+    r = find (found);
+    ## the first (lowest-ranked) merge of a piece sets its priority
+    tok.scores(loc(r(end:-1:1))) = -r(end:-1:1);
+    made(loc(r)) = true;
+  endif
+  single_char = cellfun (@(t) numel (regexp (t, '.', "match")) == 1, tok.vocab);
+  tok.piece_types(! made & ! single_char) = 5;
+  isbyte = ! cellfun ("isempty", regexp (tok.vocab, '^<0x[0-9A-F]{2}>$', "once"));
+  tok.piece_types(isbyte) = 6;
+  tok.byte_fallback = true;
+  if (nnz (isbyte) != 256)
+    error ("cka:tokenizer:badVocab",
+           "tfm_tokenizer: '%s': byte_fallback needs the 256 pieces <0x00>..<0xFF>, found %d",
+           file, nnz (isbyte));
+  endif
+  tok.unk_token = char (getf (m, "unk_token", "<unk>"));
+  ## the added (special) tokens are control pieces, the unknown token unknown
+  at = getf (j, "added_tokens", []);
+  if (isstruct (at))
+    at = num2cell (at);
+  endif
+  for k = 1:numel (at)
+    a = at{k};
+    if (isstruct (a) && isfield (a, "id") && isnumeric (a.id) && isscalar (a.id)
+        && a.id >= 0 && a.id < n && a.id == fix (a.id) && logical (getf (a, "special", true)))
+      tok.piece_types(a.id + 1) = 3;
+    endif
+  endfor
+  u = find (strcmp (tok.vocab, tok.unk_token), 1);
+  if (isempty (u))
+    error ("cka:tokenizer:missingToken", "tfm_tokenizer: '%s': no unknown token \"%s\"", file,
+           tok.unk_token);
+  endif
+  tok.piece_types(u) = 2;
+  tok.normalizer = "identity";
+  tok.add_dummy_prefix = prefix;
+  tok.remove_extra_whitespaces = false;
+  tok.escape_whitespaces = true;
+endfunction
+
+## The steps of a normalizer / pre-tokenizer: [] (none), one, or a Sequence.
+function c = json_steps (x, field, file)
+  if (isempty (x))
+    c = {};
+  elseif (isstruct (x) && isscalar (x) && strcmp (getf (x, "type", ""), "Sequence"))
+    c = getf (x, field, {});
+    if (isstruct (c))
+      c = num2cell (c);
+    endif
+    if (! iscell (c))
+      error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s': a Sequence without its %s", file, field);
+    endif
+    c = c(:)';
+  elseif (isstruct (x) && isscalar (x))
+    c = {x};
+  else
+    error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s': a %s is not an object", file, field);
   endif
 endfunction
 

@@ -149,3 +149,71 @@
 %! assert (t, {[sp "ab"], [sp "ab"], "c"});
 %! assert (ids, [7 7 0]);
 %! assert (tfm_decode (tok, [1 7 7], "SkipSpecialTokens", true), "ab ab");
+
+## a tokenizer.json of the sentencepiece-style BPE shape (as transformers'
+## LlamaConverter writes it: the merges that make each piece, in the order of
+## the pieces; Prepend + Replace normalizer, or a Metaspace pre-tokenizer)
+## tokenizes as the tokenizer.model it comes from
+%!function write_llama_json (d, st, style)
+%! v = st.vocab;
+%! merges = cell (0, 2);
+%! for id = 1:numel (v)
+%!   if (st.piece_types(id) != 1)
+%!     continue;
+%!   endif
+%!   chars = regexp (v{id}, '.', "match");
+%!   for k = 1:numel (chars) - 1
+%!     a = [chars{1:k}];  b = [chars{k+1:end}];
+%!     if (any (strcmp (a, v)) && any (strcmp (b, v)))
+%!       merges(end+1, :) = {a, b};
+%!     endif
+%!   endfor
+%! endfor
+%! sp = "\xe2\x96\x81";
+%! added = arrayfun (@(i) struct ("id", i, "content", v{i+1}, "single_word", false, "lstrip", false,
+%!                   "rstrip", false, "normalized", false, "special", true), 0:2, "uniformoutput", false);
+%! j = struct ("version", "1.0", "added_tokens", {added});
+%! if (strcmp (style, "prepend"))
+%!   j.normalizer = struct ("type", "Sequence", "normalizers", {{struct("type", "Prepend", "prepend", sp), ...
+%!                          struct("type", "Replace", "pattern", struct ("String", " "), "content", sp)}});
+%!   j.pre_tokenizer = [];
+%! else
+%!   j.normalizer = [];
+%!   j.pre_tokenizer = struct ("type", "Metaspace", "replacement", sp, "prepend_scheme", "first", "split", false);
+%! endif
+%! mg = cellfun (@(a, b) [a " " b], merges(:, 1), merges(:, 2), "uniformoutput", false);
+%! j.model = struct ("type", "BPE", "dropout", [], "unk_token", "<unk>", "continuing_subword_prefix", [],
+%!                   "end_of_word_suffix", [], "fuse_unk", true, "byte_fallback", true,
+%!                   "vocab", cell2struct (num2cell ((0:numel (v) - 1)'), v, 1),
+%!                   "merges", {mg});
+%! fid = fopen (fullfile (d, "tokenizer.json"), "w");  fputs (fid, jsonencode (j));  fclose (fid);
+%!endfunction
+%!test
+%! d = tempname ();  mkdir (d);
+%! unwind_protect
+%!   copyfile (fixture_path ("tokenizers", "stories260K", "tokenizer_config.json"), d);
+%!   texts = [{C.cases.text}'; {C.austen.text}'];
+%!   ## Llama-2's export keeps extra spaces (its tokenizer.model does too);
+%!   ## the fixture's model removes them, so compare with that setting off
+%!   ref = st;
+%!   ref.remove_extra_whitespaces = false;
+%!   [want_t, want] = tfm_tokenize (ref, texts);
+%!   for style = {"prepend", "metaspace"}
+%!     write_llama_json (d, st, style{1});
+%!     tj = tfm_tokenizer (d);
+%!     assert (tj.type, "spm");
+%!     assert (tj.vocab, st.vocab);
+%!     assert ([tj.add_dummy_prefix, tj.remove_extra_whitespaces, tj.byte_fallback], [true false true]);
+%!     [t, ids] = tfm_tokenize (tj, texts);
+%!     same = cellfun (@isequal, ids, want) & cellfun (@isequal, t, want_t);
+%!     printf ("tokenizer.json (%s): %d of %d texts as tokenizer.model\n", style{1}, nnz (same), numel (texts));
+%!     assert (all (same));
+%!   endfor
+%!   j = jsondecode (fileread (fullfile (d, "tokenizer.json")), "makeValidName", false);
+%!   j.pre_tokenizer.split = true;
+%!   fid = fopen (fullfile (d, "tokenizer.json"), "w");  fputs (fid, jsonencode (j));  fclose (fid);
+%!   fail ("tfm_tokenizer (d)", "Metaspace pre-tokenizer without split");
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! end_unwind_protect
