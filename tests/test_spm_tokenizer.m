@@ -217,3 +217,14 @@
 %!   confirm_recursive_rmdir (false, "local");
 %!   rmdir (d, "s");
 %! end_unwind_protect
+
+## cka_compare over sentences with a SentencePiece tokenizer (padding with
+## </s> under the attention mask); a small GPT-2 stands in for the model
+%!test
+%! m = tfm_create ("gpt2", "n_embd", 16, "n_layer", 2, "n_head", 2, "vocab_size", 512,
+%!                 "n_positions", 64, "Seed", 1);
+%! s = {"Once upon a time, there was a little girl.", "Lily liked the park.", ...
+%!      "She saw a big dog.", "The sun was warm and bright today.", "Tom ran fast."};
+%! R = cka_compare (m, [], s, "Tokenizer1", st, "Progress", false, "Pooling", "mean");
+%! assert (all (isfinite (R.cka(:))));
+%! assert (rows (R.cka), numel (R.layers1));
