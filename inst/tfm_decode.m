@@ -68,7 +68,9 @@ function s = decode_one (tok, ids, opts)
     ids = ids(! ismember (ids, tok.special_ids));
   endif
   toks = tok.vocab(ids + 1);
-  if (strcmp (tok.type, "wordpiece"))
+  if (strcmp (tok.type, "spm"))
+    s = spm_tokens_to_string (tok, ids, toks);
+  elseif (strcmp (tok.type, "wordpiece"))
     s = strjoin (toks(:)', " ");
     if (! isempty (tok.continuing_subword_prefix))
       s = strrep_py (s, [" " tok.continuing_subword_prefix], "");
@@ -83,6 +85,43 @@ function s = decode_one (tok, ids, opts)
     for k = 1:rows (rep)
       s = strrep_py (s, rep{k, 1}, rep{k, 2});
     endfor
+  endif
+endfunction
+
+## LlamaTokenizer.convert_tokens_to_string (transformers 4.31): special
+## tokens are written as they are, with a space before one that follows
+## ordinary tokens; the runs between them go through sentencepiece's decoder
+## (byte pieces reassembled into UTF-8, U+2581 back to spaces, the dummy
+## prefix space of each run dropped).
+function s = spm_tokens_to_string (tok, ids, toks)
+  special = ismember (ids, tok.special_ids);
+  parts = {};
+  run = [];
+  prev_special = false;
+  for i = 1:numel (ids)
+    if (special(i))
+      if (! prev_special && i != 1)
+        parts{end+1} = " ";
+      endif
+      parts{end+1} = spm_decode_run (tok, run);
+      parts{end+1} = toks{i};
+      prev_special = true;
+      run = [];
+    else
+      run(end+1) = ids(i);
+      prev_special = false;
+    endif
+  endfor
+  parts{end+1} = spm_decode_run (tok, run);
+  s = [parts{:}];
+endfunction
+
+function s = spm_decode_run (tok, ids)
+  if (isempty (ids))
+    s = "";
+  else
+    s = __tok_decode__ (tok.vocab(ids + 1), tok.piece_types(ids + 1), tok.add_dummy_prefix,
+                        tok.remove_extra_whitespaces);
   endif
 endfunction
 

@@ -291,6 +291,25 @@ function [pre, mid, post, tt_b] = template (tok, pairs, add)
     return;
   endif
   id = @(t) tok.special_ids(find (strcmp (t, tok.special_tokens), 1));
+  if (strcmp (tok.template, "llama"))
+    ## LlamaTokenizer: [<s>] A [</s>], pairs [<s>] A [</s>] [<s>] B [</s>]
+    if (tok.add_bos_token)
+      pre = id (tok.bos_token);
+      if (isempty (pre))
+        error ("cka:tokenizer:missingToken", "tfm_encode: the tokenizer has no BOS token");
+      endif
+    endif
+    if (tok.add_eos_token)
+      post = id (tok.eos_token);
+      if (isempty (post))
+        error ("cka:tokenizer:missingToken", "tfm_encode: the tokenizer has no EOS token");
+      endif
+    endif
+    if (pairs)
+      mid = [post pre];
+    endif
+    return;
+  endif
   switch (tok.template)
     case "bert"
       pre = id (tok.cls_token);

@@ -4,7 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
 ## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
-## Load a Hugging Face tokenizer: BERT WordPiece or GPT-2 byte-level BPE.
+## Load a Hugging Face tokenizer: BERT WordPiece, GPT-2 byte-level BPE or
+## SentencePiece BPE (Llama, Mistral).
 ##
 ## @var{path} is a folder (a tokenizer folder, or a model folder with the
 ## tokenizer files beside @file{config.json}) or one of the files:
@@ -17,19 +18,36 @@
 ## special tokens, @code{model_max_length}).
 ## @item @file{vocab.json} + @file{merges.txt}
 ## Byte-level BPE (GPT-2, RoBERTa), with the same optional JSON files.
+## @item @file{tokenizer.model}
+## SentencePiece BPE (Llama, Mistral, stories260K), as the slow
+## @code{LlamaTokenizer} uses it: a protobuf @code{ModelProto} with the
+## pieces, their scores (the merge priority) and types, the byte-fallback
+## flag and the normalizer spec; @file{tokenizer_config.json} gives
+## @code{add_bos_token} (default true), @code{add_eos_token} (default
+## false) and @code{legacy} (default true).  Any @file{*.model} file given
+## by name is read the same way.
 ## @item @file{tokenizer.json}
-## The Hugging Face @qcode{"fast"} file of either kind (model @qcode{"WordPiece"}
-## with a @qcode{"BertNormalizer"}, or @qcode{"BPE"} with a @qcode{"ByteLevel"}
-## pre-tokenizer; merges as @qcode{"a b"} strings or @code{["a", "b"]} pairs).
+## The Hugging Face @qcode{"fast"} file of any of these kinds (model
+## @qcode{"WordPiece"} with a @qcode{"BertNormalizer"}; @qcode{"BPE"} with a
+## @qcode{"ByteLevel"} pre-tokenizer; @qcode{"BPE"} with @code{byte_fallback}
+## and the U+2581 metaspace as Llama-2 and Mistral export it, read as the
+## SentencePiece tokenizer it was converted from; merges as @qcode{"a b"}
+## strings or @code{["a", "b"]} pairs).
 ## @end table
 ##
-## A folder is searched in that order.  Instead of a path, a struct
+## A folder is searched in that order (so a Llama folder with both
+## @file{tokenizer.model} and @file{tokenizer.json} uses the model file, as
+## the slow tokenizer does).  Instead of a path, a struct
 ## @var{spec} with a cellstr field @code{vocab} (the token of each id, in
 ## order) makes a toy tokenizer for experiments and teaching: a WordPiece
-## one, or a byte-level BPE one when it also has @code{merges} (an
-## @var{n}-by-2 cellstr); any other field of the result below may be given too
+## one, a byte-level BPE one when it also has @code{merges} (an
+## @var{n}-by-2 cellstr), or a SentencePiece one with @code{type} @qcode{"spm"}
+## (the listed order is then the merge priority unless @code{scores} are
+## given; @code{<unk>}, @code{<s>}, @code{</s>} and @code{<0xXX>} get their
+## piece types); any other field of the result below may be given too
 ## (e.g. @code{"lowercase", false}).  The result @var{tok} is a plain struct
-## (like a model): @code{type} (@qcode{"wordpiece"} or @qcode{"bpe"}),
+## (like a model): @code{type} (@qcode{"wordpiece"}, @qcode{"bpe"} or
+## @qcode{"spm"}),
 ## @code{vocab} (cellstr, the token of id @var{k} in @code{vocab@{k+1@}}),
 ## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only), the
 ## normalisation flags, the special tokens (@code{unk_token}, @code{cls_token},
@@ -38,12 +56,24 @@
 ## of the text before tokenisation), @code{model_max_length},
 ## @code{padding_side} and @code{template} (@qcode{"bert"}: @code{[CLS] A
 ## [SEP] B [SEP]}; @qcode{"roberta"}; @qcode{"none"}: GPT-2 adds nothing).
-## GPT-2 has no padding token; @code{pad_token} is then set to its
-## @code{eos_token} (@code{<|endoftext|>}), the usual choice, the attention
-## mask marking the padding.  Fields may be changed by hand.
+## SentencePiece tokenizers also have @code{scores}, @code{piece_types}
+## (1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte),
+## @code{byte_fallback}, @code{normalizer} (@qcode{"identity"},
+## @qcode{"nfkc"}, @qcode{"nmt_nfkc"}, ...), @code{add_dummy_prefix},
+## @code{remove_extra_whitespaces}, @code{escape_whitespaces}, @code{legacy},
+## @code{add_bos_token} and @code{add_eos_token}, and the template
+## @qcode{"llama"} (@code{[<s>] A [</s>]}).
+## GPT-2 and Llama have no padding token; @code{pad_token} is then set to
+## their @code{eos_token} (@code{<|endoftext|>}, @code{</s>}), the usual
+## choice, the attention mask marking the padding (Hugging Face would refuse
+## to pad; set @code{tok.pad_token = ""} to get that behaviour,
+## @code{cka:tokenizer:noPadToken}).  Fields may be changed by hand.
 ##
-## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer} and
-## @code{GPT2Tokenizer} exactly; see @code{tfm_encode}.  JSON is read with
+## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer},
+## @code{GPT2Tokenizer} and @code{LlamaTokenizer} exactly (see
+## @code{tfm_encode} and doc/tokenizers.md for the few documented
+## differences).  @file{tokenizer.model} is decoded with libprotobuf-c;
+## a truncated or crafted file is @code{cka:tokenizer:badModel}.  JSON is read with
 ## @code{jsondecode}, after checking that every file is a regular file (not
 ## a FIFO or a device: @code{cka:io:notRegularFile}) of a sane size
 ## (@code{cka:io:tooLarge}), nested at most 64 levels
@@ -52,6 +82,7 @@
 ## tokens plus 1024 plus 1/8 (@code{cka:tokenizer:badVocab}).
 ## Errors: @code{cka:tokenizer:notFound},
 ## @code{cka:tokenizer:missingFile}, @code{cka:tokenizer:badJson},
+## @code{cka:tokenizer:badModel},
 ## @code{cka:tokenizer:badVocab}, @code{cka:tokenizer:badMerges},
 ## @code{cka:tokenizer:invalidUtf8}, @code{cka:tokenizer:missingToken},
 ## @code{cka:tokenizer:unsupported}.
@@ -66,6 +97,9 @@
 ##                                           "[MASK]"; "play"; "##ing"@}@}));
 ## tfm_tokenize (toy, "Playing")
 ##   @result{} @{"play", "##ing"@}
+## llama = tfm_tokenizer ("stories260K");    # tokenizer.model
+## tfm_encode (llama, "Once upon a time").input_ids
+##   @result{} [1 403 407 261 378]
 ## @end group
 ## @end example
 ##
@@ -92,11 +126,16 @@ function tok = tfm_tokenizer (path)
       if (! is_file (fullfile (dir, "merges.txt")) && is_file (fullfile (dir, "tokenizer.json")))
         file = fullfile (dir, "tokenizer.json");
       endif
+    elseif (is_file (fullfile (dir, "tokenizer.model")))
+      ## the SentencePiece model is what the slow LlamaTokenizer reads, even
+      ## when a tokenizer.json of the fast tokenizer lies beside it
+      file = fullfile (dir, "tokenizer.model");
     elseif (is_file (fullfile (dir, "tokenizer.json")))
       file = fullfile (dir, "tokenizer.json");
     else
       error ("cka:tokenizer:notFound",
-             "tfm_tokenizer: no vocab.txt, vocab.json or tokenizer.json in '%s'", path);
+             "tfm_tokenizer: no vocab.txt, vocab.json, tokenizer.model or tokenizer.json in '%s'",
+             path);
     endif
   elseif (is_file (path))
     file = path;
@@ -112,6 +151,9 @@ function tok = tfm_tokenizer (path)
   stm = read_json_if (fullfile (dir, "special_tokens_map.json"), "config");
   mcfg = read_json_if (fullfile (dir, "config.json"), "config");
   [~, base, ext] = fileparts (file);
+  if (strcmp (ext, ".model"))
+    base = "tokenizer";   # any SentencePiece model file given by name
+  endif
   switch ([base ext])
     case "vocab.txt"
       tok = wordpiece_defaults ();
@@ -136,9 +178,15 @@ function tok = tfm_tokenizer (path)
       tok.add_prefix_space = logical (getf (cfg, "add_prefix_space", false));
     case "tokenizer.json"
       tok = from_tokenizer_json (read_json (file, "tokenizer"), file);
+    case "tokenizer.model"
+      tok = from_sentencepiece (__tok_read__ ("spm", __cka_read_text__ (file, "tokenizer"), file));
+      tok.legacy = logical (getf (cfg, "legacy", true));
+      tok.add_bos_token = logical (getf (cfg, "add_bos_token", true));
+      tok.add_eos_token = logical (getf (cfg, "add_eos_token", false));
     otherwise
       error ("cka:tokenizer:notFound",
-             "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt or tokenizer.json", file);
+             "tfm_tokenizer: '%s' is not vocab.txt, vocab.json, merges.txt, tokenizer.model or tokenizer.json",
+             file);
   endswitch
   tok.source = file;
   tok = finish (tok, cfg, stm, mcfg, dir);
@@ -151,6 +199,8 @@ function tok = from_spec (S)
   endif
   if (isfield (S, "type"))
     type = S.type;
+  elseif (isfield (S, "scores") || isfield (S, "piece_types"))
+    type = "spm";
   elseif (isfield (S, "merges"))
     type = "bpe";
   else
@@ -165,8 +215,21 @@ function tok = from_spec (S)
         ## a toy BPE without <|endoftext|>: no special tokens unless given
         tok.unk_token = tok.bos_token = tok.eos_token = "";
       endif
+    case "spm"
+      tok = spm_defaults ();
+      v = S.vocab(:);
+      ## defaults for a toy model: the listed order is the merge priority,
+      ## <unk> is the unknown piece, <s> and </s> are control pieces,
+      ## <0xXX> are byte pieces
+      tok.scores = -(0:numel (v) - 1)';
+      tok.piece_types = ones (numel (v), 1);
+      tok.piece_types(strcmp (v, "<unk>")) = 2;
+      tok.piece_types(strcmp (v, "<s>") | strcmp (v, "</s>")) = 3;
+      isbyte = ! cellfun ("isempty", regexp (v, '^<0x[0-9A-F]{2}>$', "once"));
+      tok.piece_types(isbyte) = 6;
+      tok.byte_fallback = nnz (isbyte) == 256;
     otherwise
-      error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\" or \"bpe\"");
+      error ("cka:input:badOption", "tfm_tokenizer: type must be \"wordpiece\", \"bpe\" or \"spm\"");
   endswitch
   for f = fieldnames (S)'
     if (! isfield (tok, f{1}) || any (strcmp (f{1}, {"special_ids", "source"})))
@@ -228,7 +291,17 @@ function tok = finish (tok, cfg, stm, mcfg, dir)
     tok = add_tokens (tok, fieldnames (at)', struct2cell (at)', afile);
     extra = [extra, fieldnames(at)'];
   endif
-  if (strcmp (tok.type, "bpe") && isempty (tok.pad_token))
+  if (strcmp (tok.type, "spm"))
+    tok.scores = double (tok.scores(:));
+    tok.piece_types = double (tok.piece_types(:));
+    if (numel (tok.scores) != numel (tok.vocab) || numel (tok.piece_types) != numel (tok.vocab))
+      error ("cka:tokenizer:badVocab",
+             "tfm_tokenizer: '%s': one score and one piece type per token are needed", file);
+    endif
+  endif
+  ## GPT-2 and Llama have no padding token; padding uses the end token
+  ## (the attention mask marks it), as is usual with both
+  if (any (strcmp (tok.type, {"bpe", "spm"})) && isempty (tok.pad_token))
     tok.pad_token = tok.eos_token;
   endif
   if (strcmp (tok.type, "bpe") && isfield (cfg, "tokenizer_class")
@@ -286,6 +359,55 @@ function tok = common_fields ()
                 "clean_up_tokenization_spaces", true);
 endfunction
 
+## SentencePiece BPE as the slow LlamaTokenizer (transformers 4.31) uses it
+function tok = spm_defaults ()
+  tok = common_fields ();
+  tok.type = "spm";
+  tok.scores = zeros (0, 1);        # piece scores: the merge priority
+  tok.piece_types = zeros (0, 1);   # 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte
+  tok.byte_fallback = false;
+  tok.normalizer = "identity";
+  tok.add_dummy_prefix = true;
+  tok.remove_extra_whitespaces = true;
+  tok.escape_whitespaces = true;
+  tok.legacy = true;
+  tok.add_bos_token = true;
+  tok.add_eos_token = false;
+  tok.unk_token = "<unk>";
+  tok.bos_token = "<s>";
+  tok.eos_token = "</s>";
+  tok.template = "llama";
+  tok.clean_up_tokenization_spaces = false;
+endfunction
+
+## A tokenizer.model read by __tok_read__: LlamaTokenizer's special tokens
+## (<unk>, <s>, </s>) unless the model lacks them, then the model's own.
+function tok = from_sentencepiece (m)
+  tok = spm_defaults ();
+  tok.vocab = m.pieces;
+  tok.scores = m.scores;
+  tok.piece_types = m.types;
+  tok.byte_fallback = m.byte_fallback;
+  tok.normalizer = m.normalizer;
+  tok.add_dummy_prefix = m.add_dummy_prefix;
+  tok.remove_extra_whitespaces = m.remove_extra_whitespaces;
+  tok.escape_whitespaces = m.escape_whitespaces;
+  if (! any (strcmp (tok.unk_token, m.pieces)))
+    tok.unk_token = m.pieces{find (m.types == 2, 1)};
+  endif
+  roles = {"bos_token", "eos_token"};
+  ids = [m.bos_id, m.eos_id];
+  for k = 1:2
+    if (! any (strcmp (tok.(roles{k}), m.pieces)))
+      if (ids(k) >= 0 && ids(k) < numel (m.pieces))
+        tok.(roles{k}) = m.pieces{ids(k) + 1};
+      else
+        tok.(roles{k}) = "";
+      endif
+    endif
+  endfor
+endfunction
+
 function tok = wordpiece_defaults ()
   tok = common_fields ();
   tok.type = "wordpiece";
@@ -340,6 +462,14 @@ function tok = from_tokenizer_json (j, file)
                "tfm_tokenizer: '%s': only a BertNormalizer is supported with WordPiece", file);
       endif
     case "BPE"
+      if (logical (getf (m, "byte_fallback", false)))
+        tok = json_added_tokens (from_spm_json (j, file), j, file);   # Llama-2 / Mistral
+        ## added tokens beyond the vocabulary are control pieces
+        nv = numel (tok.vocab);
+        tok.scores(end+1:nv, 1) = 0;
+        tok.piece_types(end+1:nv, 1) = 3;
+        return;
+      endif
       tok = bpe_defaults ();
       pt = getf (j, "pre_tokenizer", []);
       if (! (isstruct (pt) && strcmp (getf (pt, "type", ""), "ByteLevel")
@@ -364,7 +494,11 @@ function tok = from_tokenizer_json (j, file)
              "tfm_tokenizer: '%s': model type \"%s\" is not supported (WordPiece or BPE)",
              file, char (m.type));
   endswitch
-  ## added tokens: split out of the text, id as given
+  tok = json_added_tokens (tok, j, file);
+endfunction
+
+## added tokens of a tokenizer.json: split out of the text, id as given
+function tok = json_added_tokens (tok, j, file)
   at = getf (j, "added_tokens", []);
   if (isstruct (at))
     at = num2cell (at);
@@ -375,6 +509,127 @@ function tok = from_tokenizer_json (j, file)
     contents = cellfun (@(a) a.content, at(:)', "uniformoutput", false);
     tok = add_tokens (tok, contents, cellfun (@(a) a.id, at(:)', "uniformoutput", false), file);
     tok.special_tokens = [tok.special_tokens, contents];
+  endif
+endfunction
+
+## A tokenizer.json of the sentencepiece-style BPE shape (byte_fallback, the
+## U+2581 metaspace), as transformers exports Llama-2 and Mistral: read into
+## the SentencePiece tokenizer, so it behaves as the slow LlamaTokenizer on
+## the tokenizer.model it was converted from.  The converter lists, for each
+## piece in the order of its score, the merges that make it; so a piece's
+## merge priority is the rank of its first merge, and a piece no merge makes
+## is never merged (piece type "unused").
+function tok = from_spm_json (j, file)
+  m = j.model;
+  sp = "\xe2\x96\x81";   # U+2581
+  if (! isempty (getf (m, "continuing_subword_prefix", []))
+      || ! isempty (getf (m, "end_of_word_suffix", [])))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': BPE with subword prefixes/suffixes is not supported", file);
+  endif
+  ## normalizer Prepend("U+2581") + Replace(" ", "U+2581"), or a Metaspace pre-tokenizer
+  steps = json_steps (getf (j, "normalizer", []), "normalizers", file);
+  steps = [steps, json_steps(getf (j, "pre_tokenizer", []), "pretokenizers", file)];
+  prefix = false;  escape = false;
+  for k = 1:numel (steps)
+    st = steps{k};
+    switch (getf (st, "type", ""))
+      case "Prepend"
+        ok = strcmp (getf (st, "prepend", ""), sp);
+        prefix = true;
+      case "Replace"
+        pat = getf (st, "pattern", struct ());
+        ok = strcmp (getf (pat, "String", ""), " ") && strcmp (getf (st, "content", ""), sp);
+        escape = true;
+      case "Metaspace"
+        scheme = getf (st, "prepend_scheme", "");
+        if (isempty (scheme))
+          scheme = cka_ifelse (logical (getf (st, "add_prefix_space", true)), "always", "never");
+        endif
+        ok = (strcmp (getf (st, "replacement", sp), sp) && ! logical (getf (st, "split", false))
+              && any (strcmp (scheme, {"always", "first", "never"})));
+        prefix = ! strcmp (scheme, "never");
+        escape = true;
+      otherwise
+        ok = false;
+    endswitch
+    if (! ok)
+      error ("cka:tokenizer:unsupported",
+             "tfm_tokenizer: '%s': a byte-fallback BPE takes only the Prepend/Replace normalizers or a Metaspace pre-tokenizer without split (found %s)",
+             file, char (getf (st, "type", "?")));
+    endif
+  endfor
+  if (! escape)
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': a byte-fallback BPE without the U+2581 metaspace is not supported",
+           file);
+  endif
+  tok = spm_defaults ();
+  tok.vocab = vocab_from_struct (m.vocab, file);
+  n = numel (tok.vocab);
+  merges = merges_from_json (getf (m, "merges", {}), file);
+  tok.scores = zeros (n, 1);
+  tok.piece_types = ones (n, 1);
+  made = false (n, 1);
+  if (! isempty (merges))
+    [found, loc] = ismember (strcat (merges(:, 1), merges(:, 2)), tok.vocab);
+    r = find (found);
+    ## the first (lowest-ranked) merge of a piece sets its priority
+    tok.scores(loc(r(end:-1:1))) = -r(end:-1:1);
+    made(loc(r)) = true;
+  endif
+  single_char = cellfun (@(t) numel (regexp (t, '.', "match")) == 1, tok.vocab);
+  tok.piece_types(! made & ! single_char) = 5;
+  isbyte = ! cellfun ("isempty", regexp (tok.vocab, '^<0x[0-9A-F]{2}>$', "once"));
+  tok.piece_types(isbyte) = 6;
+  tok.byte_fallback = true;
+  if (nnz (isbyte) != 256)
+    error ("cka:tokenizer:badVocab",
+           "tfm_tokenizer: '%s': byte_fallback needs the 256 pieces <0x00>..<0xFF>, found %d",
+           file, nnz (isbyte));
+  endif
+  tok.unk_token = char (getf (m, "unk_token", "<unk>"));
+  ## the added (special) tokens are control pieces, the unknown token unknown
+  at = getf (j, "added_tokens", []);
+  if (isstruct (at))
+    at = num2cell (at);
+  endif
+  for k = 1:numel (at)
+    a = at{k};
+    if (isstruct (a) && isfield (a, "id") && isnumeric (a.id) && isscalar (a.id)
+        && a.id >= 0 && a.id < n && a.id == fix (a.id) && logical (getf (a, "special", true)))
+      tok.piece_types(a.id + 1) = 3;
+    endif
+  endfor
+  u = find (strcmp (tok.vocab, tok.unk_token), 1);
+  if (isempty (u))
+    error ("cka:tokenizer:missingToken", "tfm_tokenizer: '%s': no unknown token \"%s\"", file,
+           tok.unk_token);
+  endif
+  tok.piece_types(u) = 2;
+  tok.normalizer = "identity";
+  tok.add_dummy_prefix = prefix;
+  tok.remove_extra_whitespaces = false;
+  tok.escape_whitespaces = true;
+endfunction
+
+## The steps of a normalizer / pre-tokenizer: [] (none), one, or a Sequence.
+function c = json_steps (x, field, file)
+  if (isempty (x))
+    c = {};
+  elseif (isstruct (x) && isscalar (x) && strcmp (getf (x, "type", ""), "Sequence"))
+    c = getf (x, field, {});
+    if (isstruct (c))
+      c = num2cell (c);
+    endif
+    if (! iscell (c))
+      error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s': a Sequence without its %s", file, field);
+    endif
+    c = c(:)';
+  elseif (isstruct (x) && isscalar (x))
+    c = {x};
+  else
+    error ("cka:tokenizer:badJson", "tfm_tokenizer: '%s': a %s is not an object", file, field);
   endif
 endfunction
 

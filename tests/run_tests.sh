@@ -31,7 +31,16 @@ fi
 BLAS_LIBS=${BLAS_LIBS:-$(mkoctfile -p BLAS_LIBS 2>/dev/null || echo -lblas)}
 LAPACK_LIBS=${LAPACK_LIBS:-$(mkoctfile -p LAPACK_LIBS 2>/dev/null || echo -llapack)}
 UTF8PROC_LIBS=${UTF8PROC_LIBS:--lutf8proc}
-core_src=$(ls "$SRCDIR"/src/core/*/*.c 2>/dev/null)
+PROTOC_C=${PROTOC_C:-protoc-c}
+PROTOBUF_C_LIBS=${PROTOBUF_C_LIBS:--lprotobuf-c}
+# the SentencePiece reader's protobuf code, generated as src/Makefile does
+GEN="$OUT/gen"
+mkdir -p "$GEN"
+if ! "$PROTOC_C" --c_out="$GEN" --proto_path="$SRCDIR/src/core/tok" \
+     "$SRCDIR/src/core/tok/spm_model.proto" > "$OUT/logs/protoc-c.log" 2>&1; then
+  echo "FAIL protoc-c (tests/build/logs/protoc-c.log)"; cat "$OUT/logs/protoc-c.log"; failed=$((failed + 1))
+fi
+core_src="$(ls "$SRCDIR"/src/core/*/*.c 2>/dev/null) $GEN/spm_model.pb-c.c"
 for t in "$SRCDIR"/tests/c/test_*.c; do
   [ -e "$t" ] || continue
   name=$(basename "$t" .c)
@@ -39,8 +48,8 @@ for t in "$SRCDIR"/tests/c/test_*.c; do
   bin="$OUT/$name.bin"
   log="$OUT/logs/$name.log"
   # shellcheck disable=SC2086
-  if ! $CC $CFLAGS_TEST -I"$SRCDIR/src/core" -I"$SRCDIR/tests/c" -o "$bin" "$t" $core_src \
-       $LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lz -lm > "$log" 2>&1; then
+  if ! $CC $CFLAGS_TEST -I"$SRCDIR/src/core" -I"$GEN" -I"$SRCDIR/tests/c" -o "$bin" "$t" $core_src \
+       $LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS $PROTOBUF_C_LIBS -lz -lm > "$log" 2>&1; then
     echo "FAIL $name (does not compile)"; cat "$log"; failed=$((failed + 1)); continue
   fi
   (cd "$SRCDIR/tests" && "$bin") >> "$log" 2>&1
@@ -63,6 +72,7 @@ done
 if echo fuzz_smoke | grep -Eq "$FILTER"; then
   log="$OUT/logs/fuzz_smoke.log"
   SRCDIR="$SRCDIR" BUILDDIR="$BUILDDIR" CC="$CC" UTF8PROC_LIBS="$UTF8PROC_LIBS" \
+    PROTOC_C="$PROTOC_C" PROTOBUF_C_LIBS="$PROTOBUF_C_LIBS" \
     bash "$SRCDIR/tests/fuzz/run_fuzz.sh" smoke > "$log" 2>&1
   line=$(grep -E '^# passed [0-9]+ failed [0-9]+' "$log" | tail -n 1)
   p=$(echo "$line" | awk '{print $3}'); f=$(echo "$line" | awk '{print $5}')

@@ -292,6 +292,12 @@
 %!error id=cka:tokenizer:badJson tfm_tokenizer (fullfile (d, "tok_badjson"))
 ## BAD tfm_tokenizer | vocab.json without merges.txt
 %!error id=cka:tokenizer:missingFile tfm_tokenizer (fullfile (d, "tok_nomerges"))
+## BAD tfm_tokenizer | tokenizer.model cut short (truncated protobuf)
+%!error id=cka:tokenizer:badModel tfm_tokenizer (fullfile (d, "tok_spmtrunc"))
+## BAD tfm_tokenizer | tokenizer.model that is a text file, not a protobuf
+%!error id=cka:tokenizer:badModel tfm_tokenizer (fullfile (d, "tok_spmtext"))
+## BAD tfm_encode | SentencePiece tokenizer whose pad_token was cleared, texts of different lengths
+%!error id=cka:tokenizer:noPadToken tfm_encode (F.spm, {"a", "a a"})
 ## BAD tfm_tokenizer | unknown field in a toy spec
 %!error id=cka:input:unknownOption tfm_tokenizer (struct ("vocab", {{"[UNK]"}}, "colour", 1))
 ## BAD tfm_encode | MaxLength 1e10 with max_length padding (beyond memory)

@@ -5,9 +5,11 @@ set -e
 # fonts-freefont-otf: Octave's text renderer needs FreeSans (only a
 # "Recommends" of octave-common); without it every figure fails with
 # "ft_text_renderer: invalid bounding box".  The plots print through
-# gnuplot's cairo terminals, so Ghostscript is not needed.
+# gnuplot's cairo terminals, so Ghostscript is not needed.  protobuf-c: the
+# SentencePiece tokenizer.model reader (protoc-c generates it at build time).
 PKGS="octave liboctave-dev gnuplot-nox fonts-freefont-otf libopenblas-dev \
-liblapack-dev autoconf automake make gcc pkg-config libutf8proc-dev zlib1g-dev"
+liblapack-dev autoconf automake make gcc pkg-config libutf8proc-dev zlib1g-dev \
+libprotobuf-c-dev protobuf-c-compiler"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -9,7 +9,7 @@
 
 function check_tokenizer (tok, fname)
   if (! (isstruct (tok) && isscalar (tok) && isfield (tok, "type")
-         && isfield (tok, "vocab") && any (strcmp (tok.type, {"wordpiece", "bpe"}))))
+         && isfield (tok, "vocab") && any (strcmp (tok.type, {"wordpiece", "bpe", "spm"}))))
     error ("cka:input:badTokenizer",
            "%s: TOK must be a tokenizer struct made by tfm_tokenizer", fname);
   endif

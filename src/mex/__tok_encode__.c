@@ -13,6 +13,7 @@
  * (tok_cache.h); tests/bench/bench_tokenizers.m reports both costs. */
 #include "mex_util.h"
 #include "tok_mex.h"
+#include "tok/spm_file.h"
 #include "tok/tok_cache.h"
 
 #include <stdio.h>
@@ -110,8 +111,49 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         spec.left = mm;
         spec.right = mm + spec.nmerge;
         spec.add_prefix_space = tokmex_scalar(tok, "add_prefix_space") != 0;
+    } else if (type.n == 3 && memcmp(type.s, "spm", 3) == 0) {
+        spec.is_spm = 1;
+        spm_options *o = &spec.spm;
+        tok_str norm = tokmex_string_field(tok, "normalizer");
+        static const struct { const char *name; int norm, cf; } norms[] = {
+            {"identity", SPM_NORM_IDENTITY, 0}, {"nfkc", SPM_NORM_NFKC, 0},
+            {"nmt_nfkc", SPM_NORM_NMT_NFKC, 0}, {"nfkc_cf", SPM_NORM_NFKC, 1},
+            {"nmt_nfkc_cf", SPM_NORM_NMT_NFKC, 1}};
+        o->normalizer = -1;
+        for (size_t k = 0; k < sizeof norms / sizeof *norms; k++)
+            if (norm.n == strlen(norms[k].name) && memcmp(norm.s, norms[k].name, norm.n) == 0) {
+                o->normalizer = norms[k].norm;
+                o->case_fold = norms[k].cf;
+            }
+        if (o->normalizer < 0)
+            mexErrMsgIdAndTxt("cka:tokenizer:unsupported",
+                              "tok.normalizer must be identity, nfkc, nmt_nfkc, nfkc_cf or nmt_nfkc_cf");
+        o->add_dummy_prefix = tokmex_scalar(tok, "add_dummy_prefix") != 0;
+        o->remove_extra_whitespaces = tokmex_scalar(tok, "remove_extra_whitespaces") != 0;
+        o->escape_whitespaces = tokmex_scalar(tok, "escape_whitespaces") != 0;
+        o->byte_fallback = tokmex_scalar(tok, "byte_fallback") != 0;
+        o->legacy = tokmex_scalar(tok, "legacy") != 0;
+        const mxArray *sc = tokmex_field(tok, "scores");
+        const mxArray *ty = tokmex_field(tok, "piece_types");
+        if (!mxIsDouble(sc) || mxIsComplex(sc) || mxGetNumberOfElements(sc) != nvocab)
+            mexErrMsgIdAndTxt("cka:tokenizer:badStruct",
+                              "tok.scores must be a real double array, one score per token");
+        if (!mxIsDouble(ty) || mxIsComplex(ty) || mxGetNumberOfElements(ty) != nvocab)
+            mexErrMsgIdAndTxt("cka:tokenizer:badStruct",
+                              "tok.piece_types must be a real double array, one type per token");
+        int32_t *pt = mxMalloc((nvocab ? nvocab : 1) * sizeof *pt);
+        const double *td = mxGetPr(ty);
+        for (size_t k = 0; k < nvocab; k++) {
+            if (!(td[k] >= SPM_NORMAL && td[k] <= SPM_BYTE && td[k] == (int)td[k]))
+                mexErrMsgIdAndTxt("cka:tokenizer:badStruct",
+                                  "tok.piece_types(%zu) is not a SentencePiece piece type (1..6)", k + 1);
+            pt[k] = (int32_t)td[k];
+        }
+        spec.score = mxGetPr(sc);
+        spec.piece_type = pt;
     } else
-        mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.type must be \"wordpiece\" or \"bpe\"");
+        mexErrMsgIdAndTxt("cka:tokenizer:badStruct",
+                          "tok.type must be \"wordpiece\", \"bpe\" or \"spm\"");
 
     cka_error err;
     cka_error_clear(&err);

@@ -1,9 +1,13 @@
 /* list = __tok_read__(kind, bytes, what)
- * Internal gateway of tfm_tokenizer.m: parse the bytes of a line-based
- * tokenizer file.  kind "vocab" (vocab.txt): a column cellstr, one token per
- * id; kind "merges" (merges.txt): an n x 2 cellstr of merges in rank order.
- * what names the file in error messages. */
+ * Internal gateway of tfm_tokenizer.m: parse the bytes of a tokenizer file.
+ * kind "vocab" (vocab.txt): a column cellstr, one token per id; kind
+ * "merges" (merges.txt): an n x 2 cellstr of merges in rank order; kind
+ * "spm" (tokenizer.model, uint8 bytes): a struct with the pieces (column
+ * cellstr), their scores and types (doubles, SentencePiece's numbering) and
+ * the trainer/normalizer settings the tokenizer uses.  what names the file
+ * in error messages. */
 #include "mex_util.h"
+#include "tok/spm_file.h"
 #include "tok/tok_files.h"
 #include "tok_mex.h"
 
@@ -50,6 +54,39 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         for (size_t k = 0; k < cnt; k++)
             mxSetCell(plhs[0], (mwIndex)k, str_array(t[k]));
         free(t);
+    } else if (strcmp(kind, "spm") == 0) {
+        spm_file f;
+        if (spm_read_model((const uint8_t *)buf, n, what, &f, &err) != 0)
+            mexutil_raise(&err);
+        static const char *fields[] = {"pieces", "scores", "types", "byte_fallback", "unk_id",
+                                       "bos_id", "eos_id", "pad_id", "normalizer",
+                                       "add_dummy_prefix", "remove_extra_whitespaces",
+                                       "escape_whitespaces"};
+        plhs[0] = mxCreateStructMatrix(1, 1, sizeof fields / sizeof *fields, fields);
+        mxArray *pieces = mxCreateCellMatrix((mwSize)f.npieces, 1);
+        mxArray *scores = mxCreateDoubleMatrix((mwSize)f.npieces, 1, mxREAL);
+        mxArray *types = mxCreateDoubleMatrix((mwSize)f.npieces, 1, mxREAL);
+        for (size_t k = 0; k < f.npieces; k++) {
+            mxSetCell(pieces, (mwIndex)k, str_array(f.piece[k]));
+            mxGetPr(scores)[k] = f.score[k];
+            mxGetPr(types)[k] = f.type[k];
+        }
+        mxSetField(plhs[0], 0, "pieces", pieces);
+        mxSetField(plhs[0], 0, "scores", scores);
+        mxSetField(plhs[0], 0, "types", types);
+        mxSetField(plhs[0], 0, "byte_fallback", mxCreateLogicalScalar(f.byte_fallback != 0));
+        mxSetField(plhs[0], 0, "unk_id", mxCreateDoubleScalar(f.unk_id));
+        mxSetField(plhs[0], 0, "bos_id", mxCreateDoubleScalar(f.bos_id));
+        mxSetField(plhs[0], 0, "eos_id", mxCreateDoubleScalar(f.eos_id));
+        mxSetField(plhs[0], 0, "pad_id", mxCreateDoubleScalar(f.pad_id));
+        char name[48];
+        snprintf(name, sizeof name, "%s", f.normalizer_name[0] ? f.normalizer_name : "identity");
+        mxSetField(plhs[0], 0, "normalizer", mxCreateString(name));
+        mxSetField(plhs[0], 0, "add_dummy_prefix", mxCreateLogicalScalar(f.add_dummy_prefix != 0));
+        mxSetField(plhs[0], 0, "remove_extra_whitespaces",
+                   mxCreateLogicalScalar(f.remove_extra_whitespaces != 0));
+        mxSetField(plhs[0], 0, "escape_whitespaces", mxCreateLogicalScalar(f.escape_whitespaces != 0));
+        spm_file_free(&f);
     } else if (strcmp(kind, "merges") == 0) {
         tok_str *l, *r;
         size_t cnt;

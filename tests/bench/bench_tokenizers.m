@@ -5,8 +5,8 @@
 ## Tokenizes the 4,589-sentence Pride and Prejudice corpus (one sentence per
 ## line; path from the environment variable CKA_CORPUS, default
 ## /work/shared/models/corpus-austen/pride_and_prejudice_sentences.txt; when
-## absent, the fixture sentences are used) with BERT WordPiece and GPT-2 BPE
-## and prints sentences/s, plus the fixed cost of a call: building the hash
+## absent, the fixture sentences are used) with BERT WordPiece, GPT-2 BPE and
+## the stories260K SentencePiece BPE (Llama) and prints sentences/s, plus the fixed cost of a call: building the hash
 ## tables (vocabulary, merges) on the first call with a tokenizer, and on
 ## later calls (the tables are cached) reading the vocabulary cells through
 ## the MEX API.
@@ -34,7 +34,7 @@ endif
 nbytes = sum (cellfun (@numel, sents));
 printf ("corpus: %s\n  %d sentences, %d bytes\n", src, numel (sents), nbytes);
 
-names = {"bert-base-uncased", "gpt2"};
+names = {"bert-base-uncased", "gpt2", "stories260K"};
 other = tfm_tokenizer (fixture_path ("tokenizers", names{end}));
 for k = 1:numel (names)
   t0 = tic ();

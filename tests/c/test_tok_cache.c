@@ -3,6 +3,7 @@
  * cached model does not depend on the caller's strings, and a failed build
  * leaves the cache empty. */
 #include "check.h"
+#include "tok/spm_file.h"
 #include "tok/tok_cache.h"
 
 #include <string.h>
@@ -141,10 +142,51 @@ static void test_bpe(void)
     tok_cache_free(&c);
 }
 
+/* SentencePiece: scores and piece types are part of the spec; the cache
+ * keeps its own copies of them. */
+static void test_spm(void)
+{
+    tok_str vocab[] = {S("<unk>"), S("\xe2\x96\x81"), S("a"), S("b"), S("ab"), S("ba")};
+    double score[] = {0, -1, -2, -3, -4, -5};
+    int32_t type[] = {2, 1, 1, 1, 1, 1};
+    tok_spec s;
+    memset(&s, 0, sizeof s);
+    s.is_spm = 1;
+    s.spm = (spm_options){SPM_NORM_IDENTITY, 0, 0, 1, 1, 0, 1};
+    s.nvocab = 6;
+    s.vocab = vocab;
+    s.score = score;
+    s.piece_type = type;
+    tok_cache c;
+    memset(&c, 0, sizeof c);
+    tok_model *m;
+    cka_error err;
+    char got[64];
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0, "spm build");
+    encode(m, "aba", got, sizeof got);
+    CHECK(strcmp(got, "4 2") == 0, "ab first: %s", got);
+    score[5] = -3.5;   /* ba now beats ab */
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 2, "changed score rebuilds");
+    score[5] = -5;     /* the cache has its own copy */
+    encode(m, "aba", got, sizeof got);
+    CHECK(strcmp(got, "2 5") == 0, "ba first: %s", got);
+    type[5] = 5;       /* an unused piece never merges */
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 3, "changed type rebuilds");
+    encode(m, "aba", got, sizeof got);
+    CHECK(strcmp(got, "4 2") == 0, "unused: %s", got);
+    s.spm.add_dummy_prefix = 1;
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 4, "changed option rebuilds");
+    encode(m, "ab", got, sizeof got);
+    CHECK(strcmp(got, "1 4") == 0, "dummy prefix: %s", got);
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 4, "equal spec is a hit");
+    tok_cache_free(&c);
+}
+
 int main(void)
 {
     RUN(test_reuse_and_rebuild);
     RUN(test_failed_build);
     RUN(test_bpe);
+    RUN(test_spm);
     return CHECK_REPORT();
 }

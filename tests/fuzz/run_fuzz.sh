@@ -15,7 +15,7 @@
 #   FUZZ_TARGETS="st_header st_table" restricts the targets.
 #
 # Environment: SRCDIR, BUILDDIR, CC (smoke), CLANG (full, default clang),
-# BLAS_LIBS, LAPACK_LIBS, UTF8PROC_LIBS.
+# BLAS_LIBS, LAPACK_LIBS, UTF8PROC_LIBS, PROTOC_C, PROTOBUF_C_LIBS.
 set -u
 mode=${1:-smoke}
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -26,7 +26,14 @@ UTF8PROC_LIBS=${UTF8PROC_LIBS:--lutf8proc}
 OUT="$BUILDDIR/tests/build/fuzz"
 mkdir -p "$OUT"
 targets=${FUZZ_TARGETS:-$(cd "$SRCDIR/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
-core_src=$(ls "$SRCDIR"/src/core/*/*.c)
+PROTOC_C=${PROTOC_C:-protoc-c}
+PROTOBUF_C_LIBS=${PROTOBUF_C_LIBS:--lprotobuf-c}
+# the SentencePiece reader's protobuf code, generated as src/Makefile does
+GEN="$OUT/gen"
+mkdir -p "$GEN"
+"$PROTOC_C" --c_out="$GEN" --proto_path="$SRCDIR/src/core/tok" "$SRCDIR/src/core/tok/spm_model.proto" \
+  || { echo "protoc-c failed"; echo "# passed 0 failed 1"; exit 1; }
+core_src="$(ls "$SRCDIR"/src/core/*/*.c) $GEN/spm_model.pb-c.c"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
@@ -34,7 +41,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 # every src/core/*/*.c is linked (as the C unit tests do), so BLAS and utf8proc too
 BLAS_LIBS=${BLAS_LIBS:-$(mkoctfile -p BLAS_LIBS 2>/dev/null || echo -lblas)}
 LAPACK_LIBS=${LAPACK_LIBS:-$(mkoctfile -p LAPACK_LIBS 2>/dev/null || echo -llapack)}
-LIBS="$LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS -lz -lm"
+LIBS="$LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS $PROTOBUF_C_LIBS -lz -lm"
 
 case $mode in
 smoke)
@@ -43,7 +50,7 @@ smoke)
     bin="$OUT/replay_$t"
     log="$OUT/replay_$t.log"
     # shellcheck disable=SC2086
-    if ! $CC -std=gnu11 -g -O1 -fopenmp $SAN -I"$SRCDIR/src/core" -I"$SRCDIR/tests/fuzz" \
+    if ! $CC -std=gnu11 -g -O1 -fopenmp $SAN -I"$SRCDIR/src/core" -I"$GEN" -I"$SRCDIR/tests/fuzz" \
          -o "$bin" "$SRCDIR/tests/fuzz/driver.c" "$SRCDIR/tests/fuzz/fuzz_$t.c" $core_src \
          $LIBS > "$log" 2>&1; then
       echo "FAIL fuzz_$t (does not compile)"; cat "$log"; failed=$((failed + 1)); continue
@@ -67,7 +74,7 @@ full)
     art="$BUILDDIR/tests/fuzz/artifacts/$t"
     mkdir -p "$work" "$art"
     # shellcheck disable=SC2086
-    $CLANG -g -O1 -fopenmp -fsanitize=fuzzer $SAN -I"$SRCDIR/src/core" -I"$SRCDIR/tests/fuzz" \
+    $CLANG -g -O1 -fopenmp -fsanitize=fuzzer $SAN -I"$SRCDIR/src/core" -I"$GEN" -I"$SRCDIR/tests/fuzz" \
       -o "$bin" "$SRCDIR/tests/fuzz/fuzz_$t.c" $core_src $LIBS || { echo "$t: build failed"; return 1; }
     dict=""
     [ -e "$SRCDIR/tests/fuzz/$t.dict" ] && dict="-dict=$SRCDIR/tests/fuzz/$t.dict"
@@ -82,7 +89,7 @@ full)
     echo "fuzz_$t: exit $rc, ${execs:-?} executions, $cov, ${cpu:-?} s CPU, $crashes crash files (log $OUT/fuzz_$t.log)"
   }
   export -f run_target
-  export OUT BUILDDIR SRCDIR CLANG SAN LIBS secs core_src
+  export OUT BUILDDIR SRCDIR CLANG SAN LIBS secs core_src GEN
   printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'run_target "$@"' _ {}
   ;;
 *)

@@ -67,6 +67,13 @@ function F = bad_inputs_fixtures ()
   write_bytes (fullfile (tk ("tok_badjson"), "merges.txt"), uint8 ("#version: 0.2\na b\n"));
   mkdir (tk ("tok_nomerges"));
   write_bytes (fullfile (tk ("tok_nomerges"), "vocab.json"), uint8 ("{\"a\": 0}"));
+  ## SentencePiece: a tokenizer.model cut short, one that is no protobuf
+  spm = read_bytes (fixture_path ("tokenizers", "stories260K", "tokenizer.model"));
+  mkdir (tk ("tok_spmtrunc"));  write_bytes (fullfile (tk ("tok_spmtrunc"), "tokenizer.model"), spm(1:3000));
+  mkdir (tk ("tok_spmtext"));
+  write_bytes (fullfile (tk ("tok_spmtext"), "tokenizer.model"), uint8 ("<unk>\t0\n<s>\t0\n"));
+  F.spm = tfm_tokenizer (struct ("type", "spm", "vocab", {{"<unk>"; "<s>"; "</s>"; "a"}}));
+  F.spm.pad_token = "";   # Hugging Face's LlamaTokenizer: no padding token
   ## a folder nobody can write (root may write anywhere on disk; /proc never)
   F.rodir = "/proc/cka-read-only";
 endfunction

@@ -19,11 +19,16 @@ static int strs_eq(const tok_str *a, const tok_str *b, size_t n)
 
 static int spec_eq(const tok_spec *a, const tok_spec *b)
 {
-    if (a->is_bpe != b->is_bpe || a->nvocab != b->nvocab || a->nmerge != b->nmerge ||
+    if (a->is_bpe != b->is_bpe || a->is_spm != b->is_spm || a->nvocab != b->nvocab || a->nmerge != b->nmerge ||
         a->nspecial != b->nspecial || !str_eq(a->unk, b->unk))
         return 0;
     if (a->is_bpe) {
         if (a->add_prefix_space != b->add_prefix_space)
+            return 0;
+    } else if (a->is_spm) {
+        if (memcmp(&a->spm, &b->spm, sizeof a->spm) != 0 ||
+            memcmp(a->score, b->score, a->nvocab * sizeof *a->score) != 0 ||
+            memcmp(a->piece_type, b->piece_type, a->nvocab * sizeof *a->piece_type) != 0)
             return 0;
     } else {
         const wp_options *x = &a->wp, *y = &b->wp;
@@ -64,9 +69,13 @@ void tok_cache_free(tok_cache *c)
     if (c->valid) {
         if (c->model.is_bpe)
             bpe_free(&c->model.bpe);
+        else if (c->model.is_spm)
+            spm_free(&c->model.spm);
         else
             wp_free(&c->model.wp);
     }
+    free(c->score);
+    free(c->piece_type);
     free(c->store);
     free(c->strs);
     free(c->ids);
@@ -106,6 +115,19 @@ static int copy_spec(tok_cache *c, const tok_spec *s, cka_error *err)
     if (s->nspecial)
         memcpy(c->ids, s->special_id, s->nspecial * sizeof *c->ids);
     c->spec.special_id = c->ids;
+    if (s->is_spm) {
+        size_t nv = s->nvocab ? s->nvocab : 1;
+        c->score = malloc(nv * sizeof *c->score);
+        c->piece_type = malloc(nv * sizeof *c->piece_type);
+        if (c->score == NULL || c->piece_type == NULL)
+            return cka_error_set(err, "cka:tokenizer:noMemory", "out of memory copying the tokenizer");
+        if (s->nvocab) {
+            memcpy(c->score, s->score, s->nvocab * sizeof *c->score);
+            memcpy(c->piece_type, s->piece_type, s->nvocab * sizeof *c->piece_type);
+        }
+        c->spec.score = c->score;
+        c->spec.piece_type = c->piece_type;
+    }
     return 0;
 }
 
@@ -123,11 +145,17 @@ int tok_cache_get(tok_cache *c, const tok_spec *spec, tok_model **model, cka_err
     const tok_spec *s = &c->spec;
     tok_model *m = &c->model;
     m->is_bpe = s->is_bpe;
-    int rc = s->is_bpe ? bpe_init(&m->bpe, s->nvocab, s->vocab, s->nmerge, s->left, s->right,
-                                  &s->unk, s->nspecial, s->special, s->special_id,
-                                  s->add_prefix_space, err)
-                       : wp_init(&m->wp, &s->wp, s->nvocab, s->vocab, s->nspecial, s->special,
-                                 s->special_id, err);
+    m->is_spm = s->is_spm;
+    int rc;
+    if (s->is_bpe)
+        rc = bpe_init(&m->bpe, s->nvocab, s->vocab, s->nmerge, s->left, s->right, &s->unk,
+                      s->nspecial, s->special, s->special_id, s->add_prefix_space, err);
+    else if (s->is_spm)
+        rc = spm_init(&m->spm, &s->spm, s->nvocab, s->vocab, s->score, s->piece_type, s->nspecial,
+                      s->special, s->special_id, err);
+    else
+        rc = wp_init(&m->wp, &s->wp, s->nvocab, s->vocab, s->nspecial, s->special, s->special_id,
+                     err);
     if (rc != 0) {
         tok_cache_free(c); /* init has released its own tables */
         return -1;
@@ -140,5 +168,9 @@ int tok_cache_get(tok_cache *c, const tok_spec *spec, tok_model **model, cka_err
 
 int tok_model_encode(tok_model *m, const char *text, size_t n, tok_out *out, cka_error *err)
 {
-    return m->is_bpe ? bpe_encode(&m->bpe, text, n, out, err) : wp_encode(&m->wp, text, n, out, err);
+    if (m->is_bpe)
+        return bpe_encode(&m->bpe, text, n, out, err);
+    if (m->is_spm)
+        return spm_encode(&m->spm, text, n, out, err);
+    return wp_encode(&m->wp, text, n, out, err);
 }

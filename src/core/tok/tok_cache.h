@@ -11,10 +11,15 @@
 #define CKA_TOK_CACHE_H
 
 #include "tok/bpe.h"
+#include "tok/spm.h"
 #include "tok/wordpiece.h"
 
 typedef struct tok_spec {
     int is_bpe;
+    int is_spm;              /* SentencePiece BPE (is_bpe == 0) */
+    spm_options spm;         /* its options */
+    const double *score;     /* nvocab piece scores (SentencePiece) */
+    const int32_t *piece_type; /* nvocab piece types (SentencePiece) */
     wp_options wp;           /* WordPiece options (is_bpe == 0) */
     int add_prefix_space;    /* BPE option */
     tok_str unk;             /* BPE unknown token (WordPiece: wp.unk) */
@@ -26,9 +31,10 @@ typedef struct tok_spec {
 } tok_spec;
 
 typedef struct tok_model {
-    int is_bpe;
+    int is_bpe, is_spm;
     wp_model wp;
     bpe_model bpe;
+    spm_model spm;
 } tok_model;
 
 typedef struct tok_cache {
@@ -37,6 +43,8 @@ typedef struct tok_cache {
     char *store;             /* every byte of every string */
     tok_str *strs;           /* vocab, left, right, special, then wp.prefix/wp.unk/unk */
     int32_t *ids;
+    double *score;           /* SentencePiece scores and piece types */
+    int32_t *piece_type;
     tok_model model;
     unsigned long builds;    /* models built so far (for tests) */
 } tok_cache;
