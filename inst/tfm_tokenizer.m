@@ -97,7 +97,7 @@
 ##                                           "[MASK]"; "play"; "##ing"@}@}));
 ## tfm_tokenize (toy, "Playing")
 ##   @result{} @{"play", "##ing"@}
-## llama = tfm_tokenizer ("stories260K");    # tokenizer.model
+## llama = tfm_tokenizer (fullfile (fileparts (which ("cka_demo_llm")), "data", "stories260K"));
 ## tfm_encode (llama, "Once upon a time").input_ids
 ##   @result{} [1 403 407 261 378]
 ## @end group

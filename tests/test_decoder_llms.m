@@ -67,8 +67,8 @@
 ## ---- stories260K: a real pretrained Llama -------------------------------
 
 %!shared s260, ref
-%! s260 = tfm_load (fixture_path ("models", "stories260K"));
-%! ref = jsondecode (fileread (fixture_path ("models", "stories260K", "reference_outputs.json")));
+%! s260 = tfm_load (stories260k_path ());
+%! ref = jsondecode (fileread (stories260k_path ("reference_outputs.json")));
 
 %!test
 %! assert (s260.arch, "llama");

@@ -48,7 +48,7 @@
 %!shared D, T
 %! D = tempname ();  mkdir (D);
 %! T = 30;
-%! fid = fopen (fixture_path ("tokenizers", "stories260K", "tokenizer.model"));
+%! fid = fopen (stories260k_path ("tokenizer.model"));
 %! real = fread (fid, Inf, "uint8=>uint8")';  fclose (fid);
 %! model_dir (D, "trunc_half", real(1:3000));
 %! model_dir (D, "trunc_1", real(1));

@@ -6,7 +6,7 @@
 
 %!shared C, st, models
 %! C = jsondecode (fileread (fixture_path ("tokenizers", "spm_cases.json")), "makeValidName", false);
-%! st = tfm_tokenizer (fixture_path ("tokenizers", "stories260K"));
+%! st = tfm_tokenizer (stories260k_path ());
 %! models = struct ("stories260K", st);
 %! for name = {"nofb", "keepws", "nmt"}
 %!   models.(name{1}) = tfm_tokenizer (fixture_path ("tokenizers", "spm-trained", [name{1} ".model"]));
@@ -25,7 +25,7 @@
 
 ## stories260K's own reference sentence: pieces and ids exactly
 %!test
-%! R = jsondecode (fileread (fixture_path ("tokenizers", "stories260K", "reference_outputs.json")));
+%! R = jsondecode (fileread (stories260k_path ("reference_outputs.json")));
 %! enc = tfm_encode (st, R.text);
 %! assert (enc.input_ids, as_row (R.input_ids));
 %! assert (enc.attention_mask, ones (1, numel (R.input_ids)));
@@ -191,7 +191,7 @@
 %!test
 %! d = tempname ();  mkdir (d);
 %! unwind_protect
-%!   copyfile (fixture_path ("tokenizers", "stories260K", "tokenizer_config.json"), d);
+%!   copyfile (stories260k_path ("tokenizer_config.json"), d);
 %!   texts = [{C.cases.text}'; {C.austen.text}'];
 %!   ## Llama-2's export keeps extra spaces (its tokenizer.model does too);
 %!   ## the fixture's model removes them, so compare with that setting off

@@ -185,7 +185,7 @@ static int have_real;
 static void test_read_real(void)
 {
     size_t n = 0;
-    unsigned char *b = read_file("fixtures/tokenizers/stories260K/tokenizer.model", &n);
+    unsigned char *b = read_file("../inst/data/stories260K/tokenizer.model", &n);
     CHECK(b != NULL && n == 7522, "read the fixture (%zu bytes)", n);
     cka_error err;
     cka_error_clear(&err);

@@ -68,7 +68,7 @@ function F = bad_inputs_fixtures ()
   mkdir (tk ("tok_nomerges"));
   write_bytes (fullfile (tk ("tok_nomerges"), "vocab.json"), uint8 ("{\"a\": 0}"));
   ## SentencePiece: a tokenizer.model cut short, one that is no protobuf
-  spm = read_bytes (fixture_path ("tokenizers", "stories260K", "tokenizer.model"));
+  spm = read_bytes (stories260k_path ("tokenizer.model"));
   mkdir (tk ("tok_spmtrunc"));  write_bytes (fullfile (tk ("tok_spmtrunc"), "tokenizer.model"), spm(1:3000));
   mkdir (tk ("tok_spmtext"));
   write_bytes (fullfile (tk ("tok_spmtext"), "tokenizer.model"), uint8 ("<unk>\t0\n<s>\t0\n"));
