@@ -25,12 +25,22 @@
 ## drawn as a trend line.
 ## @item Summary: a 2x2 multi-panel comparison (BERT self, GPT-2 self, BERT
 ## vs GPT-2, pre vs fine-tuned) with one shared colour bar.
+## @item A real trained model: stories260K (a 260 K-parameter Llama trained
+## on TinyStories, shipped in the package's @file{data} folder) against an
+## untrained twin of the same config (@code{tfm_create (model.config)}) on
+## 256 sentences of @emph{Pride and Prejudice} tokenized by its own
+## SentencePiece tokenizer, each layer's output mean-pooled over the real
+## tokens: the two self-similarity heatmaps side by side, the
+## trained-vs-untrained CKA of each layer as a trend (with two untrained
+## twins as the control), and a printed reading of what training changes.
 ## @end enumerate
 ##
 ## The figures are written to @var{outdir} (default @file{./cka-demo-out}):
 ## @file{01_bert_self.png}, @file{02_bert_vs_gpt2.png},
 ## @file{03_bert_vs_distilbert.png}, @file{04_pretrained_vs_finetuned.png},
-## @file{05_finetuning_trend.png}, @file{06_summary.png}, and every result
+## @file{05_finetuning_trend.png}, @file{06_summary.png},
+## @file{07_real_self_similarity.png}, @file{08_trained_vs_untrained.png},
+## and every result
 ## as JSON (@file{results_*.json}, see @code{cka_save}).  Progress and the
 ## printed results go to the console.
 ##
@@ -52,11 +62,19 @@
 ## Figure format: @qcode{"png"}, @qcode{"svg"} or @qcode{"pdf"}.
 ## @item @qcode{"Progress"} (@code{true})
 ## Show @code{cka_compare}'s progress bars.
+## @item @qcode{"RealModel"} (the shipped stories260K)
+## The trained model of section 6: a folder holding a checkpoint and its
+## tokenizer, or a struct with fields @code{model} and @code{tokenizer};
+## @qcode{""} skips section 6.
+## @item @qcode{"NumSentences"} (256)
+## How many sentences section 6 uses (at most the 300 shipped).
 ## @end table
 ##
 ## @var{results}, if requested, is a struct with the @code{cka_compare}
 ## results @code{bert_self}, @code{bert_vs_gpt2}, @code{bert_vs_distilbert},
-## @code{finetune}, @code{gpt2_self} and the list of @code{files} written.
+## @code{finetune}, @code{gpt2_self}, those of section 6 (@code{real_self},
+## @code{twin_self}, @code{real_vs_twin}, @code{twin_vs_twin}) and the list
+## of @code{files} written.
 ##
 ## @example
 ## cka_demo_llm ("cka-demo-out")              # what `make demo` runs
@@ -73,8 +91,9 @@ function results = cka_demo_llm (outdir = "cka-demo-out", varargin)
                         struct ("Model", [], "NumSamples", 32, "BatchSize", 8,
                                 "SeqLength", 64, "VocabSize", 1000, "Seed", 0,
                                 "NoiseStd", 0.1, "Format", "png",
-                                "Progress", true), varargin);
-  for f = {"NumSamples", "BatchSize", "SeqLength", "VocabSize"}
+                                "Progress", true, "RealModel", data_path ("stories260K"),
+                                "NumSentences", 256), varargin);
+  for f = {"NumSamples", "BatchSize", "SeqLength", "VocabSize", "NumSentences"}
     v = opts.(f{1});
     if (! (isnumeric (v) && isscalar (v) && v == fix (v) && v >= 1))
       error ("cka:input:badOption", "cka_demo_llm: %s must be a positive integer", f{1});
@@ -223,6 +242,56 @@ function results = cka_demo_llm (outdir = "cka-demo-out", varargin)
 
   names = {"bert_self", "bert_vs_gpt2", "bert_vs_distilbert", "finetune", "gpt2_self"};
   res = {R1, R2, R3, R4, R5};
+
+  ## -- 6. a real trained model against its untrained twin -------------------------------
+  if (! isempty (opts.RealModel))
+    [real, twin, twin2, tok] = real_models (opts.RealModel, opts.Seed);
+    banner (sprintf ("6. A real trained model: %s vs its untrained twin", real.name));
+    texts = austen_sentences (opts.NumSentences);
+    all_names = tfm_modules (real);
+    layers = [all_names(2), tfm_modules(real, "blocks")'];   # the embeddings, then every block
+    printf ("%s (%s, %d parameters, trained) and an untrained twin: the same config,\n",
+            real.name, real.arch, sum (cellfun (@numel, real.weights)));
+    printf ("weights drawn as Hugging Face initialises them (tfm_create (model.config))\n");
+    printf ("Data: %d sentences of Pride and Prejudice, tokenized by the model's own tokenizer;\n",
+            numel (texts));
+    printf ("each layer's output mean-pooled over the real tokens of a sentence\n");
+    ## The twin's embeddings are N(0, 0.02^2): mean-pooled, their HSIC is
+    ## ~1e-8, below pytorch-cka's epsilon 1e-6, which would shrink even their
+    ## self-similarity; a smaller epsilon keeps CKA what it should be.
+    cfg6 = cka_config ("Config", cfg, "Epsilon", 1e-12);
+    c6 = {"Config", cfg6, "BatchSize", 32, "Progress", opts.Progress, "Pooling", "mean", ...
+          "Tokenizer1", tok, "Tokenizer2", tok, "Layers1", layers, "Layers2", layers};
+    Rt = cka_compare (real, [], texts, c6{:}, "Model1Name", "trained", "Model2Name", "trained");
+    Ru = cka_compare (twin, [], texts, c6{:}, "Model1Name", "untrained",
+                      "Model2Name", "untrained");
+    Rx = cka_compare (real, twin, texts, c6{:}, "Model1Name", "trained",
+                      "Model2Name", "untrained");
+    Rc = cka_compare (twin2, twin, texts, c6{:}, "Model1Name", "untrained (seed 2)",
+                      "Model2Name", "untrained");
+    f = fullfile (outdir, ["07_real_self_similarity" ext]);
+    fig = plot_cka_comparison ({Rt, Ru}, {sprintf("%s (trained)", real.name), ...
+                                          "untrained twin"},
+                               "NCols", 2, "ShareColorbar", true, "FigSize", [12 5],
+                               "File", f, "Visible", false);
+    close (fig);
+    files{end+1} = f;
+    printf ("wrote %s\n", f);
+    f = fullfile (outdir, ["08_trained_vs_untrained" ext]);
+    fig = plot_cka_trend ([diag(Rx.cka)'; diag(Rc.cka)'],
+                          "Labels", {"trained vs untrained", "untrained vs untrained (control)"},
+                          "Colors", {"#1f77b4", "#7f7f7f"}, "LineStyles", {"-", "--"},
+                          "XLabel", sprintf ("Layer (0 = %s, then the blocks)", layers{1}),
+                          "YLabel", "CKA, same layer", "Title",
+                          sprintf ("What training changes, layer by layer (%s)", real.name),
+                          "File", f, "Visible", false);
+    close (fig);
+    files{end+1} = f;
+    printf ("wrote %s\n", f);
+    print_reading (layers, Rt.cka, Ru.cka, diag (Rx.cka), diag (Rc.cka));
+    names = [names, {"real_self", "twin_self", "real_vs_twin", "twin_vs_twin"}];
+    res = [res, {Rt, Ru, Rx, Rc}];
+  endif
   for k = 1:numel (names)
     f = fullfile (outdir, sprintf ("results_%s.json", names{k}));
     cka_save (res{k}, f);
@@ -233,11 +302,68 @@ function results = cka_demo_llm (outdir = "cka-demo-out", varargin)
     "1. Self-similarity: the diagonal is ~1.0 and neighbouring layers are the most similar.", ...
     "2. Cross-architecture: different designs can still share representations at similar depths.", ...
     "3. Model size: one DistilBERT layer may correspond to several BERT layers.", ...
-    "4. Fine-tuning: early layers stay put; the perturbed late layers drift apart."}, "\n"));
+    "4. Fine-tuning: early layers stay put; the perturbed late layers drift apart.", ...
+    "5. A real trained model: training reshapes every block (see the reading of section 6)."}, "\n"));
   printf ("\nAll figures and results are in %s\n", outdir);
   if (nargout > 0)
     results = cell2struct (res(:), names(:), 1);
     results.files = files(:);
+  endif
+endfunction
+
+## The real model (a folder or a model struct; tokenizer from its folder),
+## and two untrained twins.
+function [real, twin, twin2, tok] = real_models (where, seed)
+  if (isstruct (where) && isfield (where, "model") && isfield (where, "tokenizer"))
+    real = where.model;
+    tok = where.tokenizer;
+  elseif (ischar (where) && isrow (where))
+    real = tfm_load (where);
+    tok = tfm_tokenizer (where);
+  else
+    error ("cka:input:badOption",
+           "cka_demo_llm: RealModel must be a model folder with its tokenizer, a struct with fields model and tokenizer, or \"\" to skip section 6");
+  endif
+  twin = tfm_create (real.config, "Seed", seed + 3, "Name", "untrained twin");
+  twin2 = tfm_create (real.config, "Seed", seed + 4, "Name", "untrained twin 2");
+endfunction
+
+function texts = austen_sentences (n)
+  texts = strsplit (strtrim (fileread (data_path ("austen", "sentences.txt"))), "\n");
+  texts = regexprep (texts(1:min (n, numel (texts))), '\r$', "");
+endfunction
+
+function p = data_path (varargin)
+  p = fullfile (fileparts (mfilename ("fullpath")), "data", varargin{:});
+endfunction
+
+## What the numbers of section 6 say, in words (every statement computed).
+function print_reading (layers, St, Su, dx, dc)
+  adj = @(S) mean (diag (S, 1));
+  printf ("\nSelf-similarity of neighbouring layers (mean): trained %.2f, untrained %.2f\n",
+          adj (St), adj (Su));
+  printf ("CKA(%s, last block): trained %.2f, untrained %.2f\n", layers{1}, St(1, end),
+          Su(1, end));
+  printf ("CKA(last two blocks): trained %.2f, untrained %.2f\n", St(end-1, end), Su(end-1, end));
+  printf ("Same layer, trained vs untrained:   %s\n", vec2str (dx));
+  printf ("Same layer, untrained vs untrained: %s  (control)\n", vec2str (dc));
+  printf ("\nReading:\n");
+  if (St(end-1, end) < Su(end-1, end))
+    printf ("- In the untrained twin the deep blocks barely change the residual stream (CKA %.2f\n  between the last two); training makes the last block break away (%.2f): it turns\n  the representation towards predicting the next token.\n",
+            Su(end-1, end), St(end-1, end));
+  else
+    printf ("- The last two blocks are as similar in the trained model (%.2f) as in the twin (%.2f).\n",
+            St(end-1, end), Su(end-1, end));
+  endif
+  [~, lo] = min (dx(2:end));
+  printf ("- Trained and untrained agree most at %s (%.2f): mean-pooled embeddings of the same\n  tokens share the sentences' word statistics, whatever the weights. Deeper, agreement\n  falls (lowest %.2f at %s).\n",
+          layers{1}, dx(1), dx(lo + 1), layers{lo + 1});
+  if (mean (dx(2:end)) <= mean (dc(2:end)) + 0.1)
+    printf ("- In the blocks the trained model is no closer to its untrained twin (mean %.2f)\n  than two untrained twins are to each other (mean %.2f): the architecture alone\n  explains nothing of what the trained blocks compute; training made it.\n",
+            mean (dx(2:end)), mean (dc(2:end)));
+  else
+    printf ("- In the blocks the trained model stays closer to its untrained twin (mean %.2f)\n  than two untrained twins are to each other (mean %.2f).\n",
+            mean (dx(2:end)), mean (dc(2:end)));
   endif
 endfunction
 
@@ -286,11 +412,17 @@ endfunction
 %!test
 %! d = tempname ();
 %! unwind_protect
-%!   evalc ('r = cka_demo_llm (d, "NumSamples", 8, "BatchSize", 4, "SeqLength", 8, "Progress", false)');
+%!   evalc ('r = cka_demo_llm (d, "NumSamples", 8, "BatchSize", 4, "SeqLength", 8, "Progress", false, "NumSentences", 16)');
 %!   for k = 1:numel (r.files)
 %!     assert (exist (r.files{k}, "file"), 2);
 %!   endfor
-%!   assert (numel (r.files), 11);
+%!   assert (numel (r.files), 17);
+%!   ## section 6: trained and untrained self-similarity, 6 x 6 (embeddings + 5 blocks)
+%!   assert (size (r.real_self.cka), [6 6]);
+%!   assert (diag (r.real_self.cka), ones (6, 1), 1e-6);
+%!   assert (diag (r.twin_self.cka), ones (6, 1), 1e-3);   # tiny HSIC of random embeddings
+%!   assert (r.real_vs_twin.layers1{1}, "embed_tokens");
+%!   assert (r.real_self.n_samples, 16);
 %!   ## self-similarity diagonal ~1 (up to pytorch-cka's epsilon)
 %!   assert (diag (r.bert_self.cka), ones (6, 1), 1e-6);
 %!   assert (size (r.bert_vs_distilbert.cka), [6 3]);
@@ -307,3 +439,4 @@ endfunction
 %!error id=cka:input:unknownOption cka_demo_llm (tempname (), "Sample", 3)
 %!error id=cka:input:badOption cka_demo_llm (tempname (), "Format", "gif")
 %!error id=cka:input:badOption cka_demo_llm (tempname (), "NumSamples", 0)
+%!error id=cka:input:badOption cka_demo_llm (tempname (), "NumSentences", 0)
