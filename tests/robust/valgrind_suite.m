@@ -7,6 +7,14 @@ function valgrind_suite (reps, dir)
   g = tfm_create ("gpt2", "n_embd", 16, "n_layer", 2, "n_head", 2,
                   "vocab_size", 50, "n_positions", 16, "Seed", 2);
   ids = mod ((0:7)' * 7 + (0:5) * 3, 50);
+  ## the decoders: grouped-query attention, a window, rope_scaling, NeoX
+  ll = tfm_create ("mistral", "hidden_size", 16, "num_hidden_layers", 2,
+                   "num_attention_heads", 4, "num_key_value_heads", 2, "intermediate_size", 24,
+                   "vocab_size", 50, "sliding_window", 3, "Seed", 3);
+  nx = tfm_create ("gpt_neox", "hidden_size", 16, "num_hidden_layers", 2,
+                   "num_attention_heads", 2, "intermediate_size", 32, "vocab_size", 50,
+                   "max_position_embeddings", 4, "rotary_pct", 0.25,
+                   "rope_scaling", struct ("type", "dynamic", "factor", 2), "Seed", 4);
   root = fileparts (fileparts (fileparts (mfilename ("fullpath"))));
   tokdir = fullfile (root, "tests", "fixtures", "tokenizers");
   texts = {"Hello, world! It's a café.", "東京 naïve tokenization [SEP] <|endoftext|>"};
@@ -20,6 +28,15 @@ function valgrind_suite (reps, dir)
     try, tfm_encode (tb, "bad \xff utf-8"); catch, end_try_catch
     [~, a] = tfm_forward (m, ids, "Hooks", tfm_modules (m, "blocks"));
     [~, b] = tfm_forward (g, ids, "Hooks", tfm_modules (g, "blocks"));
+    [nm, hk] = tfm_modules (ll);
+    [~, c1] = tfm_forward (ll, ids, "AttentionMask", ids > 3, "Hooks", nm(hk));
+    [~, c2] = tfm_forward (nx, ids, "Hooks", {"layers.0.attention.rotary_emb", "gpt_neox.layers.1"});
+    Rd = cka_compare (ll, nx, ids, "BatchSize", 4, "Progress", false);
+    ts = tfm_tokenizer (fullfile (root, "inst", "data", "stories260K"));
+    es = tfm_encode (ts, [texts, {"Once upon a time \xf0\x9f\x98\x80"}], "Padding", true);
+    ss = tfm_decode (ts, es.input_ids);
+    try, tfm_create ("llama", "hidden_size", 16, "num_attention_heads", 2, "rope_scaling", struct ("type", "yarn", "factor", 2)); catch, end_try_catch
+    try, tfm_forward (ll, ids, "Hooks", "model.layers.7"); catch, end_try_catch
     R = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false);
     R2 = cka_compare (m, [], ids, "BatchSize", 4, "Progress", false, "Kernel", "rbf", "Pooling", "mean");
     S = cka_update (cka_accumulator (numel (a), numel (b)), a, b);

@@ -1,4 +1,5 @@
 /* Lexical depth and duplicate-key check of JSON text (json_guard.h). */
+#include "common/cka_grow.h"
 #include "io/json_guard.h"
 
 #include <stdint.h>
@@ -35,22 +36,10 @@ typedef struct scan {
     size_t narena, cap_arena;
 } scan;
 
+/* cka_grow with this file's first capacity */
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem)
-            return -1;
-        c *= 2;
-    }
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
+    return cka_grow(p, cap, need, elem, 64);
 }
 
 static int hexval(char c)

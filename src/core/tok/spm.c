@@ -1,4 +1,5 @@
 /* SentencePiece BPE; see spm.h. */
+#include "common/cka_grow.h"
 #include "tok/spm.h"
 #include "tok/spm_file.h"
 
@@ -292,22 +293,10 @@ static pair_ent heap_pop(pair_ent *h, size_t *n)
     return top;
 }
 
+/* cka_grow with this file's first capacity */
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 256;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem)
-            return -1;
-        c *= 2;
-    }
-    void *q = realloc(*p, c * elem);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
+    return cka_grow(p, cap, need, elem, 256);
 }
 
 /* One output token of a chunk: its string (in m->norm, or the vocabulary for
