@@ -427,6 +427,8 @@ endfunction
 function tok = bpe_defaults ()
   tok = common_fields ();
   tok.type = "bpe";
+  tok.pre_tokenizer = "gpt2";   # "gpt2", "qwen2" or "llama3" (pattern of the pre-tokenizer)
+  tok.ignore_merges = false;    # a pre-token that is a vocabulary entry stays whole
   tok.unk_token = "<|endoftext|>";
   tok.bos_token = "<|endoftext|>";
   tok.eos_token = "<|endoftext|>";
@@ -471,18 +473,21 @@ function tok = from_tokenizer_json (j, file)
         return;
       endif
       tok = bpe_defaults ();
-      pt = getf (j, "pre_tokenizer", []);
-      if (! (isstruct (pt) && strcmp (getf (pt, "type", ""), "ByteLevel")
-             && logical (getf (pt, "use_regex", true))))
+      [tok.pre_tokenizer, tok.add_prefix_space] = byte_level_pretok (getf (j, "pre_tokenizer", []),
+                                                                     file);
+      tok.nfc = json_nfc (getf (j, "normalizer", []), file);
+      dec = getf (j, "decoder", []);
+      if (! (isempty (dec) || (isstruct (dec) && strcmp (getf (dec, "type", ""), "ByteLevel"))))
         error ("cka:tokenizer:unsupported",
-               "tfm_tokenizer: '%s': only the GPT-2 ByteLevel pre-tokenizer is supported", file);
+               "tfm_tokenizer: '%s': a byte-level BPE needs the ByteLevel decoder (found %s)",
+               file, char (getf (dec, "type", "?")));
       endif
       if (! isempty (getf (m, "continuing_subword_prefix", []))
           || ! isempty (getf (m, "end_of_word_suffix", [])))
         error ("cka:tokenizer:unsupported",
                "tfm_tokenizer: '%s': BPE with subword prefixes/suffixes is not supported", file);
       endif
-      tok.add_prefix_space = logical (getf (pt, "add_prefix_space", false));
+      tok.ignore_merges = logical (getf (m, "ignore_merges", false));
       tok.vocab = vocab_from_struct (m.vocab, file);
       tok.merges = merges_from_json (getf (m, "merges", {}), file);
       unk = getf (m, "unk_token", []);
@@ -495,6 +500,71 @@ function tok = from_tokenizer_json (j, file)
              file, char (m.type));
   endswitch
   tok = json_added_tokens (tok, j, file);
+  if (strcmp (tok.type, "bpe") && ! any (strcmp (tok.eos_token, tok.vocab)))
+    ## not GPT-2's <|endoftext|> (Llama-3): the special tokens come from
+    ## tokenizer_config.json and special_tokens_map.json only
+    tok.unk_token = tok.bos_token = tok.eos_token = "";
+  endif
+endfunction
+
+## The pre-tokenizer of a byte-level BPE tokenizer.json: ByteLevel with the
+## GPT-2 regex (GPT-2, GPT-NeoX/Pythia), or a Sequence of a Split on the
+## Qwen2 or Llama-3 pattern (behaviour Isolated) and a ByteLevel without
+## regex (Qwen2, Llama-3).  The pattern must be one of these two strings
+## exactly: the package runs them with a hand-written scanner (bpe_regex.c),
+## not a regex engine, so any other pattern is refused.
+function [kind, prefix] = byte_level_pretok (pt, file)
+  qwen2 = ['(?i:''s|''t|''re|''ve|''m|''ll|''d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}|' ...
+           ' ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+'];
+  llama3 = strrep (qwen2, '|\p{N}|', '|\p{N}{1,3}|');
+  steps = json_steps (pt, "pretokenizers", file);
+  types = cellfun (@(s) char (getf (s, "type", "?")), steps, "uniformoutput", false);
+  prefix = false;
+  if (numel (steps) == 1 && strcmp (types{1}, "ByteLevel")
+      && logical (getf (steps{1}, "use_regex", true)))
+    kind = "gpt2";
+    prefix = logical (getf (steps{1}, "add_prefix_space", false));
+    return;
+  endif
+  if (! (numel (steps) == 2 && strcmp (types{1}, "Split") && strcmp (types{2}, "ByteLevel")))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': unsupported pre-tokenizer %s (byte-level BPE takes ByteLevel, or Split + ByteLevel with the Qwen2 or Llama-3 pattern)",
+           file, cka_ifelse (isempty (types), "(none)", strjoin (types, " + ")));
+  endif
+  sp = steps{1};
+  pat = getf (getf (sp, "pattern", struct ()), "Regex", "");
+  if (! ischar (pat))
+    pat = "?";
+  endif
+  if (strcmp (pat, qwen2))
+    kind = "qwen2";
+  elseif (strcmp (pat, llama3))
+    kind = "llama3";
+  else
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': unsupported Split pattern \"%s\" (only the Qwen2 and Llama-3 patterns are known)",
+           file, pat);
+  endif
+  bl = steps{2};
+  if (! (strcmp (getf (sp, "behavior", ""), "Isolated") && ! logical (getf (sp, "invert", false))
+         && ! logical (getf (bl, "use_regex", true))
+         && ! logical (getf (bl, "add_prefix_space", false))))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': the Split pre-tokenizer must be Isolated, not inverted, followed by a ByteLevel without regex or prefix space",
+           file);
+  endif
+endfunction
+
+## The normalizer of a byte-level BPE: none or NFC (alone or in a Sequence).
+function nfc = json_nfc (nz, file)
+  steps = json_steps (nz, "normalizers", file);
+  types = cellfun (@(s) char (getf (s, "type", "?")), steps, "uniformoutput", false);
+  if (! all (strcmp (types, "NFC")))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': unsupported normalizer %s for a byte-level BPE (none or NFC)",
+           file, strjoin (types, " + "));
+  endif
+  nfc = ! isempty (types);
 endfunction
 
 ## added tokens of a tokenizer.json: split out of the text, id as given
