@@ -505,6 +505,57 @@ function tok = from_tokenizer_json (j, file)
     ## tokenizer_config.json and special_tokens_map.json only
     tok.unk_token = tok.bos_token = tok.eos_token = "";
   endif
+  if (strcmp (tok.type, "bpe"))
+    tok = json_template (tok, j, file);
+  endif
+endfunction
+
+## A TemplateProcessing post-processor (Llama-3: <|begin_of_text|> $A) as
+## the "llama" template: at most one special token before the sequence
+## (add_bos_token, bos_token) and one after it (add_eos_token, eos_token).
+## Other post-processors (ByteLevel, RobertaProcessing) add nothing here.
+function tok = json_template (tok, j, file)
+  steps = json_steps (getf (j, "post_processor", []), "processors", file);
+  for k = 1:numel (steps)
+    if (! strcmp (getf (steps{k}, "type", ""), "TemplateProcessing"))
+      continue;
+    endif
+    single = getf (steps{k}, "single", {});
+    if (isstruct (single))
+      single = num2cell (single);
+    endif
+    before = after = {};
+    nseq = 0;
+    ok = iscell (single);
+    for i = 1:cka_ifelse (ok, numel (single), 0)
+      it = single{i};
+      if (isstruct (it) && isfield (it, "Sequence"))
+        nseq++;
+      elseif (isstruct (it) && isfield (it, "SpecialToken") && ischar (getf (it.SpecialToken, "id", [])))
+        if (nseq == 0)
+          before{end+1} = it.SpecialToken.id;
+        else
+          after{end+1} = it.SpecialToken.id;
+        endif
+      else
+        ok = false;
+      endif
+    endfor
+    if (! (ok && nseq == 1 && numel (before) <= 1 && numel (after) <= 1))
+      error ("cka:tokenizer:unsupported",
+             "tfm_tokenizer: '%s': a TemplateProcessing post-processor must be [special] $A [special]",
+             file);
+    endif
+    tok.template = "llama";
+    tok.add_bos_token = ! isempty (before);
+    tok.add_eos_token = ! isempty (after);
+    if (tok.add_bos_token)
+      tok.bos_token = before{1};
+    endif
+    if (tok.add_eos_token)
+      tok.eos_token = after{1};
+    endif
+  endfor
 endfunction
 
 ## The pre-tokenizer of a byte-level BPE tokenizer.json: ByteLevel with the

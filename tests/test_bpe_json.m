@@ -132,6 +132,22 @@
 %! enc = tfm_encode (l, {"a", "a b"});
 %! assert (enc.input_ids(1, end), l.special_ids(strcmp (l.special_tokens, "<|end_of_text|>")));
 
+## Llama-3's TemplateProcessing post-processor: <|begin_of_text|> $A
+%!test
+%! l = toks.llama3;
+%! assert (l.template, "llama");
+%! assert ([l.add_bos_token, l.add_eos_token], [true false]);
+%! bos = l.special_ids(strcmp (l.special_tokens, "<|begin_of_text|>"));
+%! [~, ids] = tfm_tokenize (l, "Hi there");
+%! assert (tfm_encode (l, "Hi there").input_ids, [bos ids]);
+%! assert (tfm_encode (l, "Hi there", "AddSpecialTokens", false).input_ids, ids);
+%! [~, b] = tfm_tokenize (l, "x");
+%! assert (tfm_encode (l, "Hi there", "TextPairs", {"x"}).input_ids, [bos ids bos b]);
+%! assert (tfm_decode (l, tfm_encode (l, "Hi there").input_ids, "SkipSpecialTokens", true), "Hi there");
+%! ## Pythia and Qwen2 add nothing
+%! [~, ids] = tfm_tokenize (toks.qwen2, "Hi there");
+%! assert (tfm_encode (toks.qwen2, "Hi there").input_ids, ids);
+
 ## hostile or unsupported files: a clear cka:tokenizer:unsupported
 %!function check_unsupported (edit, want)
 %! src = fixture_path ("tokenizers", "bpe-json", "qwen2", "tokenizer.json");
@@ -170,6 +186,10 @@
 %!test check_unsupported (@(j) set_field (j, "pre_tokenizer", struct ("type", "ByteLevel", "use_regex", false)), "ByteLevel");
 %!test check_unsupported (@(j) set_field (j, "normalizer", struct ("type", "NFKC")), "NFKC");
 %!test check_unsupported (@(j) set_field (j, "decoder", struct ("type", "WordPiece")), "WordPiece");
+%!test
+%! seq = struct ("Sequence", struct ("id", "A"));
+%! pp = struct ("type", "TemplateProcessing", "single", {{seq, seq}});   # $A $A
+%! check_unsupported (@(j) set_field (j, "post_processor", pp), "TemplateProcessing");
 %!test
 %! ## a Split that is not Isolated, or a ByteLevel after it that runs its own regex
 %! check_unsupported (@(j) set_split (j, "behavior", "Removed"), "Isolated");
