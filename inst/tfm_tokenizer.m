@@ -4,8 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
 ## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
-## Load a Hugging Face tokenizer: BERT WordPiece, GPT-2 byte-level BPE or
-## SentencePiece BPE (Llama, Mistral).
+## Load a Hugging Face tokenizer: BERT WordPiece, byte-level BPE (GPT-2,
+## GPT-NeoX/Pythia, Qwen2, Llama-3) or SentencePiece BPE (Llama, Mistral).
 ##
 ## @var{path} is a folder (a tokenizer folder, or a model folder with the
 ## tokenizer files beside @file{config.json}) or one of the files:
@@ -32,7 +32,17 @@
 ## @qcode{"ByteLevel"} pre-tokenizer; @qcode{"BPE"} with @code{byte_fallback}
 ## and the U+2581 metaspace as Llama-2 and Mistral export it, read as the
 ## SentencePiece tokenizer it was converted from; merges as @qcode{"a b"}
-## strings or @code{["a", "b"]} pairs).
+## strings or @code{["a", "b"]} pairs).  Byte-level BPE files of the newer
+## shapes are read as the fast tokenizer runs them: GPT-NeoX/Pythia
+## (@qcode{"NFC"} normalizer, @qcode{"ByteLevel"} pre-tokenizer with the
+## GPT-2 regex, added tokens such as @code{<|endoftext|>},
+## @code{<|padding|>} and runs of spaces), Qwen2 and Llama-3
+## (@qcode{"NFC"}, a @qcode{"Sequence"} of a @qcode{"Split"} on the Qwen2 or
+## Llama-3 pattern, behaviour @qcode{"Isolated"}, and a @qcode{"ByteLevel"}
+## without regex; @code{ignore_merges}; a @qcode{"TemplateProcessing"}
+## post-processor that adds a BOS token).  The Split pattern must be one of
+## those two strings exactly; any other pattern, pre-tokenizer, normalizer
+## or decoder is @code{cka:tokenizer:unsupported}, naming it.
 ## @end table
 ##
 ## A folder is searched in that order (so a Llama folder with both
@@ -49,7 +59,10 @@
 ## (like a model): @code{type} (@qcode{"wordpiece"}, @qcode{"bpe"} or
 ## @qcode{"spm"}),
 ## @code{vocab} (cellstr, the token of id @var{k} in @code{vocab@{k+1@}}),
-## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only), the
+## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only),
+## @code{pre_tokenizer} (BPE: @qcode{"gpt2"}, @qcode{"qwen2"} or
+## @qcode{"llama3"}, the pattern that cuts the text), @code{ignore_merges}
+## (BPE: a piece that is a vocabulary entry stays whole), the
 ## normalisation flags, the special tokens (@code{unk_token}, @code{cls_token},
 ## @code{sep_token}, @code{pad_token}, @code{mask_token}, @code{bos_token},
 ## @code{eos_token}) and @code{special_tokens}/@code{special_ids} (split out
@@ -63,6 +76,8 @@
 ## @code{remove_extra_whitespaces}, @code{escape_whitespaces}, @code{legacy},
 ## @code{add_bos_token} and @code{add_eos_token}, and the template
 ## @qcode{"llama"} (@code{[<s>] A [</s>]}).
+## @code{nfc} is true when the text is NFC-normalised first (BERT, and the
+## byte-level @file{tokenizer.json} files with an NFC normalizer).
 ## GPT-2 and Llama have no padding token; @code{pad_token} is then set to
 ## their @code{eos_token} (@code{<|endoftext|>}, @code{</s>}), the usual
 ## choice, the attention mask marking the padding (Hugging Face would refuse
@@ -70,7 +85,8 @@
 ## @code{cka:tokenizer:noPadToken}).  Fields may be changed by hand.
 ##
 ## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer},
-## @code{GPT2Tokenizer} and @code{LlamaTokenizer} exactly (see
+## @code{GPT2Tokenizer} and @code{LlamaTokenizer}, and for the newer
+## byte-level @file{tokenizer.json} files the fast tokenizers, exactly (see
 ## @code{tfm_encode} and doc/tokenizers.md for the few documented
 ## differences).  @file{tokenizer.model} is decoded with libprotobuf-c;
 ## a truncated or crafted file is @code{cka:tokenizer:badModel}.  JSON is read with
@@ -100,6 +116,11 @@
 ## llama = tfm_tokenizer ("stories260K");    # tokenizer.model
 ## tfm_encode (llama, "Once upon a time").input_ids
 ##   @result{} [1 403 407 261 378]
+## ## Qwen2-shaped tokenizer.json (the package's test fixture, 436 merges):
+## ## one digit per piece, contractions in any case
+## qwen = tfm_tokenizer ("tests/fixtures/tokenizers/bpe-json/qwen2");
+## tfm_tokenize (qwen, "In 1813, YOU'LL")
+##   @result{} @{"I", "n", "Ġ", "1", "8", "1", "3", ",", "Ġ", "Y", "O", "U", "'LL"@}
 ## @end group
 ## @end example
 ##
