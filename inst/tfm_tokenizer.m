@@ -62,7 +62,10 @@
 ## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only),
 ## @code{pre_tokenizer} (BPE: @qcode{"gpt2"}, @qcode{"qwen2"} or
 ## @qcode{"llama3"}, the pattern that cuts the text), @code{ignore_merges}
-## (BPE: a piece that is a vocabulary entry stays whole), the
+## (BPE: a piece that is a vocabulary entry stays whole), @code{added_plain}
+## (BPE: added tokens of a @file{tokenizer.json} that are not special, such
+## as Pythia's runs of spaces: split out of the text, but kept by
+## @code{tfm_decode}'s @qcode{"SkipSpecialTokens"}), the
 ## normalisation flags, the special tokens (@code{unk_token}, @code{cls_token},
 ## @code{sep_token}, @code{pad_token}, @code{mask_token}, @code{bos_token},
 ## @code{eos_token}) and @code{special_tokens}/@code{special_ids} (split out
@@ -450,6 +453,7 @@ function tok = bpe_defaults ()
   tok.type = "bpe";
   tok.pre_tokenizer = "gpt2";   # "gpt2", "qwen2" or "llama3" (pattern of the pre-tokenizer)
   tok.ignore_merges = false;    # a pre-token that is a vocabulary entry stays whole
+  tok.added_plain = {};         # added tokens that are not special (kept by SkipSpecialTokens)
   tok.unk_token = "<|endoftext|>";
   tok.bos_token = "<|endoftext|>";
   tok.eos_token = "<|endoftext|>";
@@ -651,6 +655,12 @@ function tok = json_added_tokens (tok, j, file)
     contents = cellfun (@(a) a.content, at(:)', "uniformoutput", false);
     tok = add_tokens (tok, contents, cellfun (@(a) a.id, at(:)', "uniformoutput", false), file);
     tok.special_tokens = [tok.special_tokens, contents];
+    if (isfield (tok, "added_plain"))
+      ## "special": false (Pythia's runs of spaces): split out of the text
+      ## like the others, but text when decoding
+      plain = cellfun (@(a) isequal (getf (a, "special", true), false), at(:)');
+      tok.added_plain = contents(plain);
+    endif
   endif
 endfunction
 

@@ -113,6 +113,12 @@
 %!         "<|im_start|>Hi 中文 😀");
 %! assert (tfm_decode (toks.qwen2, tfm_encode (toks.qwen2, "<|im_start|>Hi").input_ids,
 %!                     "SkipSpecialTokens", true), "Hi");
+%! ## Pythia's runs of spaces are added tokens but not special: kept
+%! p = toks.pythia;
+%! assert (numel (p.added_plain), 23);
+%! ids = tfm_encode (p, "<|endoftext|>a    b").input_ids;
+%! assert (tfm_decode (p, ids, "SkipSpecialTokens", true), "a    b");
+%! assert (tfm_decode (p, ids), "<|endoftext|>a    b");
 
 ## padding and truncation as for GPT-2
 %!test
