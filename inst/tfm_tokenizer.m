@@ -47,7 +47,11 @@
 ##
 ## A folder is searched in that order (so a Llama folder with both
 ## @file{tokenizer.model} and @file{tokenizer.json} uses the model file, as
-## the slow tokenizer does).  Instead of a path, a struct
+## the slow tokenizer does), except that a Qwen2 folder
+## (@code{tokenizer_class} @qcode{"Qwen2Tokenizer"} in
+## @file{tokenizer_config.json}) uses its @file{tokenizer.json} rather than
+## its @file{vocab.json} and @file{merges.txt}, which do not say how the
+## text is cut.  Instead of a path, a struct
 ## @var{spec} with a cellstr field @code{vocab} (the token of each id, in
 ## order) makes a toy tokenizer for experiments and teaching: a WordPiece
 ## one, a byte-level BPE one when it also has @code{merges} (an
@@ -147,7 +151,11 @@ function tok = tfm_tokenizer (path)
       file = fullfile (dir, "vocab.txt");
     elseif (is_file (fullfile (dir, "vocab.json")))
       file = fullfile (dir, "vocab.json");
-      if (! is_file (fullfile (dir, "merges.txt")) && is_file (fullfile (dir, "tokenizer.json")))
+      if (is_file (fullfile (dir, "tokenizer.json"))
+          && (! is_file (fullfile (dir, "merges.txt")) || qwen2_class (dir)))
+        ## Qwen2 ships vocab.json + merges.txt too, but only tokenizer.json
+        ## says how its text is cut (vocab.json + merges.txt would be read
+        ## with the GPT-2 pattern)
         file = fullfile (dir, "tokenizer.json");
       endif
     elseif (is_file (fullfile (dir, "tokenizer.model")))
@@ -214,6 +222,12 @@ function tok = tfm_tokenizer (path)
   endswitch
   tok.source = file;
   tok = finish (tok, cfg, stm, mcfg, dir);
+endfunction
+
+## tokenizer_config.json names a Qwen2 tokenizer class.
+function tf = qwen2_class (dir)
+  cls = getf (read_json_if (fullfile (dir, "tokenizer_config.json"), "config"), "tokenizer_class", "");
+  tf = ischar (cls) && any (strcmp (cls, {"Qwen2Tokenizer", "Qwen2TokenizerFast"}));
 endfunction
 
 ## A tokenizer from an in-memory description (toy vocabularies, teaching).

@@ -120,6 +120,33 @@
 %! assert (tfm_decode (p, ids, "SkipSpecialTokens", true), "a    b");
 %! assert (tfm_decode (p, ids), "<|endoftext|>a    b");
 
+## a Qwen2 folder also holds vocab.json + merges.txt: tokenizer.json is used
+%!test
+%! d = tempname ();  mkdir (d);
+%! unwind_protect
+%!   src = fixture_path ("tokenizers", "bpe-json", "qwen2");
+%!   copyfile (fullfile (src, "tokenizer.json"), d);
+%!   copyfile (fullfile (src, "tokenizer_config.json"), d);
+%!   q = toks.qwen2;
+%!   v = cellfun (@(k, i) sprintf ("%s: %d", jsonencode (k), i), q.vocab',
+%!                num2cell (0:numel (q.vocab) - 1), "uniformoutput", false);
+%!   fid = fopen (fullfile (d, "vocab.json"), "w");  fputs (fid, ["{" strjoin(v, ", ") "}"]);  fclose (fid);
+%!   fid = fopen (fullfile (d, "merges.txt"), "w");
+%!   fprintf (fid, "#version: 0.2\n");
+%!   fprintf (fid, "%s %s\n", q.merges'{:});
+%!   fclose (fid);
+%!   t = tfm_tokenizer (d);
+%!   assert (t.pre_tokenizer, "qwen2");
+%!   assert (regexp (t.source, 'tokenizer\.json$', "once") > 0);
+%!   assert (tfm_tokenize (t, "12"), {"1", "2"});
+%!   ## without the Qwen2 class, vocab.json + merges.txt as before (GPT-2)
+%!   delete (fullfile (d, "tokenizer_config.json"));
+%!   assert (tfm_tokenizer (d).pre_tokenizer, "gpt2");
+%! unwind_protect_cleanup
+%!   confirm_recursive_rmdir (false, "local");
+%!   rmdir (d, "s");
+%! end_unwind_protect
+
 ## padding and truncation as for GPT-2
 %!test
 %! q = toks.qwen2;
