@@ -65,7 +65,11 @@ function s = decode_one (tok, ids, opts)
            "tfm_decode: token ids must be integers in 0..%d", numel (tok.vocab) - 1);
   endif
   if (opts.SkipSpecialTokens)
-    ids = ids(! ismember (ids, tok.special_ids));
+    sp = tok.special_ids;
+    if (isfield (tok, "added_plain") && ! isempty (tok.added_plain))
+      sp = sp(! ismember (tok.special_tokens, tok.added_plain));   # not special: kept
+    endif
+    ids = ids(! ismember (ids, sp));
   endif
   toks = tok.vocab(ids + 1);
   if (strcmp (tok.type, "spm"))

@@ -4,8 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
 ## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
-## Load a Hugging Face tokenizer: BERT WordPiece, GPT-2 byte-level BPE or
-## SentencePiece BPE (Llama, Mistral).
+## Load a Hugging Face tokenizer: BERT WordPiece, byte-level BPE (GPT-2,
+## GPT-NeoX/Pythia, Qwen2, Llama-3) or SentencePiece BPE (Llama, Mistral).
 ##
 ## @var{path} is a folder (a tokenizer folder, or a model folder with the
 ## tokenizer files beside @file{config.json}) or one of the files:
@@ -32,12 +32,26 @@
 ## @qcode{"ByteLevel"} pre-tokenizer; @qcode{"BPE"} with @code{byte_fallback}
 ## and the U+2581 metaspace as Llama-2 and Mistral export it, read as the
 ## SentencePiece tokenizer it was converted from; merges as @qcode{"a b"}
-## strings or @code{["a", "b"]} pairs).
+## strings or @code{["a", "b"]} pairs).  Byte-level BPE files of the newer
+## shapes are read as the fast tokenizer runs them: GPT-NeoX/Pythia
+## (@qcode{"NFC"} normalizer, @qcode{"ByteLevel"} pre-tokenizer with the
+## GPT-2 regex, added tokens such as @code{<|endoftext|>},
+## @code{<|padding|>} and runs of spaces), Qwen2 and Llama-3
+## (@qcode{"NFC"}, a @qcode{"Sequence"} of a @qcode{"Split"} on the Qwen2 or
+## Llama-3 pattern, behaviour @qcode{"Isolated"}, and a @qcode{"ByteLevel"}
+## without regex; @code{ignore_merges}; a @qcode{"TemplateProcessing"}
+## post-processor that adds a BOS token).  The Split pattern must be one of
+## those two strings exactly; any other pattern, pre-tokenizer, normalizer
+## or decoder is @code{cka:tokenizer:unsupported}, naming it.
 ## @end table
 ##
 ## A folder is searched in that order (so a Llama folder with both
 ## @file{tokenizer.model} and @file{tokenizer.json} uses the model file, as
-## the slow tokenizer does).  Instead of a path, a struct
+## the slow tokenizer does), except that a Qwen2 folder
+## (@code{tokenizer_class} @qcode{"Qwen2Tokenizer"} in
+## @file{tokenizer_config.json}) uses its @file{tokenizer.json} rather than
+## its @file{vocab.json} and @file{merges.txt}, which do not say how the
+## text is cut.  Instead of a path, a struct
 ## @var{spec} with a cellstr field @code{vocab} (the token of each id, in
 ## order) makes a toy tokenizer for experiments and teaching: a WordPiece
 ## one, a byte-level BPE one when it also has @code{merges} (an
@@ -49,7 +63,13 @@
 ## (like a model): @code{type} (@qcode{"wordpiece"}, @qcode{"bpe"} or
 ## @qcode{"spm"}),
 ## @code{vocab} (cellstr, the token of id @var{k} in @code{vocab@{k+1@}}),
-## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only), the
+## @code{merges} (@var{n}-by-2 cellstr in rank order, BPE only),
+## @code{pre_tokenizer} (BPE: @qcode{"gpt2"}, @qcode{"qwen2"} or
+## @qcode{"llama3"}, the pattern that cuts the text), @code{ignore_merges}
+## (BPE: a piece that is a vocabulary entry stays whole), @code{added_plain}
+## (BPE: added tokens of a @file{tokenizer.json} that are not special, such
+## as Pythia's runs of spaces: split out of the text, but kept by
+## @code{tfm_decode}'s @qcode{"SkipSpecialTokens"}), the
 ## normalisation flags, the special tokens (@code{unk_token}, @code{cls_token},
 ## @code{sep_token}, @code{pad_token}, @code{mask_token}, @code{bos_token},
 ## @code{eos_token}) and @code{special_tokens}/@code{special_ids} (split out
@@ -63,6 +83,8 @@
 ## @code{remove_extra_whitespaces}, @code{escape_whitespaces}, @code{legacy},
 ## @code{add_bos_token} and @code{add_eos_token}, and the template
 ## @qcode{"llama"} (@code{[<s>] A [</s>]}).
+## @code{nfc} is true when the text is NFC-normalised first (BERT, and the
+## byte-level @file{tokenizer.json} files with an NFC normalizer).
 ## GPT-2 and Llama have no padding token; @code{pad_token} is then set to
 ## their @code{eos_token} (@code{<|endoftext|>}, @code{</s>}), the usual
 ## choice, the attention mask marking the padding (Hugging Face would refuse
@@ -70,7 +92,8 @@
 ## @code{cka:tokenizer:noPadToken}).  Fields may be changed by hand.
 ##
 ## The tokenizers reproduce transformers 4.31's slow @code{BertTokenizer},
-## @code{GPT2Tokenizer} and @code{LlamaTokenizer} exactly (see
+## @code{GPT2Tokenizer} and @code{LlamaTokenizer}, and for the newer
+## byte-level @file{tokenizer.json} files the fast tokenizers, exactly (see
 ## @code{tfm_encode} and doc/tokenizers.md for the few documented
 ## differences).  @file{tokenizer.model} is decoded with libprotobuf-c;
 ## a truncated or crafted file is @code{cka:tokenizer:badModel}.  JSON is read with
@@ -100,6 +123,11 @@
 ## llama = tfm_tokenizer (fullfile (fileparts (which ("cka_demo_llm")), "data", "stories260K"));
 ## tfm_encode (llama, "Once upon a time").input_ids
 ##   @result{} [1 403 407 261 378]
+## ## Qwen2-shaped tokenizer.json (the package's test fixture, 436 merges):
+## ## one digit per piece, contractions in any case
+## qwen = tfm_tokenizer ("tests/fixtures/tokenizers/bpe-json/qwen2");
+## tfm_tokenize (qwen, "In 1813, YOU'LL")
+##   @result{} @{"I", "n", "Ġ", "1", "8", "1", "3", ",", "Ġ", "Y", "O", "U", "'LL"@}
 ## @end group
 ## @end example
 ##
@@ -123,7 +151,11 @@ function tok = tfm_tokenizer (path)
       file = fullfile (dir, "vocab.txt");
     elseif (is_file (fullfile (dir, "vocab.json")))
       file = fullfile (dir, "vocab.json");
-      if (! is_file (fullfile (dir, "merges.txt")) && is_file (fullfile (dir, "tokenizer.json")))
+      if (is_file (fullfile (dir, "tokenizer.json"))
+          && (! is_file (fullfile (dir, "merges.txt")) || qwen2_class (dir)))
+        ## Qwen2 ships vocab.json + merges.txt too, but only tokenizer.json
+        ## says how its text is cut (vocab.json + merges.txt would be read
+        ## with the GPT-2 pattern)
         file = fullfile (dir, "tokenizer.json");
       endif
     elseif (is_file (fullfile (dir, "tokenizer.model")))
@@ -190,6 +222,12 @@ function tok = tfm_tokenizer (path)
   endswitch
   tok.source = file;
   tok = finish (tok, cfg, stm, mcfg, dir);
+endfunction
+
+## tokenizer_config.json names a Qwen2 tokenizer class.
+function tf = qwen2_class (dir)
+  cls = getf (read_json_if (fullfile (dir, "tokenizer_config.json"), "config"), "tokenizer_class", "");
+  tf = ischar (cls) && any (strcmp (cls, {"Qwen2Tokenizer", "Qwen2TokenizerFast"}));
 endfunction
 
 ## A tokenizer from an in-memory description (toy vocabularies, teaching).
@@ -427,6 +465,9 @@ endfunction
 function tok = bpe_defaults ()
   tok = common_fields ();
   tok.type = "bpe";
+  tok.pre_tokenizer = "gpt2";   # "gpt2", "qwen2" or "llama3" (pattern of the pre-tokenizer)
+  tok.ignore_merges = false;    # a pre-token that is a vocabulary entry stays whole
+  tok.added_plain = {};         # added tokens that are not special (kept by SkipSpecialTokens)
   tok.unk_token = "<|endoftext|>";
   tok.bos_token = "<|endoftext|>";
   tok.eos_token = "<|endoftext|>";
@@ -471,18 +512,21 @@ function tok = from_tokenizer_json (j, file)
         return;
       endif
       tok = bpe_defaults ();
-      pt = getf (j, "pre_tokenizer", []);
-      if (! (isstruct (pt) && strcmp (getf (pt, "type", ""), "ByteLevel")
-             && logical (getf (pt, "use_regex", true))))
+      [tok.pre_tokenizer, tok.add_prefix_space] = byte_level_pretok (getf (j, "pre_tokenizer", []),
+                                                                     file);
+      tok.nfc = json_nfc (getf (j, "normalizer", []), file);
+      dec = getf (j, "decoder", []);
+      if (! (isempty (dec) || (isstruct (dec) && strcmp (getf (dec, "type", ""), "ByteLevel"))))
         error ("cka:tokenizer:unsupported",
-               "tfm_tokenizer: '%s': only the GPT-2 ByteLevel pre-tokenizer is supported", file);
+               "tfm_tokenizer: '%s': a byte-level BPE needs the ByteLevel decoder (found %s)",
+               file, char (getf (dec, "type", "?")));
       endif
       if (! isempty (getf (m, "continuing_subword_prefix", []))
           || ! isempty (getf (m, "end_of_word_suffix", [])))
         error ("cka:tokenizer:unsupported",
                "tfm_tokenizer: '%s': BPE with subword prefixes/suffixes is not supported", file);
       endif
-      tok.add_prefix_space = logical (getf (pt, "add_prefix_space", false));
+      tok.ignore_merges = logical (getf (m, "ignore_merges", false));
       tok.vocab = vocab_from_struct (m.vocab, file);
       tok.merges = merges_from_json (getf (m, "merges", {}), file);
       unk = getf (m, "unk_token", []);
@@ -495,6 +539,122 @@ function tok = from_tokenizer_json (j, file)
              file, char (m.type));
   endswitch
   tok = json_added_tokens (tok, j, file);
+  if (strcmp (tok.type, "bpe") && ! any (strcmp (tok.eos_token, tok.vocab)))
+    ## not GPT-2's <|endoftext|> (Llama-3): the special tokens come from
+    ## tokenizer_config.json and special_tokens_map.json only
+    tok.unk_token = tok.bos_token = tok.eos_token = "";
+  endif
+  if (strcmp (tok.type, "bpe"))
+    tok = json_template (tok, j, file);
+  endif
+endfunction
+
+## A TemplateProcessing post-processor (Llama-3: <|begin_of_text|> $A) as
+## the "llama" template: at most one special token before the sequence
+## (add_bos_token, bos_token) and one after it (add_eos_token, eos_token).
+## Other post-processors (ByteLevel, RobertaProcessing) add nothing here.
+function tok = json_template (tok, j, file)
+  steps = json_steps (getf (j, "post_processor", []), "processors", file);
+  for k = 1:numel (steps)
+    if (! strcmp (getf (steps{k}, "type", ""), "TemplateProcessing"))
+      continue;
+    endif
+    single = getf (steps{k}, "single", {});
+    if (isstruct (single))
+      single = num2cell (single);
+    endif
+    before = after = {};
+    nseq = 0;
+    ok = iscell (single);
+    for i = 1:cka_ifelse (ok, numel (single), 0)
+      it = single{i};
+      if (isstruct (it) && isfield (it, "Sequence"))
+        nseq++;
+      elseif (isstruct (it) && isfield (it, "SpecialToken") && ischar (getf (it.SpecialToken, "id", [])))
+        if (nseq == 0)
+          before{end+1} = it.SpecialToken.id;
+        else
+          after{end+1} = it.SpecialToken.id;
+        endif
+      else
+        ok = false;
+      endif
+    endfor
+    if (! (ok && nseq == 1 && numel (before) <= 1 && numel (after) <= 1))
+      error ("cka:tokenizer:unsupported",
+             "tfm_tokenizer: '%s': a TemplateProcessing post-processor must be [special] $A [special]",
+             file);
+    endif
+    tok.template = "llama";
+    tok.add_bos_token = ! isempty (before);
+    tok.add_eos_token = ! isempty (after);
+    if (tok.add_bos_token)
+      tok.bos_token = before{1};
+    endif
+    if (tok.add_eos_token)
+      tok.eos_token = after{1};
+    endif
+  endfor
+endfunction
+
+## The pre-tokenizer of a byte-level BPE tokenizer.json: ByteLevel with the
+## GPT-2 regex (GPT-2, GPT-NeoX/Pythia), or a Sequence of a Split on the
+## Qwen2 or Llama-3 pattern (behaviour Isolated) and a ByteLevel without
+## regex (Qwen2, Llama-3).  The pattern must be one of these two strings
+## exactly: the package runs them with a hand-written scanner (bpe_regex.c),
+## not a regex engine, so any other pattern is refused.
+function [kind, prefix] = byte_level_pretok (pt, file)
+  qwen2 = ['(?i:''s|''t|''re|''ve|''m|''ll|''d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}|' ...
+           ' ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+'];
+  llama3 = strrep (qwen2, '|\p{N}|', '|\p{N}{1,3}|');
+  steps = json_steps (pt, "pretokenizers", file);
+  types = cellfun (@(s) char (getf (s, "type", "?")), steps, "uniformoutput", false);
+  prefix = false;
+  if (numel (steps) == 1 && strcmp (types{1}, "ByteLevel")
+      && logical (getf (steps{1}, "use_regex", true)))
+    kind = "gpt2";
+    prefix = logical (getf (steps{1}, "add_prefix_space", false));
+    return;
+  endif
+  if (! (numel (steps) == 2 && strcmp (types{1}, "Split") && strcmp (types{2}, "ByteLevel")))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': unsupported pre-tokenizer %s (byte-level BPE takes ByteLevel, or Split + ByteLevel with the Qwen2 or Llama-3 pattern)",
+           file, cka_ifelse (isempty (types), "(none)", strjoin (types, " + ")));
+  endif
+  sp = steps{1};
+  pat = getf (getf (sp, "pattern", struct ()), "Regex", "");
+  if (! ischar (pat))
+    pat = "?";
+  endif
+  if (strcmp (pat, qwen2))
+    kind = "qwen2";
+  elseif (strcmp (pat, llama3))
+    kind = "llama3";
+  else
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': unsupported Split pattern \"%s\" (only the Qwen2 and Llama-3 patterns are known)",
+           file, pat);
+  endif
+  bl = steps{2};
+  if (! (strcmp (getf (sp, "behavior", ""), "Isolated") && ! logical (getf (sp, "invert", false))
+         && ! logical (getf (bl, "use_regex", true))
+         && ! logical (getf (bl, "add_prefix_space", false))))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': the Split pre-tokenizer must be Isolated, not inverted, followed by a ByteLevel without regex or prefix space",
+           file);
+  endif
+endfunction
+
+## The normalizer of a byte-level BPE: none or NFC (alone or in a Sequence).
+function nfc = json_nfc (nz, file)
+  steps = json_steps (nz, "normalizers", file);
+  types = cellfun (@(s) char (getf (s, "type", "?")), steps, "uniformoutput", false);
+  if (! all (strcmp (types, "NFC")))
+    error ("cka:tokenizer:unsupported",
+           "tfm_tokenizer: '%s': unsupported normalizer %s for a byte-level BPE (none or NFC)",
+           file, strjoin (types, " + "));
+  endif
+  nfc = ! isempty (types);
 endfunction
 
 ## added tokens of a tokenizer.json: split out of the text, id as given
@@ -509,6 +669,12 @@ function tok = json_added_tokens (tok, j, file)
     contents = cellfun (@(a) a.content, at(:)', "uniformoutput", false);
     tok = add_tokens (tok, contents, cellfun (@(a) a.id, at(:)', "uniformoutput", false), file);
     tok.special_tokens = [tok.special_tokens, contents];
+    if (isfield (tok, "added_plain"))
+      ## "special": false (Pythia's runs of spaces): split out of the text
+      ## like the others, but text when decoding
+      plain = cellfun (@(a) isequal (getf (a, "special", true), false), at(:)');
+      tok.added_plain = contents(plain);
+    endif
   endif
 endfunction
 

@@ -296,6 +296,10 @@
 %!error id=cka:tokenizer:badModel tfm_tokenizer (fullfile (d, "tok_spmtrunc"))
 ## BAD tfm_tokenizer | tokenizer.model that is a text file, not a protobuf
 %!error id=cka:tokenizer:badModel tfm_tokenizer (fullfile (d, "tok_spmtext"))
+## BAD tfm_tokenizer | tokenizer.json whose Split regex is not the Qwen2 or Llama-3 pattern
+%!error id=cka:tokenizer:unsupported tfm_tokenizer (fullfile (d, "tok_splitpat"))
+## BAD tfm_tokenizer | tokenizer.json with an unknown pre-tokenizer (Punctuation + ByteLevel)
+%!error id=cka:tokenizer:unsupported tfm_tokenizer (fullfile (d, "tok_pretok"))
 ## BAD tfm_encode | SentencePiece tokenizer whose pad_token was cleared, texts of different lengths
 %!error id=cka:tokenizer:noPadToken tfm_encode (F.spm, {"a", "a a"})
 ## BAD tfm_tokenizer | unknown field in a toy spec

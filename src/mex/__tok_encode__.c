@@ -111,6 +111,24 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         spec.left = mm;
         spec.right = mm + spec.nmerge;
         spec.add_prefix_space = tokmex_scalar(tok, "add_prefix_space") != 0;
+        /* fields of tokenizer.json files; a struct made before they existed
+         * (saved with an older version) means GPT-2 */
+        const mxArray *pt = mxGetField(tok, 0, "pre_tokenizer");
+        tok_str pts = {"gpt2", 4};
+        if (pt != NULL && tokmex_str(pt, &pts) != 0)
+            mexErrMsgIdAndTxt("cka:tokenizer:badStruct", "tok.pre_tokenizer must be a string");
+        if (pts.n == 4 && memcmp(pts.s, "gpt2", 4) == 0)
+            spec.bpe_pretok = BPE_PRETOK_GPT2;
+        else if (pts.n == 5 && memcmp(pts.s, "qwen2", 5) == 0)
+            spec.bpe_pretok = BPE_PRETOK_QWEN2;
+        else if (pts.n == 6 && memcmp(pts.s, "llama3", 6) == 0)
+            spec.bpe_pretok = BPE_PRETOK_LLAMA3;
+        else
+            mexErrMsgIdAndTxt("cka:tokenizer:unsupported",
+                              "tok.pre_tokenizer must be \"gpt2\", \"qwen2\" or \"llama3\"");
+        spec.bpe_nfc = mxGetField(tok, 0, "nfc") != NULL && tokmex_scalar(tok, "nfc") != 0;
+        spec.bpe_ignore_merges = mxGetField(tok, 0, "ignore_merges") != NULL &&
+                                 tokmex_scalar(tok, "ignore_merges") != 0;
     } else if (type.n == 3 && memcmp(type.s, "spm", 3) == 0) {
         spec.is_spm = 1;
         spm_options *o = &spec.spm;

@@ -139,6 +139,16 @@ static void test_bpe(void)
     CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 2, "fewer merges rebuilds");
     encode(m, "ab", got, sizeof got);
     CHECK(strcmp(got, "0 1") == 0, "no merge: %s", got);
+    /* the options of tokenizer.json files are part of the spec too */
+    s.bpe_pretok = BPE_PRETOK_QWEN2;
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 3 && m->bpe.pretok == BPE_PRETOK_QWEN2,
+          "pre-tokenizer change rebuilds");
+    s.bpe_nfc = 1;
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 4 && m->bpe.nfc, "NFC change rebuilds");
+    s.bpe_ignore_merges = 1;
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 5 && m->bpe.ignore_merges,
+          "ignore_merges change rebuilds");
+    CHECK(tok_cache_get(&c, &s, &m, &err) == 0 && c.builds == 5, "equal options are a hit");
     tok_cache_free(&c);
 }
 

@@ -2,9 +2,9 @@
  * pre-tokeniser, the byte-level decoder and both encoders (small fixed
  * vocabularies).  Invariants: validation failures carry
  * cka:tokenizer:invalidUtf8; pre-tokeniser pieces are non-empty, inside the
- * text and end on character boundaries; the decoder's output is valid UTF-8;
- * ids stay inside the vocabularies; encoding the same text twice (BPE word
- * cache warm) gives the same ids. */
+ * text and end on character boundaries (GPT-2 and Qwen2/Llama-3 patterns);
+ * the decoder's output is valid UTF-8; ids stay inside the vocabularies;
+ * encoding the same text twice (BPE word cache warm) gives the same ids. */
 #include "tok/bpe.h"
 #include "fuzz_common.h"
 #include "tok/wordpiece.h"
@@ -82,6 +82,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         i += k;
         FUZZ_ASSERT(i == size || ((unsigned char)s[i] & 0xC0) != 0x80);
     }
+    /* the Qwen2 / Llama-3 scanner keeps the same invariants */
+    for (int digits = 1; digits <= 3; digits += 2)
+        for (size_t i = 0; i < size;) {
+            size_t k = bpe_pretok_split_next(s + i, size - i, digits);
+            FUZZ_ASSERT(k > 0 && k <= size - i);
+            i += k;
+            FUZZ_ASSERT(i == size || ((unsigned char)s[i] & 0xC0) != 0x80);
+        }
     tok_out a, b;
     tok_out_init(&a, 1);
     tok_out_init(&b, 0);

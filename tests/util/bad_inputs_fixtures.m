@@ -72,6 +72,14 @@ function F = bad_inputs_fixtures ()
   mkdir (tk ("tok_spmtrunc"));  write_bytes (fullfile (tk ("tok_spmtrunc"), "tokenizer.model"), spm(1:3000));
   mkdir (tk ("tok_spmtext"));
   write_bytes (fullfile (tk ("tok_spmtext"), "tokenizer.model"), uint8 ("<unk>\t0\n<s>\t0\n"));
+  ## byte-level tokenizer.json (Qwen2 shape): a Split pattern the package
+  ## does not know, a pre-tokenizer it does not know
+  qj = char (read_bytes (fixture_path ("tokenizers", "bpe-json", "qwen2", "tokenizer.json")));
+  mkdir (tk ("tok_splitpat"));
+  write_bytes (fullfile (tk ("tok_splitpat"), "tokenizer.json"), uint8 (strrep (qj, "(?i:", "(?:")));
+  mkdir (tk ("tok_pretok"));
+  write_bytes (fullfile (tk ("tok_pretok"), "tokenizer.json"),
+               uint8 (strrep (qj, '"type": "Split"', '"type": "Punctuation"')));
   F.spm = tfm_tokenizer (struct ("type", "spm", "vocab", {{"<unk>"; "<s>"; "</s>"; "a"}}));
   F.spm.pad_token = "";   # Hugging Face's LlamaTokenizer: no padding token
   ## a folder nobody can write (root may write anywhere on disk; /proc never)

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define OOM(err) cka_error_set(err, "cka:memory:outOfMemory", "out of memory while tokenizing")
 #define PAIR_FREE UINT64_MAX
@@ -438,17 +439,69 @@ static int bpe_piece(bpe_model *m, const char *s, size_t n, tok_out *out, cka_er
     return push_syms(m, w + 1, k, out, err);
 }
 
+/* ignore_merges (Llama-3): a pre-token whose byte-level string is a
+ * vocabulary entry is that token, whatever the merges would make of it.
+ * Returns 1 when pushed, 0 when not an entry, -1 on error. */
+static int whole_word(bpe_model *m, const char *s, size_t n, tok_out *out, cka_error *err)
+{
+    tok_buf w;
+    tok_buf_init(&w);
+    for (size_t i = 0; i < n; i++) {
+        const tok_str *k = &m->sym.key[m->byte_sym[(unsigned char)s[i]]];
+        if (tok_buf_append(&w, k->s, k->n) != 0) {
+            tok_buf_free(&w);
+            return OOM(err);
+        }
+    }
+    int32_t e = tok_hash_find(&m->sym, w.p ? w.p : "", w.n);
+    tok_buf_free(&w);
+    if (e < 0 || m->sym_id[e] < 0)
+        return 0;
+    const tok_str *key = &m->sym.key[e];
+    return tok_out_push(out, m->sym_id[e], key->s, key->n) != 0 ? OOM(err) : 1;
+}
+
+static int has_non_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
 static int bpe_chunk(void *ctx, const char *s, size_t n, tok_out *out, cka_error *err)
 {
     bpe_model *m = ctx;
+    /* the fast tokenizers normalise what lies between the added tokens
+     * (which are matched on the raw text), then pre-tokenise */
+    utf8proc_uint8_t *nfc = NULL;
+    if (m->nfc && has_non_ascii(s, n)) {
+        utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc,
+                                            UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (len < 0)
+            return OOM(err);
+        s = (const char *)nfc;
+        n = (size_t)len;
+    }
+    int rc = 0;
     size_t i = 0;
-    while (i < n) {
-        size_t l = bpe_pretok_next(s + i, n - i);
-        if (bpe_piece(m, s + i, l, out, err) != 0)
-            return -1;
+    while (rc == 0 && i < n) {
+        size_t l;
+        if (m->pretok == BPE_PRETOK_QWEN2)
+            l = bpe_pretok_split_next(s + i, n - i, 1);
+        else if (m->pretok == BPE_PRETOK_LLAMA3)
+            l = bpe_pretok_split_next(s + i, n - i, 3);
+        else
+            l = bpe_pretok_next(s + i, n - i);
+        int whole = m->ignore_merges ? whole_word(m, s + i, l, out, err) : 0;
+        if (whole < 0)
+            rc = -1;
+        else if (whole == 0)
+            rc = bpe_piece(m, s + i, l, out, err);
         i += l;
     }
-    return 0;
+    free(nfc);
+    return rc;
 }
 
 int bpe_encode(bpe_model *m, const char *text, size_t n, tok_out *out, cka_error *err)

@@ -1,6 +1,9 @@
 /* GPT-2 byte-level BPE: Hugging Face GPT2Tokenizer (transformers 4.31, slow):
  * special-token split, the GPT-2 pre-tokenisation pattern, the byte-to-unicode
- * map, then rank-ordered BPE merges (with a cache of words already seen). */
+ * map, then rank-ordered BPE merges (with a cache of words already seen).
+ * The same model serves the byte-level tokenizer.json files of GPT-NeoX /
+ * Pythia (NFC normaliser) and Qwen2 / Llama-3 (NFC, the Split pattern of
+ * bpe_regex.c, ignore_merges), as the fast tokenizers run them. */
 #ifndef CKA_BPE_H
 #define CKA_BPE_H
 
@@ -11,6 +14,13 @@ typedef struct bpe_pair_slot {
     int32_t rank;
     int32_t merged;     /* symbol of left+right */
 } bpe_pair_slot;
+
+/* The pre-tokenisation patterns. */
+enum {
+    BPE_PRETOK_GPT2 = 0,   /* bpe_pretok_next */
+    BPE_PRETOK_QWEN2 = 1,  /* bpe_pretok_split_next(.., 1) */
+    BPE_PRETOK_LLAMA3 = 2  /* bpe_pretok_split_next(.., 3) */
+};
 
 typedef struct bpe_model {
     tok_arena arena;       /* owned strings: merged symbols, cached words */
@@ -24,6 +34,10 @@ typedef struct bpe_model {
     tok_str unk;
     tok_specials specials;
     int add_prefix_space;
+    /* options of tokenizer.json files, set after bpe_init (0 = GPT-2) */
+    int pretok;            /* BPE_PRETOK_* */
+    int nfc;               /* NFC-normalise the text between special tokens */
+    int ignore_merges;     /* a pre-token that is a vocabulary entry is one token */
     /* cache: word bytes -> list of symbols in cache_sym */
     tok_hash cache;
     int32_t *cache_sym;
@@ -60,6 +74,13 @@ int bpe_unicode_to_byte(int32_t cp);
  *   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
  * with the alternatives tried in order at this position. */
 size_t bpe_pretok_next(const char *s, size_t n);
+
+/* The Qwen2 pre-tokeniser (bpe_regex.c): length of the piece starting at
+ * s[0..n) (n > 0, valid UTF-8) for the pattern
+ *   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}|
+ *    ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+ * with \p{N}{1,max_digits} in place of \p{N} (Llama-3: max_digits 3). */
+size_t bpe_pretok_split_next(const char *s, size_t n, int max_digits);
 
 /* Decode a concatenation of byte-level symbols (UTF-8) back to text: every
  * character of the map becomes its byte, others are copied as UTF-8; the

@@ -23,7 +23,8 @@ static int spec_eq(const tok_spec *a, const tok_spec *b)
         a->nspecial != b->nspecial || !str_eq(a->unk, b->unk))
         return 0;
     if (a->is_bpe) {
-        if (a->add_prefix_space != b->add_prefix_space)
+        if (a->add_prefix_space != b->add_prefix_space || a->bpe_pretok != b->bpe_pretok ||
+            a->bpe_nfc != b->bpe_nfc || a->bpe_ignore_merges != b->bpe_ignore_merges)
             return 0;
     } else if (a->is_spm) {
         if (memcmp(&a->spm, &b->spm, sizeof a->spm) != 0 ||
@@ -147,9 +148,13 @@ int tok_cache_get(tok_cache *c, const tok_spec *spec, tok_model **model, cka_err
     m->is_bpe = s->is_bpe;
     m->is_spm = s->is_spm;
     int rc;
-    if (s->is_bpe)
+    if (s->is_bpe) {
         rc = bpe_init(&m->bpe, s->nvocab, s->vocab, s->nmerge, s->left, s->right, &s->unk,
                       s->nspecial, s->special, s->special_id, s->add_prefix_space, err);
+        m->bpe.pretok = s->bpe_pretok;
+        m->bpe.nfc = s->bpe_nfc;
+        m->bpe.ignore_merges = s->bpe_ignore_merges;
+    }
     else if (s->is_spm)
         rc = spm_init(&m->spm, &s->spm, s->nvocab, s->vocab, s->score, s->piece_type, s->nspecial,
                       s->special, s->special_id, err);

@@ -22,6 +22,9 @@ typedef struct tok_spec {
     const int32_t *piece_type; /* nvocab piece types (SentencePiece) */
     wp_options wp;           /* WordPiece options (is_bpe == 0) */
     int add_prefix_space;    /* BPE option */
+    int bpe_pretok;          /* BPE options of tokenizer.json files (bpe.h) */
+    int bpe_nfc;
+    int bpe_ignore_merges;
     tok_str unk;             /* BPE unknown token (WordPiece: wp.unk) */
     size_t nvocab, nmerge, nspecial;
     const tok_str *vocab;    /* nvocab */
