@@ -260,6 +260,17 @@ function R = cka_compare (model1, model2, data, varargin)
   if (! isempty (opts.Resume))
     [S, src1, src2] = resume_state (opts.Resume, S, src1, src2, has_data2, nmin);
   endif
+  ## a last batch too small for the estimator: say so before any forward
+  if (strcmp (src1.kind, "matrix") && ! opts.DropLast && ! strcmp (pooling, "tokens"))
+    n_last = rows (src1.ids) - bs * (total - 1);
+    if (n_last < nmin)
+      error ("cka:input:tooFewSamples",
+             ["cka_compare: the last batch (%d of %d) would have n = %d samples; the %s " ...
+              "HSIC estimator needs n > %d (use \"DropLast\", true to skip it, or another " ...
+              "BatchSize)"], total, total, n_last,
+             cka_ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
+    endif
+  endif
   k_saved = -1;
   if (opts.Progress)
     P = cka_progress ("start", total, "cka_compare");
@@ -604,8 +615,9 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
   [ok, idx] = ismember (L, known);
   bad = L(! ok);
   if (! isempty (bad))
-    msg = sprintf ("%s: no module named %s in the %s model (see tfm_modules)",
-                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch);
+    msg = sprintf ("%s: no module named %s in the %s model; did you mean %s? (see tfm_modules)",
+                   what, strjoin (strcat ("'", bad, "'")', ", "), model.arch,
+                   __tfm_modules__ (model, bad{1}));
     if (! drop_unknown)
       error ("cka:input:unknownLayer", "cka_compare: %s", msg);
     endif
@@ -944,3 +956,16 @@ endfunction
 %! ids = randi ([0 199], 64, 12);
 %! R = cka_compare (m, [], ids, "BatchSize", 16);
 %! disp (R.cka)
+%!error <did you mean "encoder.layer.0"> cka_compare (m, [], ids, "Layers1", {"encoder.layr.0"}, "Progress", false)
+%!test
+%! ## a last batch too small for the estimator is refused before any forward
+%! try
+%!   cka_compare (m, [], ids(1:10, :), "BatchSize", 4, "Progress", false,
+%!                "Callback", @(k, total, M) error ("test:ran", "batch %d ran", k));
+%!   error ("no error");
+%! catch e
+%!   assert (e.identifier, "cka:input:tooFewSamples");
+%!   assert (! isempty (strfind (e.message, "the last batch (3 of 3) would have n = 2")));
+%! end_try_catch
+%! R = cka_compare (m, [], ids(1:10, :), "BatchSize", 4, "Progress", false, "DropLast", true);
+%! assert (R.n_samples, 8);

@@ -246,3 +246,4 @@ endfunction
 %!           mean (abs (acts{k}(:))));
 %! endfor
 %! printf ("last_hidden_state %s\n", mat2str (size (h)));
+%!error <did you mean "encoder.layer.0", > tfm_forward (tfm_create ("bert", "hidden_size", 8, "num_hidden_layers", 1, "num_attention_heads", 2, "intermediate_size", 8, "vocab_size", 20), 1:3, "Hooks", "layer.0")

@@ -51,3 +51,21 @@
 %! cka_compare (bert, gpt2, texts(1:8), "Progress", false);
 %!error id=cka:input:emptyData
 %! cka_compare (bert, [], {}, "Tokenizer1", tb, "Progress", false);
+
+%!test
+%! ## sentences longer than the model's positions are cut, and said once
+%! short = tfm_create ("bert", "hidden_size", 16, "num_hidden_layers", 1,
+%!                     "num_attention_heads", 2, "intermediate_size", 16,
+%!                     "vocab_size", 30522, "max_position_embeddings", 12, "Seed", 1);
+%! lastwarn ("");
+%! R = cka_compare (short, [], texts(1:8), "Tokenizer1", tb, "Pooling", "mean", "Progress", false);
+%! [msg, id] = lastwarn ();
+%! assert (id, "cka:compare:truncated");
+%! assert (! isempty (regexp (msg, '^cka_compare: \d+ of 8 sentences are longer than the 12 tokens')));
+%! ## a MaxLength the user gives is no surprise: no warning
+%! lastwarn ("");
+%! R2 = cka_compare (short, [], texts(1:8), "Tokenizer1", tb, "Pooling", "mean", "Progress", false,
+%!                   "MaxLength", 10);
+%! [~, id] = lastwarn ();
+%! assert (id, "");
+%! assert (R.n_samples, 8);

@@ -41,18 +41,35 @@ function [data, data2] = cka_text_data (texts, model1, model2, opts, pooling)
       maxlen = min (maxlen, tfm_max_positions (model2));
     endif
   endif
-  enc = {"MaxLength", maxlen, "Truncation", true, "Padding", "longest"};
-  data = tfm_encode (tok1, texts, enc{:});
+  if (! isequal (tok1, tok2) && any (strcmp (pooling, {"flatten", "tokens"})))
+    error ("cka:input:misalignedTokens",
+           ["cka_compare: the two models tokenize the sentences differently, so " ...
+            "\"%s\" pooling would compare different tokens; use \"mean\", " ...
+            "\"first\" or \"last\" pooling"], pooling);
+  endif
+  data = encode (tok1, texts, maxlen, isempty (opts.MaxLength));
   data2 = [];
   if (! isequal (tok1, tok2))
-    if (any (strcmp (pooling, {"flatten", "tokens"})))
-      error ("cka:input:misalignedTokens",
-             ["cka_compare: the two models tokenize the sentences differently, so " ...
-              "\"%s\" pooling would compare different tokens; use \"mean\", " ...
-              "\"first\" or \"last\" pooling"], pooling);
-    endif
-    data2 = tfm_encode (tok2, texts, enc{:});
+    data2 = encode (tok2, texts, maxlen, isempty (opts.MaxLength));
   endif
+endfunction
+
+## The sentences as ids, cut to maxlen tokens; a cut the user did not ask
+## for (no MaxLength) is said once, with how many sentences it touched.
+function enc = encode (tok, texts, maxlen, implicit)
+  enc = tfm_encode (tok, texts, "Padding", "longest");
+  lengths = sum (enc.attention_mask, 2);
+  long = nnz (lengths > maxlen);
+  if (long == 0)
+    return;
+  endif
+  if (implicit)
+    warning ("cka:compare:truncated",
+             ["cka_compare: %d of %d sentences are longer than the %d tokens the model " ...
+              "takes (the longest has %d) and were cut to %d; give \"MaxLength\" to " ...
+              "choose the length"], long, numel (texts), maxlen, max (lengths), maxlen);
+  endif
+  enc = tfm_encode (tok, texts, "MaxLength", maxlen, "Truncation", true, "Padding", "longest");
 endfunction
 
 function tok = pick_tokenizer (given, model, optname, what)

@@ -2,11 +2,29 @@
  * Internal gateway of tfm_modules.m: the named_modules() list of the bare
  * Hugging Face model (column cellstr, registration order, "" first),
  * whether each entry can be hooked (false for ModuleList containers), and
- * the block names (encoder.layer.i, h.i, transformer.layer.i). */
+ * the block names (encoder.layer.i, h.i, transformer.layer.i).
+ * s = __tfm_modules__(model, name): the closest hookable names to `name`,
+ * quoted and comma-separated, as tfm_forward suggests them (cka_compare's
+ * messages). */
 #include "mex_model.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
+    if (nrhs == 2) {
+        cka_error err;
+        cka_error_clear(&err);
+        tfm_config cfg;
+        if (mexmodel_config(prhs[0], &cfg, &err))
+            mexutil_raise(&err);
+        if (!mxIsChar(prhs[1]))
+            mexErrMsgIdAndTxt("cka:input:badOption", "__tfm_modules__: NAME must be a string");
+        char *name = mxArrayToString(prhs[1]);
+        char sug[600];
+        tfm_module_suggest(&cfg, name ? name : "", sug, sizeof sug);
+        mxFree(name);
+        plhs[0] = mxCreateString(sug);
+        return;
+    }
     if (nrhs != 1)
         mexErrMsgIdAndTxt("cka:input:nargs", "__tfm_modules__: expected 1 argument, got %d", nrhs);
     /* plhs has room for max(nlhs, 1) outputs only: fill just those. */

@@ -115,6 +115,48 @@ static const char *strip_head_prefix(const tfm_config *cfg, const char *name)
     return name;
 }
 
+void tfm_module_suggest(const tfm_config *cfg, const char *name, char *sug, size_t len)
+{
+    /* The three closest hookable names: those containing `name` first
+     * (shortest first: "layer.0" -> "encoder.layer.0"), then by edit
+     * distance; never the root "" for a non-empty name. */
+    enum { NSUG = 3 };
+    int best[NSUG], bestd[NSUG];
+    char buf[160];
+    for (int s = 0; s < NSUG; s++) {
+        best[s] = -1;
+        bestd[s] = 1 << 30;
+    }
+    const int n = tfm_module_count(cfg);
+    const int nlen = (int)strlen(name);
+    for (int k = 0; k < n; k++) {
+        if (tfm_module_is_container(cfg, k))
+            continue;
+        tfm_module_name(cfg, k, buf, sizeof buf);
+        if (buf[0] == '\0' && nlen > 0)
+            continue;
+        const int d = nlen > 0 && strstr(buf, name) != NULL
+                          ? -(1 << 20) + (int)strlen(buf)
+                          : edit_distance(name, buf);
+        for (int s = 0; s < NSUG; s++)
+            if (d < bestd[s]) {
+                for (int u = NSUG - 1; u > s; u--) {
+                    best[u] = best[u - 1];
+                    bestd[u] = bestd[u - 1];
+                }
+                best[s] = k;
+                bestd[s] = d;
+                break;
+            }
+    }
+    sug[0] = '\0';
+    for (int s = 0; s < NSUG && best[s] >= 0; s++) {
+        tfm_module_name(cfg, best[s], buf, sizeof buf);
+        size_t used = strlen(sug);
+        snprintf(sug + used, len - used, "%s\"%s\"", s ? ", " : "", buf);
+    }
+}
+
 int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err)
 {
     char buf[160];
@@ -137,35 +179,8 @@ int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error
         *idx = k;
         return 0;
     }
-    /* Unknown: suggest the three closest names. */
-    enum { NSUG = 3 };
-    int best[NSUG], bestd[NSUG];
-    for (int s = 0; s < NSUG; s++) {
-        best[s] = -1;
-        bestd[s] = 1 << 30;
-    }
-    for (int k = 0; k < n; k++) {
-        if (tfm_module_is_container(cfg, k))
-            continue;
-        tfm_module_name(cfg, k, buf, sizeof buf);
-        int d = edit_distance(name, buf);
-        for (int s = 0; s < NSUG; s++)
-            if (d < bestd[s]) {
-                for (int u = NSUG - 1; u > s; u--) {
-                    best[u] = best[u - 1];
-                    bestd[u] = bestd[u - 1];
-                }
-                best[s] = k;
-                bestd[s] = d;
-                break;
-            }
-    }
-    char sug[3 * 170] = "";
-    for (int s = 0; s < NSUG && best[s] >= 0; s++) {
-        tfm_module_name(cfg, best[s], buf, sizeof buf);
-        size_t used = strlen(sug);
-        snprintf(sug + used, sizeof sug - used, "%s\"%s\"", s ? ", " : "", buf);
-    }
+    char sug[600];
+    tfm_module_suggest(cfg, name, sug, sizeof sug);
     return cka_error_set(err, "cka:input:unknownHook",
                          "unknown hook \"%.200s\" for this %s model; did you mean %s? "
                          "(tfm_modules lists every name)",

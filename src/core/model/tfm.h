@@ -207,6 +207,9 @@ int tfm_module_name(const tfm_config *cfg, int idx, char *buf, size_t len);
 int tfm_module_is_container(const tfm_config *cfg, int idx);
 /* Index of a block module (encoder.layer.i, h.i, transformer.layer.i). */
 int tfm_module_block(const tfm_config *cfg, int layer);
+/* The three hookable names closest to `name` ("a", "b", "c": names that
+ * contain it first, then by edit distance) into sug (len bytes). */
+void tfm_module_suggest(const tfm_config *cfg, const char *name, char *sug, size_t len);
 /* Resolve a hook name: 0 and *idx, or -1 with cka:input:unknownHook (the
  * message suggests the closest names) or cka:input:containerHook. */
 int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err);
