@@ -4,8 +4,9 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{model} =} tfm_load (@var{path})
 ## @deftypefnx {cka} {@var{model} =} tfm_load (@var{path}, @var{Name}, @var{Value}, @dots{})
-## Load a Hugging Face BERT, GPT-2, DistilBERT or RoBERTa checkpoint (any
-## architecture of the registry, @code{__tfm_arch__ ("list")}).
+## Load a Hugging Face checkpoint for CKA: BERT, GPT-2, DistilBERT, RoBERTa,
+## GPT-NeoX (Pythia), Llama, Qwen2 or Mistral (any architecture of the
+## registry, @code{__tfm_arch__ ("list")}).
 ##
 ## @var{path} is one of
 ## @itemize
@@ -23,20 +24,23 @@
 ## from @code{model_type} (else from @code{architectures}), and every field
 ## the Hugging Face config class would fill is filled with its default.
 ## Real hub layouts load as @code{from_pretrained} of the bare model would
-## load them: the @code{bert.}, @code{transformer.}, @code{distilbert.} and
-## @code{roberta.} prefixes of head checkpoints (@code{*ForMaskedLM},
-## @code{*LMHeadModel}, @dots{}) are stripped, the legacy TensorFlow names
-## @code{LayerNorm.gamma}/@code{LayerNorm.beta} are renamed, the old GPT-2
-## buffers @code{attn.bias}/@code{attn.masked_bias} and
-## @code{position_ids} buffers are skipped without being decoded, and
-## every other tensor the bare model does not use (head weights such as
-## @code{cls.*}, @code{lm_head.*}, @code{vocab_*}) is skipped with one
-## warning @code{cka:load:unusedTensors} that lists them.  F32, F16, BF16
+## load them: the @code{bert.}, @code{transformer.}, @code{distilbert.},
+## @code{roberta.}, @code{gpt_neox.} and @code{model.} prefixes of head
+## checkpoints (@code{*ForMaskedLM}, @code{*LMHeadModel},
+## @code{*ForCausalLM}, @dots{}) are stripped, the legacy TensorFlow names
+## @code{LayerNorm.gamma}/@code{LayerNorm.beta} are renamed, buffers (the
+## old GPT-2 and GPT-NeoX @code{attn.bias}/@code{masked_bias}, the
+## @code{rotary_emb.inv_freq} of older decoder files, @code{position_ids})
+## are skipped without being decoded, and every other tensor the bare model
+## does not use (head weights such as @code{cls.*}, @code{lm_head.*},
+## @code{embed_out.*}, @code{vocab_*}) is skipped with one warning
+## @code{cka:load:unusedTensors} that lists them.  F32, F16, BF16
 ## (and F64) tensors are converted exactly to @code{single} (F64 rounded).
 ##
 ## @var{model} is a struct with fields @code{arch} (@qcode{"bert"},
-## @qcode{"gpt2"}, @qcode{"distilbert"} or @qcode{"roberta"}: a name of the
-## registry), @code{config} (Hugging Face
+## @qcode{"gpt2"}, @qcode{"distilbert"}, @qcode{"roberta"},
+## @qcode{"gpt_neox"}, @qcode{"llama"}, @qcode{"qwen2"} or
+## @qcode{"mistral"}: a name of the registry), @code{config} (Hugging Face
 ## field names, defaults filled), @code{names} (state_dict names of the
 ## bare model in state_dict order), @code{weights} (@code{single} arrays in
 ## PyTorch shapes, 1-D tensors as columns) and @code{name} (the directory's

@@ -9,11 +9,13 @@
 ##
 ## @var{names} is a column cellstr, exactly PyTorch's
 ## @code{named_modules()} of the bare Hugging Face model (@code{BertModel},
-## @code{RobertaModel},
-## @code{GPT2Model}, @code{DistilBertModel}, transformers 4.31), in its
-## (registration) order, starting with @qcode{""}, the model itself.
+## @code{RobertaModel}, @code{GPT2Model}, @code{DistilBertModel},
+## @code{GPTNeoXModel}, @code{LlamaModel}, transformers 4.31; Qwen2 and
+## Mistral with Llama's names), in its (registration) order, starting with
+## @qcode{""}, the model itself.
 ## @var{hookable} is false for the @code{ModuleList} containers
-## (@qcode{"encoder.layer"}, @qcode{"h"}, @qcode{"transformer.layer"}),
+## (@qcode{"encoder.layer"}, @qcode{"h"}, @qcode{"transformer.layer"},
+## @qcode{"layers"}),
 ## which never run a forward and cannot be hooked; @code{names(hookable)}
 ## is the list of every hook point.
 ##
