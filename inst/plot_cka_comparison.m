@@ -210,8 +210,11 @@ endfunction
 %!demo
 %! [i, j] = ndgrid (1:8);
 %! A = exp (-abs (i - j) / 3);
+%! ## also written to a file, so the demo shows something without a display
+%! f = fullfile (tempdir (), "plot_cka_comparison_demo.png");
 %! plot_cka_comparison ({A, A.^2, sqrt(A)}, {"BERT vs BERT", "BERT vs GPT-2", ...
-%!                      "GPT-2 vs GPT-2"}, "NCols", 3);
+%!                      "GPT-2 vs GPT-2"}, "NCols", 3, "File", f);
+%! printf ("figure written to %s\n", f);
 
 %!function rgb = cell_rgb (img, ax, i, j)
 %!  ## RGB at a corner of cell (i, j) of the heatmap in axes ax

@@ -632,8 +632,11 @@ endfunction
 %! ## Self-similarity of one model, lower triangle annotated
 %! [i, j] = ndgrid (1:8);
 %! M = exp (-abs (i - j) / 3);
+%! ## also written to a file, so the demo shows something without a display
+%! f = fullfile (tempdir (), "plot_cka_heatmap_demo.png");
 %! plot_cka_heatmap (M, "Model1Name", "BERT", "Model2Name", "BERT", ...
-%!                   "Annot", true, "MaskUpper", true);
+%!                   "Annot", true, "MaskUpper", true, "File", f);
+%! printf ("figure written to %s\n", f);
 
 %!function [img, at] = render_png (fig, ax, file)
 %!  ## read back a PNG and return a function mapping cell (i, j) plus an

@@ -346,8 +346,11 @@ endfunction
 
 %!demo
 %! d = [1 0.93 0.85 0.71 0.64 0.55 0.5 0.45];
+%! ## also written to a file, so the demo shows something without a display
+%! f = fullfile (tempdir (), "plot_cka_trend_demo.png");
 %! plot_cka_trend ({d, d.^2}, "Labels", {"BERT vs BERT", "BERT vs GPT-2"}, ...
-%!                 "Title", "Layer-wise CKA");
+%!                 "Title", "Layer-wise CKA", "File", f);
+%! printf ("figure written to %s\n", f);
 
 ## One line: PNG of FigSize * 100 pixels, y from 0 to 1.05, tab10 blue
 ## markers in the picture, no legend

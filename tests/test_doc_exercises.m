@@ -31,13 +31,25 @@
 %! warning ("off", "Octave:gnuplot-graphics", "local");
 %! set (0, "defaultfigurevisible", "off");
 %! old = pwd ();
+%! ## the solutions keep their figures for the class, in $CKA_EXERCISE_OUT
+%! out = tempname ();
+%! old_out = getenv ("CKA_EXERCISE_OUT");
+%! setenv ("CKA_EXERCISE_OUT", out);
 %! unwind_protect
 %!   for k = 1:numel (sols)
 %!     t0 = tic ();
 %!     __run_clean__ (fullfile (d, sols(k).name));
 %!     printf ("%s: %.1f s\n", sols(k).name, toc (t0));
 %!   endfor
+%!   figs = dir (fullfile (out, "ex0*.png"));
+%!   assert (numel (figs) >= 6);
+%!   assert (all ([figs.bytes] > 1000));
 %! unwind_protect_cleanup
 %!   cd (old);
 %!   close all;
+%!   setenv ("CKA_EXERCISE_OUT", old_out);
+%!   if (isfolder (out))
+%!     confirm_recursive_rmdir (false, "local");
+%!     rmdir (out, "s");
+%!   endif
 %! end_unwind_protect

@@ -48,15 +48,22 @@ catch err
   assert (err.identifier, "cka:input:tooFewSamples");
 end_try_catch
 
-## the trend plot, written to a temporary file
-f = [tempname() ".png"];
+## the trend plot
+## figures go to $CKA_EXERCISE_OUT, else ./exercise-figures (kept for the class)
+outdir = getenv ("CKA_EXERCISE_OUT");
+if (isempty (outdir))
+  outdir = "exercise-figures";
+endif
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
+f = fullfile (outdir, "ex02_bias.png");
 fig = plot_cka_trend ([mb'; mu'], "XValues", ns, "Labels", {"biased", "unbiased"},
                       "XLabel", "batch size n", "YLabel", "CKA of independent data",
                       "Title", "Bias of the CKA estimators", "File", f, "Visible", false);
 close (fig);
 assert (exist (f, "file"), 2);
 printf ("plot written to %s\n", f);
-delete (f);
 
 ## The conclusions
 assert (mb(1) > 0.8);                       # strongly inflated at n = 8

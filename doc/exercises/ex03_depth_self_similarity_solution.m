@@ -31,11 +31,19 @@ for k = 1:L-1
 endfor
 printf ("diagonal: %s\n", mat2str (diag (R.cka)', 5));
 
-f = [tempname() ".png"];
+## figures go to $CKA_EXERCISE_OUT, else ./exercise-figures (kept for the class)
+outdir = getenv ("CKA_EXERCISE_OUT");
+if (isempty (outdir))
+  outdir = "exercise-figures";
+endif
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
+f = fullfile (outdir, "ex03_self_similarity.png");
 fig = plot_cka_heatmap (R, "Annot", true, "MaskUpper", true, "Title", "GPT-2 self-similarity",
                         "File", f, "Visible", false);
 close (fig);
-delete (f);
+printf ("figure: %s\n", f);
 
 ## the same for BERT, default and larger initialisation
 opts = {"hidden_size", 64, "num_hidden_layers", 6, "num_attention_heads", 4, ...

@@ -44,14 +44,21 @@ for s = 1:numel (stds)
   printf ("\n");
 endfor
 
-f = [tempname() ".png"];
+## figures go to $CKA_EXERCISE_OUT, else ./exercise-figures (kept for the class)
+outdir = getenv ("CKA_EXERCISE_OUT");
+if (isempty (outdir))
+  outdir = "exercise-figures";
+endif
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
+f = fullfile (outdir, "ex04_finetuning.png");
 labels = arrayfun (@(x) sprintf ("noise std %g", x), stds, "UniformOutput", false);
 fig = plot_cka_trend (D, "Labels", labels, "XLabel", "Layer", "YLabel", "CKA with the original",
                       "Title", "Fine-tuning strength", "File", f, "Visible", false);
 close (fig);
 assert (exist (f, "file"), 2);
 printf ("\ntrend plot written to %s\n", f);
-delete (f);
 
 ## The conclusions
 assert (D(:, 1:2), ones (numel (stds), 2), 1e-6);   # layers before the perturbation: unchanged

@@ -74,11 +74,19 @@ printf ("\nControl, BERT vs the random DistilBERT:\n");
 disp (round (Rc.cka * 1e4) / 1e4);
 printf ("  column ranges (max - min): %s\n", mat2str (max (Rc.cka) - min (Rc.cka), 3));
 
-f = [tempname() ".png"];
+## figures go to $CKA_EXERCISE_OUT, else ./exercise-figures (kept for the class)
+outdir = getenv ("CKA_EXERCISE_OUT");
+if (isempty (outdir))
+  outdir = "exercise-figures";
+endif
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
+f = fullfile (outdir, "ex05_bert_vs_distilbert.png");
 fig = plot_cka_heatmap (R, "Annot", true, "AnnotFmt", ".4f", "LayerNameDepth", 2,
                         "File", f, "Visible", false);
 close (fig);
-delete (f);
+printf ("figure: %s\n", f);
 
 ## The conclusions
 assert (best, [1 3 5]);                    # BERT layers 0, 2, 4

@@ -36,8 +36,16 @@ printf ("untrained self-similarity of embed_tokens: %.4f with epsilon 1e-6, %.4f
         Seps(1, 1), Su(1, 1));
 
 ## 3. figures
-f1 = [tempname() ".png"];
-f2 = [tempname() ".png"];
+## figures go to $CKA_EXERCISE_OUT, else ./exercise-figures (kept for the class)
+outdir = getenv ("CKA_EXERCISE_OUT");
+if (isempty (outdir))
+  outdir = "exercise-figures";
+endif
+if (! isfolder (outdir))
+  mkdir (outdir);
+endif
+f1 = fullfile (outdir, "ex07_self_similarity.png");
+f2 = fullfile (outdir, "ex07_trained_vs_untrained.png");
 R1 = struct ("cka", St, "layers1", {L}, "layers2", {L});
 R2 = struct ("cka", Su, "layers1", {L}, "layers2", {L});
 close (plot_cka_comparison ({R1, R2}, {"trained", "untrained twin"}, "File", f1,
@@ -45,8 +53,6 @@ close (plot_cka_comparison ({R1, R2}, {"trained", "untrained twin"}, "File", f1,
 close (plot_cka_trend ([dx'; dc'], "Labels", {"trained vs untrained", "untrained vs untrained"},
                        "File", f2, "Visible", false));
 printf ("figures: %s, %s\n", f1, f2);
-delete (f1);
-delete (f2);
 
 ## 4. the last two blocks
 printf ("CKA(layers.3, layers.4): trained %.2f, untrained %.2f\n", St(end-1, end), Su(end-1, end));
