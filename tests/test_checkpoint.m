@@ -286,3 +286,28 @@
 %! ## clean up (last block)
 %! confirm_recursive_rmdir (false, "local");
 %! rmdir (d, "s");
+
+%!test
+%! ## bookkeeping of a resumed run with DropLast: the same n_dropped and
+%! ## n_samples as the uninterrupted run (issue 20, item 10)
+%! m = tfm_create ("bert", "hidden_size", 16, "num_hidden_layers", 2, "num_attention_heads", 2,
+%!                 "intermediate_size", 32, "vocab_size", 50, "Seed", 1);
+%! ids = mod ((0:13)' * 7 + (0:4) * 3, 50);
+%! f = [tempname() ".mat"];
+%! unwind_protect
+%!   R = cka_compare (m, [], ids, "BatchSize", 4, "DropLast", true, "Progress", false);
+%!   try
+%!     cka_compare (m, [], ids, "BatchSize", 4, "DropLast", true, "Progress", false,
+%!                  "Checkpoint", f, "Callback", @(k, t, M) assert (k < 2));
+%!   catch
+%!   end_try_catch
+%!   R2 = cka_compare (m, [], ids, "BatchSize", 4, "DropLast", true, "Progress", false,
+%!                     "Resume", f);
+%!   assert ([R2.n_dropped, R2.n_samples, R2.n_batches], [R.n_dropped, R.n_samples, R.n_batches]);
+%!   assert (R.n_dropped, 2);
+%!   assert (R2.cka, R.cka, 1e-12);
+%! unwind_protect_cleanup
+%!   if (exist (f, "file"))
+%!     unlink (f);
+%!   endif
+%! end_unwind_protect

@@ -218,6 +218,18 @@
 %! R = cka_compare (M.bert, [], ids, "BatchSize", 4, "Unbiased", false, "Progress", false);
 %! assert (R.n_samples, 10);
 
+%!function b = next_rows (ids)
+%!  ## 13 batches of 4 rows (cycling through ids), then the end
+%!  global cka_test_k
+%!  cka_test_k += 1;
+%!  if (cka_test_k > 13)
+%!    b = [];
+%!  else
+%!    r = mod ((cka_test_k - 1) * 4 + (0:3), rows (ids)) + 1;
+%!    b = ids(r, :);
+%!  endif
+%!endfunction
+
 %!test
 %! ## progress output: sparse lines when stdout is not a terminal
 %! out = evalc ("cka_compare (M.bert, [], D.input_ids, 'BatchSize', 4, 'Progress', true);");
@@ -225,6 +237,12 @@
 %! assert (numel (lines) >= 2 && numel (lines) <= 9);
 %! assert (! isempty (strfind (out, "8/8 batches")));
 %! assert (! isempty (strfind (out, "ETA")));
+%! ## function-handle data (total unknown): the last line gives the count that ran
+%! global cka_test_k
+%! cka_test_k = 0;
+%! out = evalc ("cka_compare (M.bert, [], @() next_rows (D.input_ids), 'Progress', true);");
+%! lines = strsplit (strtrim (out), "\n");
+%! assert (! isempty (regexp (lines{end}, ' 13 batches ', "once")), lines{end});
 
 %!error id=cka:input:unknownLayer cka_compare (M.bert, [], D.input_ids, "Layers1", {"h.0"}, "Progress", false)
 %!error id=cka:input:unknownLayer cka_compare (M.bert, [], D.input_ids, "Layers1", {"encoder.layer"}, "Progress", false)

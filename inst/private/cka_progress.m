@@ -8,17 +8,20 @@
 ## Text progress bar of cka_compare: batch count, elapsed time and ETA.
 ## On a terminal the line is redrawn in place with a carriage return;
 ## otherwise (log file, pipe, GUI) a plain line is printed about every 10%
-## of the batches (every 10 batches when the total is unknown).
+## of the batches (every 10 batches when the total is unknown, and the
+## final count at "finish").
 ## @end deftypefn
 
 function P = cka_progress (what, varargin)
   switch (what)
     case "start"
       P = struct ("total", varargin{1}, "label", varargin{2}, "t0", tic (),
-                  "tty", __cka_isatty__ (), "last_pct", -1, "last_done", 0, "width", 0);
+                  "tty", __cka_isatty__ (), "last_pct", -1, "last_done", 0, "width", 0,
+                  "done", 0);
     case "update"
       P = varargin{1};
       done = varargin{2};
+      P.done = done;
       el = toc (P.t0);
       known = isfinite (P.total) && P.total > 0;
       if (known)
@@ -56,6 +59,11 @@ function P = cka_progress (what, varargin)
       P = varargin{1};
       if (P.tty && P.width > 0)
         printf ("\n");
+        fflush (stdout);
+      elseif (! P.tty && P.done > P.last_done)
+        ## a log shows every 10th batch of an unknown total: the last line
+        ## must give the count that ran
+        printf ("%s %d batches  elapsed %s\n", P.label, P.done, fmt_time (toc (P.t0)));
         fflush (stdout);
       endif
   endswitch
