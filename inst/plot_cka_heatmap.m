@@ -116,7 +116,7 @@
 ## @end group
 ## @end example
 ##
-## @seealso{plot_cka_comparison, plot_cka_trend, cka_compare}
+## @seealso{plot_cka_comparison, plot_cka_trend, cka_heatmap_text, cka_compare}
 ## @end deftypefn
 
 function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
