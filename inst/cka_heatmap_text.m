@@ -118,11 +118,11 @@ function [M, r, c, title] = matrix_of (R)
     c = arrayfun (@(k) sprintf ("%d", k), 1:columns (M), "UniformOutput", false);
     title = "CKA";
   else
-    error ("cka:input:badArgument",
+    error ("cka:plot:badInput",
            "cka_heatmap_text: R must be a cka_compare result or a non-empty matrix");
   endif
   if (! isreal (M))
-    error ("cka:input:badArgument", "cka_heatmap_text: the matrix must be real");
+    error ("cka:plot:badInput", "cka_heatmap_text: the matrix must be real");
   endif
 endfunction
 

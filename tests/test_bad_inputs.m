@@ -348,6 +348,12 @@
 %!error id=cka:plot:badInput plot_cka_comparison ({})
 ## BAD plot_cka_comparison | titles of another length
 %!error id=cka:input:badOption plot_cka_comparison ({eye(2), eye(2)}, {"a"})
+## BAD cka_heatmap_text | not a matrix or result
+%!error id=cka:plot:badInput cka_heatmap_text ({})
+## BAD cka_heatmap_text | a Range that is not [lo hi] with lo < hi
+%!error id=cka:input:badOption cka_heatmap_text (eye (2), "Range", [1 0])
+## BAD cka_heatmap_text | Width below 20 characters
+%!error id=cka:input:badOption cka_heatmap_text (eye (2), "Width", 5)
 
 ## ---- cka_demo_llm ----
 ## BAD cka_demo_llm | unknown option
