@@ -5,7 +5,7 @@
 ## @deftypefn  {cka} {@var{c} =} cka (@var{X}, @var{Y})
 ## @deftypefnx {cka} {@var{c} =} cka (@var{X})
 ## @deftypefnx {cka} {@var{c} =} cka (@dots{}, @var{Name}, @var{Value}, @dots{})
-## Centered Kernel Alignment between two representations of the same samples.
+## Centered Kernel Alignment (CKA) between two representations of the same samples.
 ##
 ## @var{X} is @math{n}-by-@math{d_1} and @var{Y} @math{n}-by-@math{d_2}
 ## (real, single or double): row @var{i} of each holds the features of

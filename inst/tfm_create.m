@@ -5,7 +5,7 @@
 ## @deftypefn  {cka} {@var{model} =} tfm_create (@var{arch})
 ## @deftypefnx {cka} {@var{model} =} tfm_create (@var{arch}, @var{Name}, @var{Value}, @dots{})
 ## @deftypefnx {cka} {@var{model} =} tfm_create (@var{config}, @dots{})
-## Create a randomly initialised transformer model from a config.
+## Create a randomly initialised transformer model from a config, to compare with CKA.
 ##
 ## @var{arch} is @qcode{"bert"}, @qcode{"gpt2"}, @qcode{"distilbert"},
 ## @qcode{"roberta"}, @qcode{"gpt_neox"}, @qcode{"llama"}, @qcode{"qwen2"}

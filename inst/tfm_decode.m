@@ -4,7 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{text} =} tfm_decode (@var{tok}, @var{ids})
 ## @deftypefnx {cka} {@var{text} =} tfm_decode (@var{tok}, @var{ids}, @var{Name}, @var{Value}, @dots{})
-## Turn token ids back into text, as Hugging Face's @code{tokenizer.decode}.
+## Turn token ids back into text (the CKA package's tokenizers), as Hugging
+## Face's @code{tokenizer.decode}.
 ##
 ## @var{ids} are 0-based vocabulary ids: a vector gives a string; a matrix
 ## (one sequence per row, e.g. @code{enc.input_ids}) or a cell of vectors

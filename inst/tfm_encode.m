@@ -4,8 +4,8 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{enc} =} tfm_encode (@var{tok}, @var{texts})
 ## @deftypefnx {cka} {@var{enc} =} tfm_encode (@var{tok}, @var{texts}, @var{Name}, @var{Value}, @dots{})
-## Turn text into the model inputs, as Hugging Face's @code{tokenizer(texts,
-## padding=..., truncation=..., max_length=...)}.
+## Turn text into the model inputs (for CKA over sentences), as Hugging
+## Face's @code{tokenizer(texts, padding=..., truncation=..., max_length=...)}.
 ##
 ## @var{tok} comes from @code{tfm_tokenizer}; @var{texts} is a string or a
 ## cellstr of @var{B} strings (UTF-8).  @var{enc} is a struct with

@@ -5,7 +5,7 @@
 ## @deftypefn  {cka} {@var{last_hidden} =} tfm_forward (@var{model}, @var{input_ids})
 ## @deftypefnx {cka} {[@var{last_hidden}, @var{acts}] =} tfm_forward (@var{model}, @var{input_ids}, @var{Name}, @var{Value}, @dots{})
 ## Forward pass of a transformer @var{model}, capturing the output of any
-## named module.
+## named module (the layer outputs CKA compares).
 ##
 ## @var{model} is a model struct from @code{tfm_create} or @code{tfm_load}
 ## (BERT, GPT-2 or DistilBERT).  @var{input_ids} is a @code{[batch, seq]}

@@ -5,7 +5,7 @@
 ## @deftypefn  {cka} {@var{names} =} tfm_modules (@var{model})
 ## @deftypefnx {cka} {[@var{names}, @var{hookable}] =} tfm_modules (@var{model})
 ## @deftypefnx {cka} {@var{blocks} =} tfm_modules (@var{model}, @qcode{"blocks"})
-## Names of the modules of @var{model} that @code{tfm_forward} can hook.
+## Names of the modules of @var{model} that @code{tfm_forward} can hook (the layers CKA can compare).
 ##
 ## @var{names} is a column cellstr, exactly PyTorch's
 ## @code{named_modules()} of the bare Hugging Face model (@code{BertModel},

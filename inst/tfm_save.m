@@ -4,7 +4,7 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {} tfm_save (@var{model}, @var{dir})
 ## @deftypefnx {cka} {} tfm_save (@var{model}, @var{dir}, @qcode{"Dtype"}, @var{dtype})
-## Save a model as a Hugging Face model directory.
+## Save a model (of the CKA package) as a Hugging Face model directory.
 ##
 ## Writes @file{config.json} and @file{model.safetensors} into @var{dir}
 ## (created if needed), so that @code{tfm_load (@var{dir})} returns the same

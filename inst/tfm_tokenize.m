@@ -5,7 +5,8 @@
 ## @deftypefn  {cka} {@var{tokens} =} tfm_tokenize (@var{tok}, @var{text})
 ## @deftypefnx {cka} {[@var{tokens}, @var{ids}] =} tfm_tokenize (@var{tok}, @var{text})
 ## Split @var{text} into the tokens of tokenizer @var{tok} (from
-## @code{tfm_tokenizer}), as Hugging Face's @code{tokenizer.tokenize(text)}.
+## @code{tfm_tokenizer}, the CKA package's tokenizers), as Hugging Face's
+## @code{tokenizer.tokenize(text)}.
 ##
 ## @var{tokens} is a 1-by-@var{n} cellstr, @var{ids} the 0-based vocabulary
 ## ids.  No special tokens are added (see @code{tfm_encode}); special tokens

@@ -4,8 +4,9 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{tok} =} tfm_tokenizer (@var{path})
 ## @deftypefnx {cka} {@var{tok} =} tfm_tokenizer (@var{spec})
-## Load a Hugging Face tokenizer: BERT WordPiece, byte-level BPE (GPT-2,
-## GPT-NeoX/Pythia, Qwen2, Llama-3) or SentencePiece BPE (Llama, Mistral).
+## Load a Hugging Face tokenizer, to run CKA on sentences: BERT WordPiece,
+## byte-level BPE (GPT-2, GPT-NeoX/Pythia, Qwen2, Llama-3) or SentencePiece
+## BPE (Llama, Mistral).
 ##
 ## @var{path} is a folder (a tokenizer folder, or a model folder with the
 ## tokenizer files beside @file{config.json}) or one of the files:
