@@ -90,8 +90,8 @@
 ## sample; both sides must have the same tokens).  Outputs without a
 ## sequence axis (BERT's pooler, attention probabilities) are flattened.
 ## @item @qcode{"DropLast"} (default @code{false})
-## Skip batches too small for the estimator (@math{n \le 3} unbiased,
-## @math{n \le 1} biased) instead of raising @code{cka:input:tooFewSamples}
+## Skip batches too small for the estimator (n <= 3 unbiased,
+## n <= 1 biased) instead of raising @code{cka:input:tooFewSamples}
 ## (pytorch-cka raises).
 ## @item @qcode{"Progress"} (default @code{true})
 ## A text progress bar (batch count, elapsed time, ETA), redrawn in place

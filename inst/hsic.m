@@ -18,7 +18,7 @@
 ## @table @asis
 ## @item @qcode{"Unbiased"} (default @code{true})
 ## The unbiased estimator of Song et al. (2012), as used for minibatch CKA by
-## Nguyen et al. (2021) and pytorch-cka.  With @math{\tilde K}, @math{\tilde L}
+## Nguyen et al. (2021) and pytorch-cka.  With @code{Kt}, @code{Lt}
 ## the matrices with zeroed diagonals,
 ## @example
 ## (sum(Kt.*Lt) + sum(Kt)*sum(Lt)/((n-1)*(n-2)) - 2*sum(Kt*Lt)/(n-2)) / (n*(n-3) + eps)
