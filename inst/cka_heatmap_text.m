@@ -74,7 +74,11 @@ function txt = cka_heatmap_text (R, varargin)
     cell_w = 6;
   endif
   ramp = " .:-=+*#%@";
-  lines = {title, sprintf("scale: %s", scale_line (lo, hi, color, ramp))};
+  cmap = [];
+  if (color)
+    cmap = cka_colormap ("magma", "cka_heatmap_text");   # once, not per cell
+  endif
+  lines = {title, sprintf("scale: %s", scale_line (lo, hi, cmap, ramp))};
   head = repmat (" ", 1, label_w + 2);
   for j = 1:columns (M)
     head = [head, pad_left(sprintf("%d", j), cell_w)];
@@ -83,7 +87,7 @@ function txt = cka_heatmap_text (R, varargin)
   for i = 1:rows (M)
     row = [pad_right(clip (rows_names{i}, label_w), label_w), "  "];
     for j = 1:columns (M)
-      row = [row, shade(M(i, j), lo, hi, color, ramp, values, cell_w)];
+      row = [row, shade(M(i, j), lo, hi, cmap, ramp, values, cell_w)];
     endfor
     lines{end+1} = row;
   endfor
@@ -171,7 +175,9 @@ function t = frac (v, lo, hi)
   endif
 endfunction
 
-function s = shade (v, lo, hi, color, ramp, values, w)
+## cmap: the colour map, or [] for plain characters.
+function s = shade (v, lo, hi, cmap, ramp, values, w)
+  color = ! isempty (cmap);
   if (! isfinite (v))
     s = pad_left ("NaN", w);
     return;
@@ -186,10 +192,10 @@ function s = shade (v, lo, hi, color, ramp, values, w)
     body = repmat (ramp(1 + round (t * (numel (ramp) - 1))), 1, w);
   endif
   if (color && values)        # the value on its colour
-    [bg, fg] = ansi_colors (t);
+    [bg, fg] = ansi_colors (t, cmap);
     s = sprintf ("\033[48;5;%dm\033[38;5;%dm%s\033[0m", bg, fg, body);
   elseif (color)               # a denser and brighter glyph for a larger value
-    s = sprintf ("\033[38;5;%dm%s\033[0m", ansi_colors (t), body);
+    s = sprintf ("\033[38;5;%dm%s\033[0m", ansi_colors (t, cmap), body);
   else
     s = body;
   endif
@@ -197,8 +203,7 @@ endfunction
 
 ## The magma colour of t as an xterm-256 colour (6x6x6 cube), and a
 ## readable text colour on it.
-function [bg, fg] = ansi_colors (t)
-  cmap = cka_colormap ("magma", "cka_heatmap_text");
+function [bg, fg] = ansi_colors (t, cmap)
   rgb = cmap(1 + round (t * (rows (cmap) - 1)), :);
   q = round (rgb * 5);
   bg = 16 + 36 * q(1) + 6 * q(2) + q(3);
@@ -209,12 +214,12 @@ function [bg, fg] = ansi_colors (t)
   endif
 endfunction
 
-function s = scale_line (lo, hi, color, ramp)
+function s = scale_line (lo, hi, cmap, ramp)
   steps = 0:0.25:1;
   parts = "";
   for t = steps
-    if (color)
-      [bg, fg] = ansi_colors (t);
+    if (! isempty (cmap))
+      [bg, fg] = ansi_colors (t, cmap);
       parts = [parts, sprintf("\033[48;5;%dm\033[38;5;%dm  \033[0m", bg, fg)];
     else
       parts = [parts, ramp(1 + round (t * (numel (ramp) - 1)))];

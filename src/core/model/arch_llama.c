@@ -207,10 +207,6 @@ static void llama_param_list(tfm_model *m, tfm_param *p)
     llama_family_param_list(m, p, m->cfg.attn_bias, m->cfg.attn_bias);
 }
 
-static int llama_check(const tfm_config *cfg, cka_error *err)
-{
-    return llama_family_check(cfg, err);
-}
 
 /* LlamaConfig fields (transformers 4.31 __init__ order, then the ones
  * later releases added: rope_theta, attention_bias, attention_dropout,
@@ -264,7 +260,7 @@ const tfm_arch_desc tfm_arch_llama = {
     .param_count = llama_param_count,
     .param_list = llama_param_list,
     .resolve = NULL,
-    .check = llama_check,
+    .check = llama_family_check,
     .max_seq = tfm_max_seq_rope,
     .pre = llama_pre_modules,
     .block = llama_block_modules,

@@ -25,10 +25,6 @@ static void mistral_resolve(tfm_config *cfg)
     cfg->max_window_layers = 0;
 }
 
-static int mistral_check(const tfm_config *cfg, cka_error *err)
-{
-    return llama_family_check(cfg, err);
-}
 
 /* MistralConfig fields, in the order of its __init__. */
 static const tfm_field mistral_fields[] = {
@@ -75,7 +71,7 @@ const tfm_arch_desc tfm_arch_mistral = {
     .param_count = mistral_param_count,
     .param_list = mistral_param_list,
     .resolve = mistral_resolve,
-    .check = mistral_check,
+    .check = llama_family_check,
     .max_seq = tfm_max_seq_rope,
     .pre = llama_pre_modules,
     .block = llama_block_modules,

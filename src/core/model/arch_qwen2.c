@@ -19,10 +19,6 @@ static void qwen2_param_list(tfm_model *m, tfm_param *p)
     llama_family_param_list(m, p, 1, 0);
 }
 
-static int qwen2_check(const tfm_config *cfg, cka_error *err)
-{
-    return llama_family_check(cfg, err);
-}
 
 /* Qwen2Config fields, in the order of its __init__ (+ pad/bos/eos of
  * PretrainedConfig, which Qwen2 checkpoints write). */
@@ -75,7 +71,7 @@ const tfm_arch_desc tfm_arch_qwen2 = {
     .param_count = qwen2_param_count,
     .param_list = qwen2_param_list,
     .resolve = NULL,
-    .check = qwen2_check,
+    .check = llama_family_check,
     .max_seq = tfm_max_seq_rope,
     .pre = llama_pre_modules,
     .block = llama_block_modules,
