@@ -164,7 +164,9 @@ function R = cka_compare (model1, model2, data, varargin)
                 "Data2", [], "Pooling", "flatten", "DropLast", false,
                 "Progress", true, "Callback", [], "IgnoreUnknownLayers", false,
                 "Tokenizer1", [], "Tokenizer2", [], "MaxLength", [],
-                "Checkpoint", "", "CheckpointEvery", 1, "Resume", "");
+                "Checkpoint", "", "CheckpointEvery", 1, "Resume", "",
+                "Shard", [], "Workers", [], "Cluster", [], "Shards", [],
+                "ModelPaths", [], "ThreadsPerWorker", []);
   [opts, given] = parse_options ("cka_compare", cka_option_defaults (own), varargin);
   [cfg, iopts] = cka_resolve_config ("cka_compare", opts, given);
 
@@ -221,6 +223,17 @@ function R = cka_compare (model1, model2, data, varargin)
     error ("cka:input:badOption", "cka_compare: Resume must be a file name");
   endif
 
+  shard = shard_option (opts.Shard);
+  parallel = ! (isempty (opts.Workers) && isempty (opts.Cluster));
+  if (! parallel)
+    for f = {"Shards", "ModelPaths", "ThreadsPerWorker"}
+      if (given.(f{1}))
+        error ("cka:input:badOption", "cka_compare: %s goes with \"Workers\" or \"Cluster\"",
+               f{1});
+      endif
+    endfor
+  endif
+
   if (iscellstr (data) || (ischar (data) && ! isempty (data)))
     [data, opts.Data2] = cka_text_data (data, model1, model2, opts, pooling);
   endif
@@ -245,6 +258,31 @@ function R = cka_compare (model1, model2, data, varargin)
   else
     name2 = model_name (model2, opts.Model2Name, "model2");
   endif
+  if (parallel)
+    if (! isempty (shard))
+      error ("cka:input:badOption",
+             "cka_compare: \"Shard\" runs one shard in this process; it does not combine with \"Workers\" or \"Cluster\"");
+    endif
+    if (! (strcmp (src1.kind, "matrix") && (! has_data2 || strcmp (src2.kind, "matrix"))))
+      error ("cka:parallel:badData",
+             ["cka_compare: \"Workers\" and \"Cluster\" need the data as ids, a struct or " ...
+              "sentences, not a function handle (each shard would call it from its own " ...
+              "process); run the shards with \"Shard\" instead"]);
+    endif
+    run = struct ("model1", model1, "model2", model2, "data", data, "data2", opts.Data2,
+                  "mask", opts.AttentionMask, "layers1", {layers1}, "layers2", {layers2},
+                  "name1", name1, "name2", name2, "cfg", cfg, "pooling", pooling,
+                  "batches", total, "nmin", nmin, "header",
+                  checkpoint_header (model1, model2, same_model, has_data2, bs, pooling, opts,
+                                     true));
+    run.header.data = data_fingerprint (src1, src2, has_data2);
+    R = cka_parallel_run (run, opts, given);
+    R.requested_layers1 = req1;
+    R.requested_layers2 = req2;
+    R.timing.elapsed = toc (t_start);
+    return;
+  endif
+
   ## The run's state is ONE struct: the sums and, in S.checkpoint, the count
   ## of batches consumed (computed or dropped) and the chain of their
   ## fingerprints.  Each batch changes it in one assignment (take_batch,
@@ -253,9 +291,16 @@ function R = cka_compare (model1, model2, data, varargin)
   ## counts a batch whose sums are missing.
   S = cka_accumulator (layers1, layers2, "Config", cfg, "Model1Name", name1,
                        "Model2Name", name2);
-  fingerprint = ! isempty (ckpt) || ! isempty (opts.Resume);
+  fingerprint = ! isempty (ckpt) || ! isempty (opts.Resume) || ! isempty (shard);
   S.checkpoint = checkpoint_header (model1, model2, same_model, has_data2, bs, pooling,
                                     opts, fingerprint);
+  sharded = ! isempty (shard);               # a partial result, even of [1 1]
+  if (! sharded)
+    shard = [1 1];
+  endif
+  S.checkpoint.shard = shard;
+  S.checkpoint.computed = zeros (0, 1);     # global indices of the computed batches
+  owned = @(j) mod (j - 1, shard(2)) == shard(1) - 1;
   t_batches = 0;
   if (! isempty (opts.Resume))
     [S, src1, src2] = resume_state (opts.Resume, S, src1, src2, has_data2, nmin);
@@ -272,8 +317,17 @@ function R = cka_compare (model1, model2, data, varargin)
     endif
   endif
   k_saved = -1;
+  label = "cka_compare";
+  if (sharded)
+    label = sprintf ("cka_compare shard %d/%d", shard(1), shard(2));
+  endif
+  mine = total;                                 # NaN for function data
+  if (isfinite (total))
+    mine = owned_count (total, shard);
+  endif
+  done = owned_count (S.checkpoint.batches, shard);
   if (opts.Progress)
-    P = cka_progress ("start", total, "cka_compare");
+    P = cka_progress ("start", mine, label);
   endif
   ## on success, error or Ctrl-C: the checkpoint gets every completed batch
   ## one session binds both models and resolves the layers once for the
@@ -302,6 +356,11 @@ function R = cka_compare (model1, model2, data, varargin)
              "cka_compare: batch %d has %d samples in data but %d in Data2", k, n, rows (b2.ids));
     endif
     h = batch_hash (S.checkpoint, b1, b2);
+    if (! owned (k))
+      S = skip_batch (S, h);            # another shard's batch
+      continue;
+    endif
+    done += 1;
     if (! strcmp (pooling, "tokens") && n < nmin)
       if (opts.DropLast)
         S = drop_batch (S, n, h);
@@ -317,13 +376,13 @@ function R = cka_compare (model1, model2, data, varargin)
     t_batches += toc (tb);
     S = take_batch (S, hxy, hxx, hyy, nb, h);
     if (opts.Progress)
-      P = cka_progress ("update", P, k);
+      P = cka_progress ("update", P, done);
     endif
-    if (! isempty (ckpt) && mod (k, every) == 0)
+    if (! isempty (ckpt) && mod (done, every) == 0)
       k_saved = write_checkpoint (ckpt, S);
     endif
     if (! isempty (opts.Callback))
-      opts.Callback (k, total, cka_matrix (S));
+      opts.Callback (done, mine, cka_matrix (S));
     endif
   endwhile
   unwind_protect_cleanup
@@ -337,12 +396,17 @@ function R = cka_compare (model1, model2, data, varargin)
   if (opts.Progress)
     cka_progress ("finish", P);
   endif
-  if (S.n_batches == 0)
-    if (S.checkpoint.batches == 0)
-      error ("cka:input:emptyData", "cka_compare: the data holds no batch");
-    endif
+  if (S.checkpoint.batches == 0)
+    error ("cka:input:emptyData", "cka_compare: the data holds no batch");
+  endif
+  if (S.n_batches == 0 && ! sharded)
     error ("cka:input:tooFewSamples",
            "cka_compare: every batch was dropped as too small for the estimator");
+  endif
+  if (sharded)
+    R = shard_result (S, shard, name1, name2, same_model, pooling,
+                      struct ("elapsed", toc (t_start), "batches", t_batches));
+    return;
   endif
   R = struct ("kind", "cka_result", "cka", cka_matrix (S),
               "layers1", {S.layers1}, "layers2", {S.layers2},
@@ -383,8 +447,7 @@ endfunction
 
 function [cfg, w] = model_fingerprint (m, what)
   try
-    cfg = __cka_hash__ ({m.arch, m.config, m.names});
-    w = __cka_hash__ ({m.weights});
+    [cfg, w] = cka_model_fingerprint (m);
   catch e
     error ("cka:input:notModel", "cka_compare: %s cannot be fingerprinted for a checkpoint: %s",
            what, e.message);
@@ -410,7 +473,70 @@ endfunction
 function S = take_batch (S, hxy, hxx, hyy, n, h)
   S = cka_acc_add (S, hxy, hxx, hyy, n);
   S.checkpoint.batches += 1;
+  S.checkpoint.computed(end+1,1) = S.checkpoint.batches;
   S.checkpoint.data = [S.checkpoint.data h];
+endfunction
+
+## Shards: batch j (1-based, in the order of a single run) belongs to shard
+## 1 + mod (j - 1, N).  A shard consumes every batch (so the chain of
+## fingerprints covers the whole data) but computes only its own.
+function shard = shard_option (v)
+  shard = [];
+  if (isempty (v))
+    return;
+  endif
+  if (! (isnumeric (v) && isreal (v) && numel (v) == 2 && all (isfinite (v))
+         && all (v == fix (v)) && v(2) >= 1 && v(1) >= 1 && v(1) <= v(2)))
+    error ("cka:input:badOption",
+           "cka_compare: Shard must be [k N] with integers 1 <= k <= N (shard k of N)");
+  endif
+  shard = double (v(:)');
+endfunction
+
+## The number of shard(1)'s batches among batches 1..n.
+function c = owned_count (n, shard)
+  c = max (0, floor ((n - shard(1)) / shard(2)) + 1);
+endfunction
+
+function S = skip_batch (S, h)
+  S.checkpoint.batches += 1;
+  S.checkpoint.data = [S.checkpoint.data h];
+endfunction
+
+## What a shard returns: the sums and counts of its batches (no CKA matrix:
+## that needs every shard; cka_merge combines them) and what they were
+## computed from, so cka_merge can refuse shards of different runs.
+function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
+  H = S.checkpoint;
+  prov = rmfield (H, {"batches", "dropped_batches", "dropped_samples", "sums", "shard", ...
+                      "computed"});
+  prov.data = last_hash (H.data);
+  R = struct ("kind", "cka_partial", "layers1", {S.layers1}, "layers2", {S.layers2},
+              "model1_name", name1, "model2_name", name2, "same_model", same_model,
+              "config", S.config, "pooling", pooling,
+              "hsic_xy", S.hsic_xy, "hsic_xx", S.hsic_xx, "hsic_yy", S.hsic_yy,
+              "n_samples", S.n_samples, "n_batches", S.n_batches,
+              "batch_sizes", S.batch_sizes, "n_dropped", H.dropped_samples,
+              "shard", struct ("index", shard(1), "count", shard(2), "batches", H.batches,
+                               "computed", H.computed),
+              "provenance", prov, "timing", timing);
+endfunction
+
+## The fingerprint of the whole data of a run (the chain over every batch),
+## for the shards of a parallel run: each shard computes it too.
+function h = data_fingerprint (src1, src2, has_data2)
+  h = "";
+  while (true)
+    [b1, src1] = next_batch (src1);
+    b2 = [];
+    if (has_data2)
+      [b2, src2] = next_batch (src2);
+    endif
+    if (isempty (b1))
+      break;
+    endif
+    h = __cka_hash__ ({h, b1, b2});
+  endwhile
 endfunction
 
 function S = drop_batch (S, n, h)
@@ -444,7 +570,10 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
          && H.version == H0.version))
     mismatch ("unknown checkpoint format version (this version writes %d)", H0.version);
   endif
-  want = fieldnames (H0);
+  if (! isfield (H, "shard"))
+    H.shard = [1 1];                    # written before shards existed
+  endif
+  want = setdiff (fieldnames (H0), {"computed"});   # rebuilt by the replay
   miss = want(! isfield (H, want));
   if (! isempty (miss))
     mismatch ("the checkpoint header has no field %s", strjoin (miss', ", "));
@@ -474,6 +603,14 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
       H.(f{1}) = "";
     endif
   endfor
+
+  v = H.shard;
+  if (! (isnumeric (v) && numel (v) == 2 && all (v == fix (v)) && v(1) >= 1 && v(1) <= v(2)))
+    mismatch ("header field shard must be [k N]");
+  endif
+  if (! isequal (double (v(:)'), H0.shard))
+    mismatch ("Shard [%d %d] vs [%d %d] in the checkpoint", H0.shard, v);
+  endif
 
   ## what the sums were computed from, against this run
   if (! strcmp (H.model1_config, H0.model1_config))
@@ -520,7 +657,7 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   endfor
 
   ## the header against the sums (hand edits)
-  if (H.batches != C.n_batches + H.dropped_batches)
+  if (owned_count (H.batches, H0.shard) != C.n_batches + H.dropped_batches)
     mismatch ("batch count edited: sums hold %d batches (+ %d dropped), header says %d",
               C.n_batches, H.dropped_batches, H.batches);
   endif
@@ -553,7 +690,13 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
       mismatch ("data of batch %d differs", j);
     endif
     S.checkpoint.data = [S.checkpoint.data h];
-    dropped += (! strcmp (H0.pooling, "tokens") && rows (b1.ids) < nmin);
+    if (mod (j - 1, H0.shard(2)) == H0.shard(1) - 1)       # this shard's batch
+      if (! strcmp (H0.pooling, "tokens") && rows (b1.ids) < nmin)
+        dropped += 1;
+      else
+        S.checkpoint.computed(end+1,1) = j;
+      endif
+    endif
   endfor
   if (dropped != H.dropped_batches)
     mismatch ("dropped count edited: the data gives %d dropped batches, the header %d",

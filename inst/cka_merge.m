@@ -2,53 +2,81 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {cka} {@var{S} =} cka_merge (@var{S1}, @var{S2}, @dots{})
-## Combine accumulators (or @code{cka_compare} results) computed on
-## different data: the HSIC sums, sample and batch counts are added.
+## @deftypefn  {cka} {@var{S} =} cka_merge (@var{S1}, @var{S2}, @dots{})
+## @deftypefnx {cka} {@var{R} =} cka_merge (@var{files})
+## @deftypefnx {cka} {@var{R} =} cka_merge (@dots{}, "Incomplete", @var{tf})
+## Combine CKA sums computed on different data: the shards of a split
+## @code{cka_compare} run, or accumulators and results of different data.
 ##
-## Shards of a data set processed in different Octave sessions or on
-## different machines give, merged, the same matrix as one run over all
-## batches (up to the order of floating-point additions).  All inputs must
-## have the same layers, model names and CKA configuration
-## (@code{cka:input:mergeMismatch} otherwise).  When the inputs are
-## @code{cka_compare} results, the merged result has its matrix
-## (@code{cka}) recomputed and its elapsed times added.
-## @seealso{cka_accumulator, cka_update, cka_compare, cka_save}
+## Each argument is a struct (an accumulator, a @code{cka_compare} result or
+## a shard), a file name written by @code{cka_save}, or a cellstr of file
+## names (e.g.@: @code{glob ("shards/*.mat")}).
+##
+## @strong{Shards.}  When the inputs are the partial results of
+## @code{cka_compare (@dots{}, "Shard", [k N])} (@code{kind}
+## @qcode{"cka_partial"}), @code{cka_merge} checks that they come from the
+## same run (the same models, by a fingerprint of their config and weights;
+## the same data, by a fingerprint of every batch; the same layers, CKA
+## options, @qcode{"Pooling"}, @qcode{"BatchSize"}, @qcode{"IgnoreMask"},
+## @qcode{"DropLast"} and number of shards) and that every shard 1 to
+## @var{N} is given exactly once, and adds their sums in shard order.  The
+## result is the @code{cka_compare} result of the whole run (@code{batch_sizes}
+## in the order of a single run; @code{scale_out} records the number of
+## shards), equal to a single-process run up to the order of the
+## floating-point additions (about 1e-16 relative).  A shard of another run,
+## a shard given twice or a missing shard is @code{cka:input:mergeMismatch}
+## with a message naming it, e.g.@: @qcode{"argument 3 (shard 2 of 4):
+## model1 weights differ from argument 1's"} or @qcode{"shards 3, 4 of 4 are
+## missing"}.  With @qcode{"Incomplete"}, @code{true} a subset of the shards
+## merges into one partial result (for merging in stages).
+##
+## @strong{Other sums.}  Accumulators and results of disjoint data (e.g.@:
+## from @code{cka_update}) are added as they are: HSIC sums, sample and batch
+## counts.  They must have the same layers, model names and CKA
+## configuration (@code{cka:input:mergeMismatch} otherwise); results get
+## their matrix (@code{cka}) recomputed and their elapsed times added.
+## Shards and other sums do not mix.
+##
+## @example
+## @group
+## ## after running the N shards (e.g.@: a Slurm job array) into shards/
+## R = cka_merge (glob ("shards/shard-*.mat"));
+## plot_cka_heatmap (R);
+## @end group
+## @end example
+## @seealso{cka_compare, cka_accumulator, cka_update, cka_save, cka_load}
 ## @end deftypefn
 
 function S = cka_merge (varargin)
   if (nargin < 1)
     print_usage ();
   endif
-  args = varargin;
-  for k = 1:nargin
-    args{k} = cka_check_state (args{k}, "cka_merge", "struct", sprintf ("argument %d", k));
-  endfor
-  S = args{1};
-  for k = 2:nargin
-    A = args{k};
-    if (! isequal (A.layers1(:), S.layers1(:)) || ! isequal (A.layers2(:), S.layers2(:)))
+  [args, labels, incomplete] = merge_inputs (varargin);
+  partial = cellfun (@(a) isfield (a, "kind") && strcmp (a.kind, "cka_partial"), args);
+  if (any (partial))
+    if (! all (partial))
       error ("cka:input:mergeMismatch",
-             "cka_merge: argument %d has different layers than argument 1", k);
+             "cka_merge: %s is a shard (cka_compare \"Shard\") but %s is not; shards merge only with shards of the same run",
+             labels{find (partial, 1)}, labels{find (! partial, 1)});
     endif
+    S = merge_shards (args, labels, incomplete);
+    return;
+  endif
+  if (incomplete)
+    error ("cka:input:badOption", "cka_merge: \"Incomplete\" applies to shards only");
+  endif
+  S = args{1};
+  for k = 2:numel (args)
+    A = args{k};
+    same_layers (A, S, labels{k});
     if (isfield (A, "model1_name") && isfield (S, "model1_name")
         && ! (strcmp (A.model1_name, S.model1_name) && strcmp (A.model2_name, S.model2_name)))
       error ("cka:input:mergeMismatch",
-             "cka_merge: argument %d compares %s with %s, argument 1 %s with %s", k,
+             "cka_merge: %s compares %s with %s, argument 1 %s with %s", labels{k},
              A.model1_name, A.model2_name, S.model1_name, S.model2_name);
     endif
-    if (! same_config (A.config, S.config))
-      error ("cka:input:mergeMismatch",
-             "cka_merge: argument %d has a different CKA configuration than argument 1", k);
-    endif
-    S.hsic_xy += A.hsic_xy;
-    S.hsic_xx += A.hsic_xx;
-    S.hsic_yy += A.hsic_yy;
-    S.n_samples += A.n_samples;
-    S.n_batches += A.n_batches;
-    if (isfield (S, "batch_sizes") && isfield (A, "batch_sizes"))
-      S.batch_sizes = [S.batch_sizes; A.batch_sizes];
-    endif
+    same_config (A, S, labels{k});
+    S = add_sums (S, A);
     if (isfield (S, "timing") && isfield (A, "timing"))
       for f = fieldnames (S.timing)'
         if (isfield (A.timing, f{1}) && isnumeric (S.timing.(f{1}))
@@ -58,7 +86,7 @@ function S = cka_merge (varargin)
       endfor
     endif
   endfor
-  if (nargin > 1 && isfield (S, "checkpoint"))
+  if (numel (args) > 1 && isfield (S, "checkpoint"))
     ## a checkpoint's header describes its own batches only
     S = rmfield (S, "checkpoint");
     S.kind = "cka_accumulator";
@@ -68,10 +96,143 @@ function S = cka_merge (varargin)
   endif
 endfunction
 
-function tf = same_config (a, b)
-  tf = (strcmp (a.kernel, b.kernel) && isequal (a.sigma, b.sigma)
-        && logical (a.unbiased) == logical (b.unbiased) && a.epsilon == b.epsilon
-        && strcmp (a.dtype, b.dtype));
+## Structs, file names and cellstrs of file names, validated; a trailing
+## "Incomplete", tf option.
+function [args, labels, incomplete] = merge_inputs (in)
+  incomplete = false;
+  n = numel (in);
+  if (n >= 2 && ischar (in{n-1}) && strcmpi (in{n-1}, "Incomplete"))
+    v = in{n};
+    if (! (isscalar (v) && (islogical (v) || isnumeric (v))))
+      error ("cka:input:badOption", "cka_merge: Incomplete must be true or false");
+    endif
+    incomplete = logical (v);
+    in = in(1:n-2);
+  endif
+  if (isempty (in))
+    print_usage ();
+  endif
+  args = {};  labels = {};
+  for k = 1:numel (in)
+    a = in{k};
+    if (ischar (a) && isrow (a))
+      a = {a};
+    endif
+    if (iscellstr (a))
+      if (isempty (a))
+        error ("cka:input:emptyData", "cka_merge: argument %d lists no file", k);
+      endif
+      for f = a(:)'
+        args{end+1} = cka_load (f{1});
+        labels{end+1} = sprintf ("'%s'", f{1});
+      endfor
+    else
+      labels{end+1} = sprintf ("argument %d", k);
+      args{end+1} = cka_check_state (a, "cka_merge", "struct", labels{end});
+    endif
+  endfor
+endfunction
+
+function same_layers (A, S, label)
+  if (! isequal (A.layers1(:), S.layers1(:)) || ! isequal (A.layers2(:), S.layers2(:)))
+    error ("cka:input:mergeMismatch",
+           "cka_merge: %s has different layers than the first argument", label);
+  endif
+endfunction
+
+function same_config (A, S, label)
+  a = A.config;  b = S.config;
+  if (! (strcmp (a.kernel, b.kernel) && isequal (a.sigma, b.sigma)
+         && logical (a.unbiased) == logical (b.unbiased) && a.epsilon == b.epsilon
+         && strcmp (a.dtype, b.dtype)))
+    error ("cka:input:mergeMismatch",
+           "cka_merge: %s has a different CKA configuration than the first argument", label);
+  endif
+endfunction
+
+function S = add_sums (S, A)
+  S.hsic_xy += A.hsic_xy;
+  S.hsic_xx += A.hsic_xx;
+  S.hsic_yy += A.hsic_yy;
+  S.n_samples += A.n_samples;
+  S.n_batches += A.n_batches;
+  if (isfield (S, "batch_sizes") && isfield (A, "batch_sizes"))
+    S.batch_sizes = [S.batch_sizes; A.batch_sizes];
+  endif
+endfunction
+
+## Shards of one run: same provenance, each shard once, summed in shard order.
+function S = merge_shards (args, labels, incomplete)
+  first = args{1};
+  N = first.shard.count;
+  where = @(k) sprintf ("%s (shard %s of %d)", labels{k},
+                        strjoin (arrayfun (@num2str, args{k}.shard.index(:)', "uniformoutput",
+                                           false), ","), args{k}.shard.count);
+  owner = zeros (1, N);
+  for k = 1:numel (args)
+    A = args{k};
+    if (A.shard.count != N)
+      error ("cka:input:mergeMismatch",
+             "cka_merge: %s belongs to a run of %d shards, %s to one of %d", where (k),
+             A.shard.count, labels{1}, N);
+    endif
+    d = cka_shard_mismatch (A, first);
+    if (! isempty (d))
+      error ("cka:input:mergeMismatch", "cka_merge: %s: %s from %s's", where (k), d, labels{1});
+    endif
+    for i = A.shard.index(:)'
+      if (owner(i))
+        error ("cka:input:mergeMismatch", "cka_merge: shard %d of %d is given twice (%s and %s)",
+               i, N, labels{owner(i)}, labels{k});
+      endif
+      owner(i) = k;
+    endfor
+  endfor
+  missing = find (! owner);
+  if (! isempty (missing) && ! incomplete)
+    error ("cka:input:mergeMismatch", "cka_merge: shard%s %s of %d %s missing",
+           cka_ifelse (numel (missing) > 1, "s", ""),
+           strjoin (arrayfun (@num2str, missing, "uniformoutput", false), ", "), N,
+           cka_ifelse (numel (missing) > 1, "are", "is"));
+  endif
+
+  ## in shard order: the first argument holding shard 1, then shard 2, ...
+  order = unique (owner(owner > 0), "stable");
+  S = args{order(1)};
+  computed = S.shard.computed(:);
+  sizes = S.batch_sizes(:);
+  elapsed = S.timing.elapsed;
+  for k = order(2:end)
+    A = args{k};
+    S = add_sums (S, A);
+    S.n_dropped += A.n_dropped;
+    S.timing.batches += A.timing.batches;
+    elapsed(end+1) = A.timing.elapsed;
+    computed = [computed; A.shard.computed(:)];
+  endfor
+  [computed, i] = sort (computed);
+  S.batch_sizes = S.batch_sizes(i);
+  S.shard.index = find (owner);
+  S.shard.computed = computed;
+  S.timing.elapsed = max (elapsed);      # shards run side by side
+  if (incomplete)
+    return;                              # a partial of several shards
+  endif
+  if (S.n_batches == 0)
+    error ("cka:input:tooFewSamples",
+           "cka_merge: every batch was dropped as too small for the estimator");
+  endif
+  R = struct ("kind", "cka_result", "cka", cka_matrix (S),
+              "layers1", {S.layers1}, "layers2", {S.layers2},
+              "requested_layers1", {S.layers1}, "requested_layers2", {S.layers2},
+              "model1_name", S.model1_name, "model2_name", S.model2_name,
+              "same_model", S.same_model, "config", S.config, "pooling", S.pooling,
+              "hsic_xy", S.hsic_xy, "hsic_xx", S.hsic_xx, "hsic_yy", S.hsic_yy,
+              "n_samples", S.n_samples, "n_batches", S.n_batches,
+              "batch_sizes", S.batch_sizes, "n_dropped", S.n_dropped,
+              "timing", S.timing, "provenance", S.provenance,
+              "scale_out", struct ("mode", "shards", "shards", N, "where", ""));
+  S = R;
 endfunction
 
 %!test

@@ -375,8 +375,10 @@
 %! assert (numel (a) > 80);
 %! assert (setdiff (a, b), cell (1, 0), "rows missing from doc/bad-inputs.md (make bad-inputs-doc)");
 %! assert (setdiff (b, a), cell (1, 0), "doc/bad-inputs.md rows without an %%!error test");
-%! ## every public function has at least one row
+%! ## every public function has at least one row (internal __*__ ones
+%! ## are called by the package only)
 %! pub = dir (fullfile (root, "inst", "*.m"));
+%! pub = pub(! strncmp ({pub.name}, "__", 2));
 %! fns = unique (cellfun (@(r) r{1}, rows, "uniformoutput", false));
 %! assert (setdiff (strrep ({pub.name}, ".m", ""), fns), cell (1, 0));
 
@@ -424,6 +426,24 @@
 %!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], ids, "BatchSize", 4, "Resume", ckpt_fixture (d, "ck_edited.mat"), "Progress", false)
 ## BAD cka_compare | Resume from a file in Octave's text format
 %!error id=cka:io:badFormat cka_compare (m, [], ids, "Resume", ckpt_fixture (d, "text.mat"), "Progress", false)
+## BAD cka_compare | Shard that is not [k N] with 1 <= k <= N
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Shard", [3 2], "Progress", false)
+## BAD cka_compare | Workers that is not a number of processes
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Workers", 0.5, "Progress", false)
+## BAD cka_compare | Cluster that is not a pconnect network
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Cluster", "localhost", "Progress", false)
+## BAD cka_compare | Workers with function-handle data
+%!error id=cka:parallel:badData cka_compare (m, [], @() [], "Workers", 2, "Progress", false)
+## BAD cka_compare | ModelPaths holding another model than the one given
+%!error id=cka:parallel:modelMismatch cka_compare (m, [], ids, "BatchSize", 4, "Workers", 1, "ModelPaths", ckpt_fixture (d, "other-model"), "Progress", false)
+## BAD cka_compare | Resume of a single-process run from a Workers checkpoint
+%!error id=cka:checkpoint:resumeMismatch cka_compare (m, [], ids, "BatchSize", 4, "Resume", ckpt_fixture (d, "shard.mat"), "Progress", false)
+## BAD cka_merge | a shard missing
+%!error id=cka:input:mergeMismatch cka_merge (cka_compare (m, [], ids, "BatchSize", 4, "Shard", [1 2], "Progress", false))
+## BAD cka_merge | the same shard twice
+%!error id=cka:input:mergeMismatch cka_merge (ckpt_fixture (d, "shard.mat"), ckpt_fixture (d, "shard.mat"))
+## BAD cka_merge | shards of runs over different data
+%!error id=cka:input:mergeMismatch cka_merge (ckpt_fixture (d, "shard.mat"), cka_compare (m, [], mod (ids + 1, 50), "BatchSize", 4, "Shard", [2 2], "Progress", false))
 ## BAD cka_load | file in Octave's text format (function-handle text would run)
 %!error id=cka:io:badFormat cka_load (ckpt_fixture (d, "text.mat"))
 ## BAD cka_load | NaN in the stored HSIC sums

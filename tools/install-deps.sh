@@ -7,9 +7,11 @@ set -e
 # "ft_text_renderer: invalid bounding box".  The plots print through
 # gnuplot's cairo terminals, so Ghostscript is not needed.  protobuf-c: the
 # SentencePiece tokenizer.model reader (protoc-c generates it at build time).
+# octave-parallel: the "Workers" and "Cluster" modes of cka_compare (parcellfun,
+# pserver/pconnect/netcellfun); the package works without it.
 PKGS="octave liboctave-dev gnuplot-nox fonts-freefont-otf libopenblas-dev \
 liblapack-dev autoconf automake make gcc pkg-config libutf8proc-dev zlib1g-dev \
-libprotobuf-c-dev protobuf-c-compiler"
+libprotobuf-c-dev protobuf-c-compiler octave-parallel"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -67,8 +67,8 @@ function S = cka_check_state (S, fname, source, label = "S")
   S = rmfield (S, intersect (fieldnames (S), {"format", "format_version", "shape_hsic_xy"}));
   if (isfield (S, "kind")
       && ! (ischar (S.kind) && any (strcmp (S.kind, {"cka_accumulator", "cka_result", ...
-                                                    "cka_checkpoint"}))))
-    bad ("field kind is not cka_accumulator, cka_result or cka_checkpoint");
+                                                    "cka_checkpoint", "cka_partial"}))))
+    bad ("field kind is not cka_accumulator, cka_result, cka_checkpoint or cka_partial");
   endif
 
   S.layers1 = layer_list (S.layers1, "layers1", bad);
@@ -159,6 +159,76 @@ function S = cka_check_state (S, fname, source, label = "S")
       bad ("field same_model must be true or false");
     endif
     S.same_model = logical (v);
+  endif
+  if (isfield (S, "kind") && strcmp (S.kind, "cka_partial"))
+    S = check_shard (S, bad);
+  endif
+endfunction
+
+## A shard of cka_compare ("Shard"): which shards it holds, the global
+## indices of its batches, and the provenance cka_merge compares.
+function S = check_shard (S, bad)
+  need = {"shard", "provenance", "batch_sizes", "model1_name", "model2_name", "same_model", ...
+          "pooling", "n_dropped", "timing"};
+  miss = need(! isfield (S, need));
+  if (! isempty (miss))
+    bad ("is a shard (cka_partial) without the field %s", strjoin (miss, ", "));
+  endif
+  h = S.shard;
+  if (! (isstruct (h) && isscalar (h) && all (isfield (h, {"index", "count", "batches", "computed"}))))
+    bad ("field shard must be a struct with index, count, batches and computed");
+  endif
+  h.count = count (h.count, "shard.count", bad);
+  h.batches = count (h.batches, "shard.batches", bad);
+  idx = h.index;
+  if (! (isnumeric (idx) && isreal (idx) && ! isempty (idx) && isvector (idx)
+         && all (idx == fix (idx)) && all (idx >= 1) && all (idx <= h.count)
+         && numel (unique (idx)) == numel (idx)))
+    bad ("field shard.index must list distinct shards between 1 and shard.count (%d)", h.count);
+  endif
+  h.index = double (idx(:)');
+  c = h.computed;
+  if (isempty (c))
+    c = zeros (0, 1);
+  endif
+  if (! (isnumeric (c) && isreal (c) && isvector (c) || isempty (c)))
+    bad ("field shard.computed must be a vector of batch indices");
+  endif
+  c = double (c(:));
+  if (! (all (c == fix (c)) && all (c >= 1) && all (c <= h.batches) && all (diff (c) > 0)
+         && numel (c) == S.n_batches))
+    bad ("field shard.computed must list the n_batches (%d) batch indices, increasing, up to shard.batches",
+         S.n_batches);
+  endif
+  h.computed = c;
+  S.shard = h;
+  P = S.provenance;
+  str = {"pooling", "model1_config", "model1_weights", "model2_config", "model2_weights", "data"};
+  flags = {"ignore_mask", "drop_last", "same_model", "data2"};
+  if (! (isstruct (P) && isscalar (P) && all (isfield (P, [str, flags, {"batch_size"}]))))
+    bad ("field provenance must be a struct with the fields %s", strjoin ([str, flags], ", "));
+  endif
+  for f = str
+    v = P.(f{1});
+    if (! (ischar (v) && (isrow (v) || isempty (v))))
+      bad ("field provenance.%s must be a string", f{1});
+    endif
+    if (isempty (v))
+      P.(f{1}) = "";
+    endif
+  endfor
+  for f = flags
+    v = P.(f{1});
+    if (! (isscalar (v) && (islogical (v) || (isnumeric (v) && any (v == [0 1])))))
+      bad ("field provenance.%s must be true or false", f{1});
+    endif
+    P.(f{1}) = logical (v);
+  endfor
+  P.batch_size = count (P.batch_size, "provenance.batch_size", bad);
+  S.provenance = P;
+  T = S.timing;
+  if (! (isstruct (T) && isscalar (T) && isfield (T, "elapsed") && isfield (T, "batches")))
+    bad ("field timing must be a struct with elapsed and batches");
   endif
 endfunction
 

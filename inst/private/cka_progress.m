@@ -2,10 +2,11 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {} {@var{P} =} cka_progress ("start", @var{total}, @var{label})
+## @deftypefn {} {@var{P} =} cka_progress ("start", @var{total}, @var{label}, @var{unit})
 ## @deftypefnx {} {@var{P} =} cka_progress ("update", @var{P}, @var{done})
 ## @deftypefnx {} {} cka_progress ("finish", @var{P})
-## Text progress bar of cka_compare: batch count, elapsed time and ETA.
+## Text progress bar of cka_compare: batch count (or @var{unit}, default
+## @qcode{"batches"}: the parallel modes count shards), elapsed time and ETA.
 ## On a terminal the line is redrawn in place with a carriage return;
 ## otherwise (log file, pipe, GUI) a plain line is printed about every 10%
 ## of the batches (every 10 batches when the total is unknown, and the
@@ -15,7 +16,11 @@
 function P = cka_progress (what, varargin)
   switch (what)
     case "start"
-      P = struct ("total", varargin{1}, "label", varargin{2}, "t0", tic (),
+      unit = "batches";
+      if (numel (varargin) > 2)
+        unit = varargin{3};
+      endif
+      P = struct ("total", varargin{1}, "label", varargin{2}, "unit", unit, "t0", tic (),
                   "tty", __cka_isatty__ (), "last_pct", -1, "last_done", 0, "width", 0,
                   "done", 0);
     case "update"
@@ -29,10 +34,10 @@ function P = cka_progress (what, varargin)
         eta = el / max (done, 1) * (P.total - done);
         nb = 24;  k = round (frac * nb);
         bar = [repmat("=", 1, k), repmat(" ", 1, nb - k)];
-        line = sprintf ("%s [%s] %d/%d batches  elapsed %s  ETA %s", P.label, bar, done,
-                        P.total, fmt_time (el), fmt_time (eta));
+        line = sprintf ("%s [%s] %d/%d %s  elapsed %s  ETA %s", P.label, bar, done,
+                        P.total, P.unit, fmt_time (el), fmt_time (eta));
       else
-        line = sprintf ("%s %d batches  elapsed %s", P.label, done, fmt_time (el));
+        line = sprintf ("%s %d %s  elapsed %s", P.label, done, P.unit, fmt_time (el));
       endif
       if (P.tty)
         pad = repmat (" ", 1, max (0, P.width - numel (line)));
@@ -63,7 +68,7 @@ function P = cka_progress (what, varargin)
       elseif (! P.tty && P.done > P.last_done)
         ## a log shows every 10th batch of an unknown total: the last line
         ## must give the count that ran
-        printf ("%s %d batches  elapsed %s\n", P.label, P.done, fmt_time (toc (P.t0)));
+        printf ("%s %d %s  elapsed %s\n", P.label, P.done, P.unit, fmt_time (toc (P.t0)));
         fflush (stdout);
       endif
   endswitch

@@ -8,6 +8,10 @@
 ## (BatchSize 4) stopped after batch 1;
 ## @item ck_edited.mat
 ## the same with its header's batch count edited to 2;
+## @item shard.mat
+## shard 1 of 2 of a run of that BERT over its ids (BatchSize 4);
+## @item other-model
+## a model folder (tfm_save) of a small random GPT-2;
 ## @item text.mat
 ## Octave's text format with a function handle (never to be loaded);
 ## @item nan_sums.mat, str_sums.json, bad_counts.mat
@@ -43,6 +47,12 @@ function file = ckpt_fixture (dir, name)
         R.checkpoint.batches = 2;
         save ("-v7", file, "R");
       endif
+    case "shard.mat"
+      cka_save (cka_compare (F.m, [], F.ids, "BatchSize", 4, "Shard", [1 2], "Progress", false),
+                file);
+    case "other-model"
+      tfm_save (tfm_create ("gpt2", "n_embd", 8, "n_layer", 1, "n_head", 2, "vocab_size", 50,
+                            "n_positions", 8, "Seed", 3), file);
     case "text.mat"
       fid = fopen (file, "w");
       fputs (fid, ["# Created by Octave 7.3.0\n# name: R\n# type: scalar struct\n" ...

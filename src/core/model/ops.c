@@ -77,6 +77,17 @@ void ops_threads_end(int prev)
     ops_split = 0;
 }
 
+void ops_threads_set(int n, int *omp_prev, int *blas_prev)
+{
+    *omp_prev = omp_get_max_threads();
+    *blas_prev = openblas_get_num_threads != NULL ? openblas_get_num_threads() : 0;
+    if (n < 1)
+        return;
+    omp_set_num_threads(n);
+    if (openblas_set_num_threads != NULL)
+        openblas_set_num_threads(n);
+}
+
 /* Rows [*r0, *r1) of n for thread `id` of `nt`, in blocks of `blk`. */
 static void share(int64_t n, int64_t blk, int id, int nt, int64_t *r0, int64_t *r1)
 {

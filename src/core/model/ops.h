@@ -152,6 +152,12 @@ void ops_threads_end(int prev);
 /* Give BLAS its threads back in the middle of a forward (around a hook
  * callback); returns 1 if it did (then call ops_threads_begin after). */
 int ops_threads_suspend(void);
+
+/* The process's thread budget: the OpenMP team of the forward and
+ * OpenBLAS's threads (when OpenBLAS is the BLAS), for worker processes that
+ * share the cores (cka_compare "Workers").  n < 1 changes nothing.  Writes
+ * the counts in force before (OpenBLAS's is 0 when it is not OpenBLAS). */
+void ops_threads_set(int n, int *omp_prev, int *blas_prev);
 extern int ops_split;
 
 #endif
