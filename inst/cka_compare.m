@@ -124,10 +124,64 @@
 ## (e.g.@: @qcode{"model1 weights differ"}, @qcode{"BatchSize 4 vs 8"},
 ## @qcode{"data of batch 3 differs"}).  @qcode{"Resume"} and
 ## @qcode{"Checkpoint"} may name the same file.
+## @item @qcode{"Shard"}
+## @code{[@var{k} @var{N}]}: compute only shard @var{k} of @var{N} of this
+## run, e.g.@: in one task of a Slurm job array.  Batch @var{j} (numbered as
+## in a single run) belongs to shard @code{1 + mod (@var{j} - 1, @var{N})}.
+## Every shard reads all the data (function-handle data is called for every
+## batch) but computes only its own batches, and returns a partial result
+## (@code{kind} @qcode{"cka_partial"}): the sums and counts of its batches,
+## @code{shard} (@code{index}, @code{count}, the number of @code{batches}
+## of the run and the indices of the @code{computed} ones) and
+## @code{provenance} (fingerprints of the models, of every batch of the data
+## and the options), without a CKA matrix.  @code{cka_merge} combines the
+## @var{N} shards into the result of the whole run, equal to a single run up
+## to the order of the floating-point additions.  @qcode{"Checkpoint"} and
+## @qcode{"Resume"} work per shard.
+## @item @qcode{"Workers"}
+## Run the shards on @var{n} local worker processes with the
+## @code{parallel} package's @code{parcellfun} (Octave Forge; Debian
+## package @code{octave-parallel}; @code{cka:parallel:unavailable} without
+## it) and merge them: the result equals the single-process one to 1e-12,
+## with a field @code{scale_out} saying how it was computed.
+## @item @qcode{"Cluster"}
+## The connections returned by @code{pconnect} (@code{parallel} package):
+## the shards run on those servers through @code{netcellfun}, each server
+## in as many local processes as it has cores (or its
+## @code{network_set (conns, "nlocaljobs", @var{n})}).  The servers must
+## have octave-cka installed and loaded (@code{reval ("pkg load cka",
+## conns)}).  A shard that fails is an error naming the server (its
+## @code{cka:} identifier kept, else @code{cka:parallel:serverFailed}); a
+## server lost during the run is @code{cka:parallel:serverLost}, naming it.
+## @item @qcode{"Shards"}
+## With @qcode{"Workers"} or @qcode{"Cluster"}: the number of shards
+## (default: one per worker or server process, four times that with a
+## @qcode{"Checkpoint"}, at most one per batch).
+## @item @qcode{"ModelPaths"}
+## With @qcode{"Workers"} or @qcode{"Cluster"}: the folder (or file) of each
+## model, as @code{tfm_load} reads it on the workers or servers (a cellstr
+## of one path per model).  Each process then loads the models itself and
+## checks them against @var{model1}, @var{model2} by fingerprint
+## (@code{cka:parallel:modelMismatch} naming the path and the process
+## otherwise).  Without it the model structs are sent to every process,
+## which costs the transfer of all the weights to each.
+## @item @qcode{"ThreadsPerWorker"}
+## The threads of each worker (OpenMP and OpenBLAS; default: the cores
+## divided among the workers, 1 on a server's processes).
 ## @item CKA options
 ## @qcode{"Kernel"}, @qcode{"Sigma"}, @qcode{"Unbiased"}, @qcode{"Epsilon"},
 ## @qcode{"Dtype"}, @qcode{"Config"} (see @code{cka_config}).
 ## @end table
+##
+## With @qcode{"Workers"} or @qcode{"Cluster"} the shards run in waves of
+## one shard per process; with a @qcode{"Checkpoint"} the shards done are
+## written to it after every wave (as a partial result), the
+## @qcode{"Callback"} is called after every wave with the number of shards
+## done, and @qcode{"Resume"} with that file runs only the missing shards
+## (on any workers or servers, e.g.@: after a server was lost).  Without a
+## checkpoint or callback each process runs its share of the shards with
+## the models loaded once.  The data must be ids, a struct or sentences
+## (not a function handle: use @qcode{"Shard"} in separate processes).
 ##
 ## @var{R} is a struct: @code{cka} (the @var{L1}x@var{L2} matrix),
 ## @code{layers1}, @code{layers2}, @code{model1_name}, @code{model2_name},
@@ -137,6 +191,7 @@
 ## @code{batch_sizes}, @code{n_dropped} (the number of samples in batches
 ## skipped by @qcode{"DropLast"}) and @code{timing} (seconds).
 ## Save it with @code{cka_save}, plot it with @code{plot_cka_heatmap}.
+## A run with @qcode{"Shard"} returns a partial result instead (see there).
 ##
 ## @example
 ## @group
@@ -144,6 +199,12 @@
 ## ids = randi ([0 999], 32, 16);
 ## R = cka_compare (bert, gpt2, ids, "BatchSize", 8);
 ## R.cka
+## @end group
+## @end example
+## @example
+## @group
+## ## the same run on 2 local worker processes (pkg load parallel)
+## R = cka_compare (bert, gpt2, ids, "BatchSize", 8, "Workers", 2);
 ## @end group
 ## @end example
 ## @seealso{cka_config, cka_accumulator, cka_merge, cka_save, tfm_modules}
@@ -225,7 +286,9 @@ function R = cka_compare (model1, model2, data, varargin)
 
   shard = shard_option (opts.Shard);
   parallel = ! (isempty (opts.Workers) && isempty (opts.Cluster));
-  if (! parallel)
+  if (parallel)
+    engine = cka_parallel_run ("engine", opts, given);
+  else
     for f = {"Shards", "ModelPaths", "ThreadsPerWorker"}
       if (given.(f{1}))
         error ("cka:input:badOption", "cka_compare: %s goes with \"Workers\" or \"Cluster\"",
@@ -269,6 +332,7 @@ function R = cka_compare (model1, model2, data, varargin)
               "sentences, not a function handle (each shard would call it from its own " ...
               "process); run the shards with \"Shard\" instead"]);
     endif
+    check_last_batch (src1, opts.DropLast, pooling, cfg.unbiased);
     run = struct ("model1", model1, "model2", model2, "data", data, "data2", opts.Data2,
                   "mask", opts.AttentionMask, "layers1", {layers1}, "layers2", {layers2},
                   "name1", name1, "name2", name2, "cfg", cfg, "pooling", pooling,
@@ -276,7 +340,7 @@ function R = cka_compare (model1, model2, data, varargin)
                   checkpoint_header (model1, model2, same_model, has_data2, bs, pooling, opts,
                                      true));
     run.header.data = data_fingerprint (src1, src2, has_data2);
-    R = cka_parallel_run (run, opts, given);
+    R = cka_parallel_run (run, opts, given, engine);
     R.requested_layers1 = req1;
     R.requested_layers2 = req2;
     R.timing.elapsed = toc (t_start);
@@ -305,17 +369,7 @@ function R = cka_compare (model1, model2, data, varargin)
   if (! isempty (opts.Resume))
     [S, src1, src2] = resume_state (opts.Resume, S, src1, src2, has_data2, nmin);
   endif
-  ## a last batch too small for the estimator: say so before any forward
-  if (strcmp (src1.kind, "matrix") && ! opts.DropLast && ! strcmp (pooling, "tokens"))
-    n_last = rows (src1.ids) - bs * (total - 1);
-    if (n_last < nmin)
-      error ("cka:input:tooFewSamples",
-             ["cka_compare: the last batch (%d of %d) would have n = %d samples; the %s " ...
-              "HSIC estimator needs n > %d (use \"DropLast\", true to skip it, or another " ...
-              "BatchSize)"], total, total, n_last,
-             cka_ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
-    endif
-  endif
+  check_last_batch (src1, opts.DropLast, pooling, cfg.unbiased);
   k_saved = -1;
   label = "cka_compare";
   if (sharded)
@@ -477,6 +531,22 @@ function S = take_batch (S, hxy, hxx, hyy, n, h)
   S.checkpoint.data = [S.checkpoint.data h];
 endfunction
 
+## A last batch of array data too small for the estimator: say so before
+## any forward (function data is checked batch by batch in the loop).
+function check_last_batch (src, drop_last, pooling, unbiased)
+  nmin = 2 + 2 * unbiased;
+  if (strcmp (src.kind, "matrix") && ! drop_last && ! strcmp (pooling, "tokens"))
+    n_last = rows (src.ids) - src.bs * (src.total - 1);
+    if (n_last < nmin)
+      error ("cka:input:tooFewSamples",
+             ["cka_compare: the last batch (%d of %d) would have n = %d samples; the %s " ...
+              "HSIC estimator needs n > %d (use \"DropLast\", true to skip it, or another " ...
+              "BatchSize)"], src.total, src.total, n_last,
+             cka_ifelse (unbiased, "unbiased", "biased"), nmin - 1);
+    endif
+  endif
+endfunction
+
 ## Shards: batch j (1-based, in the order of a single run) belongs to shard
 ## 1 + mod (j - 1, N).  A shard consumes every batch (so the chain of
 ## fingerprints covers the whole data) but computes only its own.
@@ -586,23 +656,10 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
     endif
     H.(f{1}) = double (v);
   endfor
-  for f = {"ignore_mask", "drop_last", "same_model", "data2"}
-    v = H.(f{1});
-    if (! (isscalar (v) && (islogical (v) || (isnumeric (v) && any (v == [0 1])))))
-      mismatch ("header field %s must be true or false", f{1});
-    endif
-    H.(f{1}) = logical (v);
-  endfor
-  for f = {"pooling", "model1_config", "model1_weights", "model2_config", "model2_weights", ...
-           "data", "sums"}
-    v = H.(f{1});
-    if (! (ischar (v) && (isrow (v) || isempty (v))))
-      mismatch ("header field %s must be a string", f{1});
-    endif
-    if (isempty (v))
-      H.(f{1}) = "";
-    endif
-  endfor
+  H = cka_check_fields (H, {"pooling", "model1_config", "model1_weights", "model2_config", ...
+                            "model2_weights", "data", "sums"},
+                        {"ignore_mask", "drop_last", "same_model", "data2"}, mismatch,
+                        "header field %s");
 
   v = H.shard;
   if (! (isnumeric (v) && numel (v) == 2 && all (v == fix (v)) && v(1) >= 1 && v(1) <= v(2)))

@@ -136,6 +136,7 @@
 %!error <Cluster must be the connections> cka_compare (m, [], ids, "Cluster", 3, "Progress", false)
 %!error <does not combine> cka_compare (m, [], ids, "Workers", 2, "Shard", [1 2])
 %!error id=cka:parallel:badData cka_compare (m, [], @() [], "Workers", 2)
+%!error <the last batch \(11 of 11\) would have n = 2> cka_compare (m, [], ids, "BatchSize", 4, "Workers", 2, "Progress", false)
 
 %!test
 %! ## local workers (parcellfun): the single-process matrix, with the
@@ -160,7 +161,7 @@
 %!   assert (e.identifier, "cka:parallel:modelMismatch");
 %!   assert (! isempty (regexp (e.message, "failed on worker process \\d+: model1 loaded from")), e.message);
 %! end_try_catch
-%! fail ("cka_compare (m, g, ids, 'Workers', 2, 'ModelPaths', pm, 'Progress', false)",
+%! fail ("cka_compare (m, g, ids, 'Workers', 2, 'ModelPaths', pm, 'DropLast', true, 'Progress', false)",
 %!       "ModelPaths must be 2 paths");
 
 %!test

@@ -208,22 +208,7 @@ function S = check_shard (S, bad)
   if (! (isstruct (P) && isscalar (P) && all (isfield (P, [str, flags, {"batch_size"}]))))
     bad ("field provenance must be a struct with the fields %s", strjoin ([str, flags], ", "));
   endif
-  for f = str
-    v = P.(f{1});
-    if (! (ischar (v) && (isrow (v) || isempty (v))))
-      bad ("field provenance.%s must be a string", f{1});
-    endif
-    if (isempty (v))
-      P.(f{1}) = "";
-    endif
-  endfor
-  for f = flags
-    v = P.(f{1});
-    if (! (isscalar (v) && (islogical (v) || (isnumeric (v) && any (v == [0 1])))))
-      bad ("field provenance.%s must be true or false", f{1});
-    endif
-    P.(f{1}) = logical (v);
-  endfor
+  P = cka_check_fields (P, str, flags, bad, "field provenance.%s");
   P.batch_size = count (P.batch_size, "provenance.batch_size", bad);
   S.provenance = P;
   T = S.timing;

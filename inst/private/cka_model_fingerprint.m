@@ -10,9 +10,17 @@
 ## saved and loaded again is the same model) and its parameter names; and
 ## its weights.  Checkpoints, shards and the workers that load a model by
 ## path compare them.
+##
+## A model a shard worker received or loaded carries them already (field
+## @code{cka_fingerprint}, set by the worker after it checked them): that
+## saves hashing all the weights again for every shard.
 ## @end deftypefn
 
 function [cfg, w] = cka_model_fingerprint (m)
+  if (isfield (m, "cka_fingerprint"))
+    [cfg, w] = m.cka_fingerprint{:};
+    return;
+  endif
   fields = {__tfm_arch__("describe", m.arch).fields.name};
   used = struct ();
   for f = fields(isfield (m.config, fields))

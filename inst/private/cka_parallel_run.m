@@ -2,7 +2,8 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {} {@var{R} =} cka_parallel_run (@var{run}, @var{opts}, @var{given})
+## @deftypefn  {} {@var{E} =} cka_parallel_run ("engine", @var{opts}, @var{given})
+## @deftypefnx {} {@var{R} =} cka_parallel_run (@var{run}, @var{opts}, @var{given}, @var{E})
 ## The "Workers" and "Cluster" modes of cka_compare: the run is split into
 ## shards ("Shard" of cka_compare, one per call of __cka_shard_job__), run
 ## by the parallel package (parcellfun on local worker processes,
@@ -13,12 +14,17 @@
 ##
 ## @var{run} is what cka_compare resolved: models, data, layers, names, CKA
 ## configuration, pooling, number of batches, and the checkpoint header
-## with the fingerprints of the models and of the whole data.
+## with the fingerprints of the models and of the whole data.  The
+## "engine" call checks the options "Workers" / "Cluster" (and that the
+## parallel package is there) before cka_compare reads the data.
 ## @end deftypefn
 
-function R = cka_parallel_run (run, opts, given)
-  have_engine ();
-  E = engine (opts, given);
+function R = cka_parallel_run (run, opts, given, E)
+  if (ischar (run))
+    have_engine ();
+    R = engine (opts, given);
+    return;
+  endif
   expect = expected_shard (run);
   [N, done_acc] = shard_plan (run, opts, given, E, expect);
   job = job_spec (run, opts, given, E, N);
@@ -37,11 +43,25 @@ function R = cka_parallel_run (run, opts, given)
     P = cka_progress ("update", P, N - numel (todo));
   endif
   t0 = tic ();
+  ## without a checkpoint or callback, one wave: each job runs its share of
+  ## the shards with the models loaded once; otherwise waves of one shard
+  ## per job, each wave's shards saved before the next starts
+  grouped = isempty (opts.Checkpoint) && isempty (opts.Callback);
   while (! isempty (todo))
-    wave = todo(1:min (E.slots, numel (todo)));
+    if (grouped)
+      wave = todo;
+      groups = arrayfun (@(g) todo(g:E.slots:end), 1:min (E.slots, numel (todo)),
+                         "uniformoutput", false);
+    else
+      wave = todo(1:min (E.slots, numel (todo)));
+      groups = num2cell (wave);
+    endif
     todo = todo(numel (wave)+1:end);
-    job.progress = cka_ifelse (opts.Progress && strcmp (E.mode, "workers"), wave(1), 0);
-    outs = run_wave (E, job, wave, saved_note (opts, acc, N));
+    job.progress = 0;
+    if (opts.Progress && strcmp (E.mode, "workers"))
+      job.progress = groups{1};           # one worker's progress: the shards are alike
+    endif
+    outs = run_wave (E, job, groups, saved_note (opts, acc, N));
     failed = [];
     for i = 1:numel (outs)
       o = outs{i};
@@ -52,7 +72,7 @@ function R = cka_parallel_run (run, opts, given)
       d = cka_shard_mismatch (o.result, expect);
       if (! isempty (d))
         error ("cka:parallel:modelMismatch",
-               "cka_compare: shard %d of %d from %s: %s from this run's", wave(i), N,
+               "cka_compare: shard %d of %d from %s: %s from this run's", o.shard, N,
                who_ran (E, o), d);
       endif
       if (isempty (acc))
@@ -240,22 +260,25 @@ function job = job_spec (run, opts, given, E, N)
 endfunction
 
 ## One wave of shards on the engine; a cell of __cka_shard_job__ outputs.
-function outs = run_wave (E, job, wave, note)
-  f = @(k) __cka_shard_job__ (job, k);
-  args = num2cell (wave);
+function outs = run_wave (E, job, groups, note)
+  f = @(ks) __cka_shard_job__ (job, ks);
+  args = groups;
+  wave = [groups{:}];
   ## an error around __cka_shard_job__ itself (missing on a server): the
   ## same shape as a job's failure; built-in functions only, since the
   ## handle travels to servers that may not have this package
-  eh = @(err, k) struct ("ok", false, "host", gethostname (), "pid", getpid (), "shard", k,
-                         "result", [], "identifier", err.identifier, "message", err.message);
+  eh = @(err, ks) struct ("ok", false, "host", gethostname (), "pid", getpid (), "shard", ks(1),
+                          "result", [], "identifier", err.identifier, "message", err.message);
   if (strcmp (E.mode, "workers"))
     outs = parcellfun (E.n, f, args, "UniformOutput", false, "VerboseLevel", 0,
                        "ErrorHandler", eh);
+    outs = flatten (outs);
     return;
   endif
   try
     outs = netcellfun (E.conns, f, args, "UniformOutput", false, "ChunkSize", 1,
                        "ErrorHandler", eh);
+    outs = flatten (outs);
   catch e
     ## a server lost: netcellfun names its index among the servers, and has
     ## closed the network
@@ -273,6 +296,14 @@ function outs = run_wave (E, job, wave, note)
            cka_ifelse (isempty (note), " and run again (with \"Checkpoint\", a run keeps its finished shards)",
                        note));
   end_try_catch
+endfunction
+
+## The jobs' struct arrays as one cell of per-shard outputs.
+function c = flatten (outs)
+  c = {};
+  for i = 1:numel (outs)
+    c = [c, num2cell(outs{i}(:)')];
+  endfor
 endfunction
 
 function s = who_ran (E, o)

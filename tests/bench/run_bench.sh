@@ -1,5 +1,6 @@
 #!/bin/bash
-# `make bench`: the benchmark table (tests/bench/bench_perf.m), written as
+# `make bench`: the benchmark tables (tests/bench/bench_perf.m, and
+# bench_scaleout.m: local workers against one process), written as
 # CSV + JSON to $CKA_BENCH_OUT (default $BUILDDIR/tests/build/bench).  With
 # CKA_BENCH_ALL=1 also every other tests/bench/bench_*.m (older, more
 # detailed scripts), each in its own octave-cli.
@@ -15,7 +16,7 @@ rc=0
 for f in "$SRCDIR"/tests/bench/bench_*.m; do
   [ -e "$f" ] || continue
   case "$(basename "$f")" in
-    bench_perf.m) ;;
+    bench_perf.m|bench_scaleout.m) ;;
     *) [ "${CKA_BENCH_ALL:-0}" = 1 ] || continue ;;
   esac
   echo "== $(basename "$f")"

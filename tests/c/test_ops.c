@@ -212,8 +212,24 @@ static void test_to_colmajor(void)
     }
 }
 
+/* A worker's thread budget: set, reported, restored; n < 1 only reports. */
+static void test_threads_set(void)
+{
+    int omp0, blas0, omp1, blas1, omp2, blas2;
+    ops_threads_set(0, &omp0, &blas0);
+    CHECK(omp0 >= 1 && blas0 >= 0, "counts %d %d", omp0, blas0);
+    ops_threads_set(1, &omp1, &blas1);
+    CHECK(omp1 == omp0 && blas1 == blas0, "n = 0 changed nothing");
+    ops_threads_set(0, &omp2, &blas2);
+    CHECK(omp2 == 1 && (blas2 == 1 || blas2 == 0), "set to 1: %d %d", omp2, blas2);
+    ops_threads_set(omp0, &omp2, &blas2);
+    ops_threads_set(0, &omp2, &blas2);
+    CHECK(omp2 == omp0, "restored %d", omp2);
+}
+
 int main(void)
 {
+    RUN(test_threads_set);
     RUN(test_to_colmajor);
     RUN(test_gelu_new_matches_formula);
     RUN(test_exp_floats);
