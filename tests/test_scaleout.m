@@ -58,6 +58,30 @@
 %! assert (cka_merge (H, P{2}).cka, R.cka, 1e-15);
 
 %!test
+%! ## a crafted or damaged shard file is refused by cka_load / cka_merge,
+%! ## naming the field; an edited sum no longer merges with its run
+%! P = shards (m, g, ids, 2);
+%! f = fullfile (d, "p.json");
+%! cka_save (P{1}, f);
+%! txt = fileread (f);
+%! edits = {'"computed":\[[^\]]*\]', '"computed":[1,2,99]', "shard.computed";
+%!          '"index":1', '"index":7', "shard.index";
+%!          '"drop_last":true', '"drop_last":"yes"', "provenance.drop_last";
+%!          '"kind":"cka_partial"', '"kind":"cka_shard"', "field kind"};
+%! for r = 1:rows (edits)
+%!   fid = fopen (f, "w");  fputs (fid, regexprep (txt, edits{r,1}, edits{r,2}, "once"));  fclose (fid);
+%!   try
+%!     cka_merge (f, P{2});
+%!     error ("no error");
+%!   catch e
+%!     assert (e.identifier, "cka:io:badFormat", e.message);
+%!     assert (! isempty (strfind (e.message, edits{r,3})), e.message);
+%!   end_try_catch
+%! endfor
+%! Q = P{1};  Q.provenance.data(1) = "x";
+%! fail ("cka_merge (Q, P{2})", "the data differ");
+
+%!test
 %! ## function-handle data: each shard calls it for every batch and computes
 %! ## its own; Data2 and masks go along
 %! P = cell (1, 3);

@@ -78,6 +78,16 @@ function valgrind_suite (reps, dir)
     R3 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Checkpoint", ck);
     R4 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Resume", ck);
     unlink (ck);
+    ## shards and the thread budget of a worker (in this process: valgrind
+    ## does not follow the worker processes)
+    th = __cka_threads__ ();
+    __cka_threads__ (1);
+    __cka_threads__ (th(1));
+    try, __cka_threads__ (0); catch, end_try_catch
+    try, __cka_threads__ ("a"); catch, end_try_catch
+    P1 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Shard", [1 2]);
+    P2 = cka_compare (m, g, ids, "BatchSize", 4, "Progress", false, "Shard", [2 2]);
+    R5 = cka_merge (P1, P2);
     hostile_files (dir);
   endfor
   printf ("valgrind_suite: %d repetitions done\n", reps);

@@ -29,7 +29,7 @@ function out = pserver_local (what, S)
       reval (sprintf ("addpath ('%s', '%s');", fullfile (S.copy, "src"),
                       fullfile (S.copy, "inst")), out(2));
     case "stop"
-      pids = [S.pid, sessions(S.user)];
+      pids = [S.pid, sessions(S.uid)];
       pids = [pids, descendants(pids)];
       system (sprintf ("kill -KILL %s 2>/dev/null", sprintf ("%d ", pids)));
       for t = 1:50                      # the pid file goes with the server
@@ -44,7 +44,7 @@ function out = pserver_local (what, S)
 endfunction
 
 function S = start_server ()
-  host = strtrim (nthargout (2, @system, "hostname"));
+  host = gethostname ();
   pidfile = sprintf ("/tmp/.octave-%s.pid", host);
   if (exist (pidfile, "file"))
     pid = str2double (fileread (pidfile));
@@ -99,39 +99,49 @@ function S = start_server ()
   if (! (exist ("pid", "var") && is_alive (pid)))
     error ("pserver_local: the server did not start (%s)", txt);
   endif
-  user = cka_user ();
-  if (! isempty (as))
-    user = "nobody";
-  endif
-  S = struct ("pid", pid, "pidfile", pidfile, "copy", copy, "user", user);
+  ## the server's owner: its sessions are found by owner and command line
+  uid = sscanf (regexp (fileread (sprintf ("/proc/%d/status", pid)), 'Uid:\s*(\d+)', "tokens",
+                        "once"){1}, "%d");
+  S = struct ("pid", pid, "pidfile", pidfile, "copy", copy, "uid", uid);
 endfunction
 
-function u = cka_user ()
-  u = strtrim (nthargout (2, @system, "id -un"));
+## The processes of this machine, from /proc (no procps needed): pid,
+## parent, owner and command line.
+function P = procs ()
+  P = struct ("pid", {}, "ppid", {}, "uid", {}, "cmd", {});
+  for e = dir ("/proc")'
+    pid = str2double (e.name);
+    if (! (e.isdir && isfinite (pid)))
+      continue;
+    endif
+    try
+      st = fileread (sprintf ("/proc/%d/stat", pid));
+      ppid = sscanf (st(find (st == ")", 1, "last") + 2:end), "%*c %d", 1);
+      uid = sscanf (regexp (fileread (sprintf ("/proc/%d/status", pid)), 'Uid:\s*(\d+)',
+                            "tokens", "once"){1}, "%d");
+      cmd = strrep (fileread (sprintf ("/proc/%d/cmdline", pid)), char (0), " ");
+      P(end+1) = struct ("pid", pid, "ppid", ppid, "uid", uid, "cmd", cmd);
+    catch
+      ## the process ended meanwhile
+    end_try_catch
+  endfor
 endfunction
 
 ## The server's Octave sessions (one per connection): it starts them
 ## detached (parent 1), so they are found by their command line.
-function p = sessions (user)
-  [~, t] = system ("ps -eo pid=,user=,args=");
-  p = [];
-  for line = strsplit (t, "\n")
-    w = regexp (line{1}, '^\s*(\d+)\s+(\S+)\s+(.*)$', "tokens", "once");
-    if (! isempty (w) && strcmp (w{2}, user) && ! isempty (strfind (w{3}, "__octave_server__")))
-      p(end+1) = str2double (w{1});
-    endif
-  endfor
+function p = sessions (uid)
+  P = procs ();
+  p = [P(arrayfun (@(q) q.uid == uid && ! isempty (strfind (q.cmd, "__octave_server__")), P)).pid];
 endfunction
 
 ## The processes started by these (the sessions' local workers); not by
 ## session id, which the server shares with whoever started it.
-function d = descendants (pid)
-  [~, t] = system ("ps -eo pid=,ppid=");
-  pp = sscanf (t, "%d", [2, Inf]);
+function d = descendants (pids)
+  P = procs ();
   d = [];
-  front = pid;
+  front = pids;
   while (! isempty (front))
-    kids = pp(1, ismember (pp(2,:), front));
+    kids = [P(ismember ([P.ppid], front)).pid];
     d = [d, kids];
     front = kids;
   endwhile
