@@ -33,8 +33,10 @@
 ##
 ## Every other option is passed to @code{plot_cka_heatmap} for each panel:
 ## @qcode{"Cmap"}, @qcode{"Annot"}, @qcode{"AnnotFmt"}, @qcode{"MaskUpper"},
-## @qcode{"LayerNameDepth"}, @qcode{"VMin"}, @qcode{"VMax"}, the model
-## names and font sizes.
+## @qcode{"LayerNameDepth"}, @qcode{"Range"}, @qcode{"VMin"}, @qcode{"VMax"},
+## the model names and font sizes.  With a shared colorbar,
+## @qcode{"Range"} @code{[0 1]} fixes the common scale; an automatic scale
+## spanning less than half of [0, 1] is stated in the colorbar label.
 ##
 ## @var{axes} is an NRows-by-NCols array of axes handles (hidden ones
 ## included); the shared colorbar has tag @qcode{"cka_colorbar"}.
@@ -85,6 +87,7 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
   pass = {};
   given_vmin = false;
   given_vmax = false;
+  rng = "auto";
   for k = 1:2:numel (varargin)
     name = varargin{k};
     if (! ischar (name))
@@ -96,6 +99,9 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     elseif (any (strcmp (key, lower (forbidden))))
       error ("cka:input:badOption",
              "%s: option '%s' is set per panel by plot_cka_comparison", fname, name);
+    elseif (strcmp (key, "range") && k < numel (varargin))
+      rng = varargin{k+1};             # shared scale: set below; else per panel
+      pass(end+1:end+2) = varargin(k:k+1);
     else
       pass(end+1:end+2) = varargin(k:k+1);
       given_vmin |= strcmp (key, "vmin");
@@ -125,17 +131,34 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     res{k} = cka_result_fields (matrices{k}, fname);
   endfor
   res = [res{:}];
+  cb_label = "CKA Similarity";
   if (share)
     allv = cell2mat (cellfun (@(m) double (m(:)), {res.cka}, "uniformoutput", false)');
     allv = allv(isfinite (allv));
     if (isempty (allv))
       allv = [0; 1];
     endif
+    auto = ischar (rng) && strcmpi (rng, "auto");
+    if (! auto)
+      if (! (isnumeric (rng) && isreal (rng) && numel (rng) == 2 && all (isfinite (rng))
+             && rng(1) < rng(2)))
+        error ("cka:input:badOption", "%s: Range must be \"auto\" or [lo hi] with lo < hi",
+               fname);
+      endif
+      if (given_vmin || given_vmax)
+        error ("cka:input:badOption", "%s: give Range or VMin/VMax, not both", fname);
+      endif
+      allv = double (rng(:));
+      pass = drop_option (pass, "range");
+    endif
     if (! given_vmin)
       pass(end+1:end+2) = {"VMin", min(allv)};
     endif
     if (! given_vmax)
       pass(end+1:end+2) = {"VMax", max(allv)};
+    endif
+    if (auto && ! given_vmin && ! given_vmax && max (allv) - min (allv) < 0.5)
+      cb_label = sprintf ("CKA Similarity (colours span %.2f-%.2f)", min (allv), max (allv));
     endif
   endif
   if (! isempty (opts.Layers))
@@ -197,7 +220,7 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     set (cb, "units", "normalized",
          "position", [x, y0, min(18, 0.15 * strip) / figpx(1), y1 - y0],
          "fontsize", fs, "tag", "cka_colorbar");
-    cbl = ylabel (cb, "CKA Similarity");
+    cbl = ylabel (cb, cb_label);
     set (cbl, "fontsize", fs);
   endif
 
@@ -205,6 +228,15 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
   if (nargout == 0)
     clear fig axs;
   endif
+endfunction
+
+## The Name/Value list without the option key (any case, snake_case too).
+function pass = drop_option (pass, key)
+  hit = strcmpi (strrep (pass(1:2:end), "_", ""), key);
+  keep = true (size (pass));
+  keep(2*find (hit) - 1) = false;
+  keep(2*find (hit)) = false;
+  pass = pass(keep);
 endfunction
 
 %!demo
@@ -321,3 +353,23 @@ endfunction
 %!error id=cka:input:badOption plot_cka_comparison ({eye(2)}, {"a"}, "NCols", 0)
 %!error id=cka:input:badOption plot_cka_comparison ({eye(2)}, {"a"}, "NCols")
 %!error id=cka:input:unknownOption plot_cka_comparison ({eye(2)}, {"a"}, "Bogus", 1)
+%!test
+%! ## "Range" [0 1] fixes the shared scale; a narrow automatic one is stated
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! A = 0.3 + 0.1 * eye (3);  B = 0.32 + 0.05 * eye (3);
+%! [fig, axs] = plot_cka_comparison ({A, B}, {"A", "B"}, "Range", [0 1], "Visible", "off");
+%! unwind_protect
+%!   assert (get (axs(1), "clim"), [0 1]);
+%!   assert (get (axs(2), "clim"), [0 1]);
+%!   assert (get (get (findobj (fig, "tag", "cka_colorbar"), "ylabel"), "string"), "CKA Similarity");
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+%! [fig, axs] = plot_cka_comparison ({A, B}, {"A", "B"}, "Visible", "off");
+%! unwind_protect
+%!   assert (get (get (findobj (fig, "tag", "cka_colorbar"), "ylabel"), "string"),
+%!           "CKA Similarity (colours span 0.30-0.40)");
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+%!error <give Range or VMin/VMax, not both> plot_cka_comparison ({eye(2)}, {"a"}, "Range", [0 1], "VMax", 1)

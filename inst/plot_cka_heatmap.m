@@ -37,8 +37,19 @@
 ## @qcode{"gray"}, @dots{}), a name with @qcode{"_r"} appended for the
 ## reversed map, or an N-by-3 RGB matrix.
 ##
-## @item @qcode{"VMin"}, @qcode{"VMax"} (default: the smallest and largest shown value)
-## The values mapped to the ends of the colormap.
+## @item @qcode{"Range"} (default @qcode{"auto"})
+## The values mapped to the ends of the colormap: @qcode{"auto"} (the
+## smallest and largest shown value, as pytorch-cka) or @code{[@var{lo}
+## @var{hi}]}.  The automatic range stretches whatever spread the values
+## have over the whole colormap: 0.35 to 0.39 looks as contrasted as 0 to
+## 1, and two heatmaps with automatic ranges cannot be compared by colour.
+## When the automatic range spans less than half of [0, 1] the colorbar
+## label says so (@qcode{"CKA Similarity (colours span 0.35-0.39)"}).  Fix
+## @code{[0 1]} to compare figures, or to show how similar the layers are
+## in absolute terms.
+##
+## @item @qcode{"VMin"}, @qcode{"VMax"} (default: from @qcode{"Range"})
+## One end of the colour range each (pytorch-cka's names).
 ##
 ## @item @qcode{"Annot"} (default @code{false})
 ## Write the value into every shown cell, in black or white, whichever
@@ -50,7 +61,7 @@
 ##
 ## @item @qcode{"AnnotFontSize"} (default 6)
 ## Shrunk automatically where the text would not fit its cell; if that needs
-## less than 4 points, no annotation is drawn (warning
+## less than 5 points, no annotation is drawn (warning
 ## @code{cka:plot:annotTooSmall}): enlarge @qcode{"FigSize"}.  Each
 ## annotation is a text object, and the gnuplot toolkit handles a few
 ## thousand of them slowly (about a minute for 50-by-50).
@@ -126,7 +137,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   fname = "plot_cka_heatmap";
   defaults = struct ("Layers1", [], "Layers2", [], "Model1Name", [],
                      "Model2Name", [], "Title", [], "Cmap", "magma",
-                     "VMin", [], "VMax", [], "Annot", false,
+                     "VMin", [], "VMax", [], "Range", "auto", "Annot", false,
                      "AnnotFmt", ".2f", "AnnotFontSize", 6,
                      "MaskUpper", false, "LayerNameDepth", [],
                      "Colorbar", true, "FigSize", [], "Ax", [],
@@ -186,7 +197,12 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   if (mask_upper && n1 == n2)
     shown &= ! triu (true (n1), 1);
   endif
-  [vmin, vmax] = color_limits (M(shown), opts.VMin, opts.VMax, fname);
+  [lo, hi] = range_option (opts, given, fname);
+  [vmin, vmax] = color_limits (M(shown), lo, hi, fname);
+  cb_label = "CKA Similarity";
+  if (isempty (lo) && isempty (hi) && vmax - vmin < 0.5)
+    cb_label = sprintf ("CKA Similarity (colours span %.2f-%.2f)", vmin, vmax);
+  endif
 
   figsize = opts.FigSize;
   if (isempty (figsize))
@@ -217,15 +233,17 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   reg = region .* [figpx, figpx];                # [x y w h] in pixels
   ## In a small space (a subplot, a small FigSize) default font sizes would
   ## crowd the cells out: scale down those the caller did not set.
+  ## crowd the cells out: scale down those the caller did not set, to no
+  ## less than MIN_FONT points (smaller text is not legible on paper).
   shrink = min (1, max (0.5, min (reg(3) / 450, reg(4) / 350)));
   if (! given.TickFontSize)
-    fs_tick *= shrink;
+    fs_tick = max (fs_tick * shrink, min (fs_tick, MIN_FONT));
   endif
   if (! given.LabelFontSize)
-    fs_label *= shrink;
+    fs_label = max (fs_label * shrink, min (fs_label, MIN_FONT));
   endif
   if (! given.TitleFontSize)
-    fs_title *= shrink;
+    fs_title = max (fs_title * shrink, min (fs_title, MIN_FONT));
   endif
   ## names longer than about 30% of the width are cut from the left
   maxc = max (6, floor (0.3 * reg(3) / (CHAR_W * fs_tick)));
@@ -347,7 +365,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
     ## shrink the font where the longest string would not fit a cell
     fit = min (cellw * 0.92 / (maxlen * CHAR_W), cellh * 0.9 / LINE_H);
     fsa = min (fs_annot, floor (fit * 2) / 2);
-    if (fsa < 4)
+    if (fsa < MIN_ANNOT_FONT)
       warning ("cka:plot:annotTooSmall",
                "%s: cells are too small for legible annotations (%.1f pt); none drawn: enlarge FigSize",
                fname, fit);
@@ -379,7 +397,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
     set (cb, "units", "normalized", "position", lay.cbpos ./ [figpx, figpx],
          "fontsize", max (fs_label - 2, 1), "tag", "cka_colorbar",
          "ylim", [vmin, vmax]);
-    cbl = ylabel (cb, "CKA Similarity");
+    cbl = ylabel (cb, cb_label);
     set (cbl, "fontsize", max (fs_label - 2, 1));
   endif
 
@@ -530,6 +548,32 @@ function fs = check_fontsize (v, name, fname)
     error ("cka:input:badOption", "%s: %s must be a positive number", fname, name);
   endif
   fs = double (v);
+endfunction
+
+## The smallest automatic font size of ticks, labels and title, and the
+## smallest annotation (points).
+function v = MIN_FONT ()
+  v = 6;
+endfunction
+
+function v = MIN_ANNOT_FONT ()
+  v = 5;
+endfunction
+
+## "Range" ("auto" or [lo hi]) and VMin / VMax, which set one end each.
+function [lo, hi] = range_option (opts, given, fname)
+  lo = opts.VMin;  hi = opts.VMax;
+  r = opts.Range;
+  if (ischar (r) && strcmpi (r, "auto"))
+    return;
+  endif
+  if (! (isnumeric (r) && isreal (r) && numel (r) == 2 && all (isfinite (r)) && r(1) < r(2)))
+    error ("cka:input:badOption", "%s: Range must be \"auto\" or [lo hi] with lo < hi", fname);
+  endif
+  if (given.VMin || given.VMax)
+    error ("cka:input:badOption", "%s: give Range or VMin/VMax, not both", fname);
+  endif
+  lo = double (r(1));  hi = double (r(2));
 endfunction
 
 function [vmin, vmax] = color_limits (vals, vmin, vmax, fname)
@@ -940,3 +984,44 @@ endfunction
 %!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", [tempname() ".jpg"])
 %!error id=cka:input:badOption plot_cka_heatmap (eye (2), "Dpi", 0, "File", [tempname() ".png"])
 %!error id=cka:plot:badFile plot_cka_heatmap (eye (2), "File", "/nonexistent/dir/x.png")
+
+## "Range": automatic (the data's span, stated on the colorbar when it is
+## narrow) or fixed; fonts never shrink below 6 pt on their own
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! M = 0.35 + 0.04 * magic (4) / 16;
+%! fig = figure ("visible", "off");
+%! unwind_protect
+%!   ax = axes ("parent", fig);
+%!   plot_cka_heatmap (M, "Ax", ax);
+%!   assert (get (ax, "clim"), [min(M(:)), max(M(:))], 1e-12);
+%!   lbl = get (get (findobj (fig, "tag", "cka_colorbar"), "ylabel"), "string");
+%!   assert (lbl, sprintf ("CKA Similarity (colours span %.2f-%.2f)", min (M(:)), max (M(:))));
+%!   clf (fig);  ax = axes ("parent", fig);
+%!   plot_cka_heatmap (M, "Ax", ax, "Range", [0 1]);
+%!   assert (get (ax, "clim"), [0 1]);
+%!   lbl = get (get (findobj (fig, "tag", "cka_colorbar"), "ylabel"), "string");
+%!   assert (lbl, "CKA Similarity");
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! warning ("off", "cka:plot:annotTooSmall", "local");
+%! [fig, ax] = plot_cka_heatmap (rand (25), "FigSize", [2.5 2], "Visible", "off");
+%! unwind_protect
+%!   fs = cell2mat (get (findobj (fig, "tag", "cka_yticklabel"), "fontsize"));
+%!   assert (min (fs) >= 6);
+%!   assert (get (findobj (fig, "tag", "cka_title"), "fontsize") >= 6);
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+%!warning <too small for legible annotations>
+%! fig = figure ("visible", "off");
+%! unwind_protect
+%!   plot_cka_heatmap (rand (25), "Ax", axes ("parent", fig), "Annot", true);
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+%!error <Range must be "auto" or \[lo hi\]> plot_cka_heatmap (eye (2), "Range", [1 0])
+%!error <give Range or VMin/VMax, not both> plot_cka_heatmap (eye (2), "Range", [0 1], "VMin", 0)
