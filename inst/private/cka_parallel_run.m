@@ -102,7 +102,11 @@ function R = cka_parallel_run (run, opts, given, E)
       P = cka_progress ("update", P, N - numel (todo));
     endif
     if (! isempty (opts.Callback))
-      opts.Callback (N - numel (todo), N, cka_matrix (acc));
+      M = NaN (numel (run.layers1), numel (run.layers2));
+      if (acc.n_batches > 0)            # a wave of shards whose only batch was dropped
+        M = cka_matrix (acc);
+      endif
+      opts.Callback (N - numel (todo), N, M);
     endif
   endwhile
   if (opts.Progress)
