@@ -811,8 +811,9 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
   endif
   L = L(:);
   requested = L;
-  L = strip_head_prefix (L, known, model.arch);
-  [ok, idx] = ismember (L, known);
+  idx = __tfm_modules__ (model, L);        # head-model names resolved as the forward does
+  ok = idx > 0;
+  L(ok) = known(idx(ok));
   bad = L(! ok);
   if (! isempty (bad))
     msg = sprintf ("%s: no module named %s in the %s model; did you mean %s? (see tfm_modules)",
@@ -834,17 +835,6 @@ function [L, requested] = resolve_layers (model, L, what, drop_unknown)
            "cka_compare: %s: %s is a container (ModuleList) that never runs; hook its blocks",
            what, strjoin (strcat ("'", cont, "'")', ", "));
   endif
-endfunction
-
-## Names copied from a head model (bert.encoder.layer.0, gpt_neox.layers.3,
-## model.layers.3) are the bare model's names after the architecture's key
-## prefix: use those (as tfm_forward's Hooks do).
-function L = strip_head_prefix (L, known, arch)
-  for p = reshape (__tfm_arch__ ("describe", arch).key_prefixes, 1, [])
-    n = numel (p{1});
-    hit = strncmp (L, p{1}, n) & ! ismember (L, known);
-    L(hit) = cellfun (@(s) s(n+1:end), L(hit), "uniformoutput", false);
-  endfor
 endfunction
 
 ## ---- data sources ------------------------------------------------------

@@ -5,7 +5,10 @@
  * the block names (encoder.layer.i, h.i, transformer.layer.i).
  * s = __tfm_modules__(model, name): the closest hookable names to `name`,
  * quoted and comma-separated, as tfm_forward suggests them (cka_compare's
- * messages). */
+ * messages).
+ * idx = __tfm_modules__(model, names): for a cellstr of names, the 1-based
+ * index of each in the names list (0: no such module), resolved as the
+ * forward resolves hooks (head-model prefixes too): cka_compare's layers. */
 #include "mex_model.h"
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
@@ -16,6 +19,21 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         tfm_config cfg;
         if (mexmodel_config(prhs[0], &cfg, &err))
             mexutil_raise(&err);
+        if (mxIsCell(prhs[1])) {
+            const size_t m = mxGetNumberOfElements(prhs[1]);
+            plhs[0] = mxCreateDoubleMatrix((mwSize)m, 1, mxREAL);
+            double *idx = mxGetPr(plhs[0]);
+            for (size_t i = 0; i < m; i++) {
+                const mxArray *c = mxGetCell(prhs[1], (mwIndex)i);
+                if (c == NULL || !mxIsChar(c))
+                    mexErrMsgIdAndTxt("cka:input:badOption",
+                                      "__tfm_modules__: NAMES must be a cellstr");
+                char *name = mxArrayToString(c);
+                idx[i] = name != NULL ? tfm_module_index(&cfg, name) + 1 : 0;
+                mxFree(name);
+            }
+            return;
+        }
         if (!mxIsChar(prhs[1]))
             mexErrMsgIdAndTxt("cka:input:badOption", "__tfm_modules__: NAME must be a string");
         char *name = mxArrayToString(prhs[1]);

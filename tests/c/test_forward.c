@@ -585,6 +585,15 @@ static void test_module_names(void)
     CHECK(tfm_module_find(&cfg, "encoder.layer", &idx, &err) == -1
           && strcmp(err.id, "cka:input:containerHook") == 0, "%s", err.id);
     CHECK(tfm_module_find(&cfg, "", &idx, &err) == 0 && idx == 0, "root");
+    /* names of the head model (BertForMaskedLM) resolve to the bare ones;
+     * containers have an index (the caller says they never run) */
+    const int l3 = tfm_module_index(&cfg, "encoder.layer.3");
+    CHECK(l3 > 0 && tfm_module_index(&cfg, "bert.encoder.layer.3") == l3, "bert. prefix");
+    CHECK(tfm_module_index(&cfg, "bert.encoder.layr.3") == -1
+          && tfm_module_index(&cfg, "encoder.layer.12") == -1, "unknown names");
+    CHECK(tfm_module_is_container(&cfg, tfm_module_index(&cfg, "encoder.layer")), "container");
+    CHECK(tfm_module_find(&cfg, "bert.encoder.layer.3", &idx, &err) == 0 && idx == l3,
+          "find with prefix");
     cfg.has_pooler = 0;
     CHECK(tfm_module_count(&cfg) == 225, "no pooler");
 

@@ -157,34 +157,41 @@ void tfm_module_suggest(const tfm_config *cfg, const char *name, char *sug, size
     }
 }
 
-int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err)
+int tfm_module_index(const tfm_config *cfg, const char *name)
 {
     char buf[160];
-    const int n = tfm_module_count(cfg);
     const char *bare = strip_head_prefix(cfg, name);
-    if (bare != name)
-        return tfm_module_find(cfg, bare, idx, err);
+    const int n = tfm_module_count(cfg);
     for (int k = 0; k < n; k++) {
         tfm_module_name(cfg, k, buf, sizeof buf);
-        if (strcmp(buf, name) != 0)
-            continue;
-        if (tfm_module_is_container(cfg, k)) {
-            char first[160];
-            tfm_module_name(cfg, tfm_module_block(cfg, 0), first, sizeof first);
-            return cka_error_set(err, "cka:input:containerHook",
-                                 "hook \"%s\" is a ModuleList container, which never runs a "
-                                 "forward and has no output; hook its blocks (\"%s\", ...) "
-                                 "instead", name, first);
-        }
+        if (strcmp(buf, bare) == 0)
+            return k;
+    }
+    return -1;
+}
+
+int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err)
+{
+    const int k = tfm_module_index(cfg, name);
+    if (k >= 0 && tfm_module_is_container(cfg, k)) {
+        char first[160];
+        tfm_module_name(cfg, tfm_module_block(cfg, 0), first, sizeof first);
+        return cka_error_set(err, "cka:input:containerHook",
+                             "hook \"%s\" is a ModuleList container, which never runs a "
+                             "forward and has no output; hook its blocks (\"%s\", ...) "
+                             "instead", strip_head_prefix(cfg, name), first);
+    }
+    if (k >= 0) {
         *idx = k;
         return 0;
     }
+    const char *bare = strip_head_prefix(cfg, name);     /* named as the model knows it */
     char sug[600];
-    tfm_module_suggest(cfg, name, sug, sizeof sug);
+    tfm_module_suggest(cfg, bare, sug, sizeof sug);
     return cka_error_set(err, "cka:input:unknownHook",
                          "unknown hook \"%.200s\" for this %s model; did you mean %s? "
                          "(tfm_modules lists every name)",
-                         name, cfg->arch->name, sug);
+                         bare, cfg->arch->name, sug);
 }
 
 /* ---- dispatch ------------------------------------------------------------ */

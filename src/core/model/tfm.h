@@ -214,6 +214,11 @@ void tfm_module_suggest(const tfm_config *cfg, const char *name, char *sug, size
  * message suggests the closest names) or cka:input:containerHook. */
 int tfm_module_find(const tfm_config *cfg, const char *name, int *idx, cka_error *err);
 
+/* The index of module `name` (a bare name, or one copied from the head
+ * model: "bert.encoder.layer.0", "model.layers.3"), containers included;
+ * -1 if the model has no such module.  No error is set. */
+int tfm_module_index(const tfm_config *cfg, const char *name);
+
 /* ---- forward ------------------------------------------------------------ */
 
 /* One batch.  All arrays are row-major [B, T] (C order). */
