@@ -135,8 +135,10 @@
 ## of the run and the indices of the @code{computed} ones) and
 ## @code{provenance} (fingerprints of the models, of every batch of the data
 ## and the options), without a CKA matrix.  @code{cka_merge} combines the
-## @var{N} shards into the result of the whole run, equal to a single run up
-## to the order of the floating-point additions.  @qcode{"Checkpoint"} and
+## @var{N} shards into the result of the whole run, equal to a single run
+## bit for bit (a shard keeps each batch's HSIC values, @code{batch_hsic}, a
+## column @code{[hxy(:); hxx; hyy]} per computed batch, and the merge adds
+## them in the order of a single run).  @qcode{"Checkpoint"} and
 ## @qcode{"Resume"} work per shard.
 ## @item @qcode{"Workers"}
 ## Run the shards on @var{n} local worker processes with the
@@ -364,6 +366,9 @@ function R = cka_compare (model1, model2, data, varargin)
   endif
   S.checkpoint.shard = shard;
   S.checkpoint.computed = zeros (0, 1);     # global indices of the computed batches
+  ## a shard keeps each batch's HSIC values (a column [hxy(:); hxx; hyy]),
+  ## so cka_merge can add them in the order of a single run: bit for bit
+  S.checkpoint.terms = zeros (numel (layers1) * (numel (layers2) + 1) + numel (layers2), 0);
   owned = @(j) mod (j - 1, shard(2)) == shard(1) - 1;
   t_batches = 0;
   if (! isempty (opts.Resume))
@@ -428,7 +433,7 @@ function R = cka_compare (model1, model2, data, varargin)
     tb = tic ();
     [hxy, hxx, hyy, nb] = __cka_compare_batch__ ("batch", session, b1, b2);
     t_batches += toc (tb);
-    S = take_batch (S, hxy, hxx, hyy, nb, h);
+    S = take_batch (S, hxy, hxx, hyy, nb, h, sharded);
     if (opts.Progress)
       P = cka_progress ("update", P, done);
     endif
@@ -524,11 +529,14 @@ function h = last_hash (data)
   endif
 endfunction
 
-function S = take_batch (S, hxy, hxx, hyy, n, h)
+function S = take_batch (S, hxy, hxx, hyy, n, h, keep_terms)
   S = cka_acc_add (S, hxy, hxx, hyy, n);
   S.checkpoint.batches += 1;
   S.checkpoint.computed(end+1,1) = S.checkpoint.batches;
   S.checkpoint.data = [S.checkpoint.data h];
+  if (keep_terms)
+    S.checkpoint.terms(:,end+1) = [hxy(:); hxx(:); hyy(:)];
+  endif
 endfunction
 
 ## A last batch of array data too small for the estimator: say so before
@@ -579,7 +587,7 @@ endfunction
 function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
   H = S.checkpoint;
   prov = rmfield (H, {"batches", "dropped_batches", "dropped_samples", "sums", "shard", ...
-                      "computed"});
+                      "computed", "terms"});
   prov.data = last_hash (H.data);
   R = struct ("kind", "cka_partial", "layers1", {S.layers1}, "layers2", {S.layers2},
               "model1_name", name1, "model2_name", name2, "same_model", same_model,
@@ -589,7 +597,7 @@ function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
               "batch_sizes", S.batch_sizes, "n_dropped", H.dropped_samples,
               "shard", struct ("index", shard(1), "count", shard(2), "batches", H.batches,
                                "computed", H.computed),
-              "provenance", prov, "timing", timing);
+              "batch_hsic", H.terms, "provenance", prov, "timing", timing);
 endfunction
 
 ## The fingerprint of the whole data of a run (the chain over every batch),
@@ -617,7 +625,11 @@ function S = drop_batch (S, n, h)
 endfunction
 
 function h = sums_hash (S)
-  h = __cka_hash__ ({S.hsic_xy, S.hsic_xx, S.hsic_yy, S.n_samples, S.n_batches, S.batch_sizes});
+  v = {S.hsic_xy, S.hsic_xx, S.hsic_yy, S.n_samples, S.n_batches, S.batch_sizes};
+  if (isfield (S.checkpoint, "terms") && ! isempty (S.checkpoint.terms))
+    v{end+1} = S.checkpoint.terms;             # a shard's per-batch values
+  endif
+  h = __cka_hash__ (v);
 endfunction
 
 function k = write_checkpoint (file, S)
@@ -642,6 +654,9 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   endif
   if (! isfield (H, "shard"))
     H.shard = [1 1];                    # written before shards existed
+  endif
+  if (! isfield (H, "terms"))
+    H.terms = zeros (rows (H0.terms), 0);     # written before shards existed
   endif
   want = setdiff (fieldnames (H0), {"computed"});   # rebuilt by the replay
   miss = want(! isfield (H, want));
@@ -762,6 +777,15 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   for f = {"hsic_xy", "hsic_xx", "hsic_yy", "n_samples", "n_batches", "batch_sizes"}
     S.(f{1}) = C.(f{1});
   endfor
+  ## a shard's per-batch values (JSON keeps no shapes: reshape by the counts)
+  t = H.terms;
+  nt = C.n_batches * (H0.shard(2) > 1 || ! isempty (t));
+  if (! (isnumeric (t) && isreal (t) && numel (t) == rows (H0.terms) * nt
+         && all (isfinite (t(:)))))
+    mismatch ("the per-batch HSIC values (header field terms) do not match the %d batches",
+              C.n_batches);
+  endif
+  S.checkpoint.terms = reshape (double (t), rows (H0.terms), nt);
   S.checkpoint.batches = H.batches;
   S.checkpoint.dropped_batches = H.dropped_batches;
   S.checkpoint.dropped_samples = H.dropped_samples;

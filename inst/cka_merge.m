@@ -19,11 +19,13 @@
 ## the same data, by a fingerprint of every batch; the same layers, CKA
 ## options, @qcode{"Pooling"}, @qcode{"BatchSize"}, @qcode{"IgnoreMask"},
 ## @qcode{"DropLast"} and number of shards) and that every shard 1 to
-## @var{N} is given exactly once, and adds their sums in shard order.  The
-## result is the @code{cka_compare} result of the whole run (@code{batch_sizes}
-## in the order of a single run; @code{scale_out} records the number of
-## shards), equal to a single-process run up to the order of the
-## floating-point additions (about 1e-16 relative).  A shard of another run,
+## @var{N} is given exactly once, and adds the HSIC values of their
+## batches (each shard keeps them, @code{batch_hsic}) one batch after the
+## other in the order of a single run.  The result is the
+## @code{cka_compare} result of the whole run (@code{batch_sizes} in the
+## order of a single run; @code{scale_out} records the number of shards),
+## equal to a single-process run bit for bit (with the same threads: the
+## forward's float32 sums depend on them).  A shard of another run,
 ## a shard given twice or a missing shard is @code{cka:input:mergeMismatch}
 ## with a message naming it, e.g.@: @qcode{"argument 3 (shard 2 of 4):
 ## model1 weights differ from argument 1's"} or @qcode{"shards 3, 4 of 4 are
@@ -94,6 +96,17 @@ function S = cka_merge (varargin)
   if (isfield (S, "cka"))
     S.cka = cka_matrix (S);
   endif
+endfunction
+
+## The HSIC sums of per-batch columns [hxy(:); hxx; hyy], added one batch
+## after the other from zero, as cka_compare adds them.
+function [xy, xx, yy] = ordered_sums (terms, L1, L2)
+  xy = zeros (L1, L2);  xx = zeros (L1, 1);  yy = zeros (L2, 1);
+  for j = 1:columns (terms)
+    xy += reshape (terms(1:L1*L2, j), L1, L2);
+    xx += terms(L1*L2+(1:L1), j);
+    yy += terms(L1*L2+L1+(1:L2), j);
+  endfor
 endfunction
 
 ## Structs, file names and cellstrs of file names, validated; a trailing
@@ -196,11 +209,13 @@ function S = merge_shards (args, labels, incomplete)
            cka_ifelse (numel (missing) > 1, "are", "is"));
   endif
 
-  ## in shard order: the first argument holding shard 1, then shard 2, ...
+  ## every batch of every shard, in the order of a single run; the sums
+  ## are added again batch by batch in that order from zero, exactly as one
+  ## process adds them: the merged sums are the single run's, bit for bit
   order = unique (owner(owner > 0), "stable");
   S = args{order(1)};
   computed = S.shard.computed(:);
-  sizes = S.batch_sizes(:);
+  terms = S.batch_hsic;
   elapsed = S.timing.elapsed;
   for k = order(2:end)
     A = args{k};
@@ -209,9 +224,13 @@ function S = merge_shards (args, labels, incomplete)
     S.timing.batches += A.timing.batches;
     elapsed(end+1) = A.timing.elapsed;
     computed = [computed; A.shard.computed(:)];
+    terms = [terms, A.batch_hsic];
   endfor
   [computed, i] = sort (computed);
   S.batch_sizes = S.batch_sizes(i);
+  S.batch_hsic = terms(:,i);
+  [S.hsic_xy, S.hsic_xx, S.hsic_yy] = ordered_sums (S.batch_hsic, numel (S.layers1),
+                                                    numel (S.layers2));
   S.shard.index = find (owner);
   S.shard.computed = computed;
   S.timing.elapsed = max (elapsed);      # shards run side by side

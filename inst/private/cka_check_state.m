@@ -168,8 +168,8 @@ endfunction
 ## A shard of cka_compare ("Shard"): which shards it holds, the global
 ## indices of its batches, and the provenance cka_merge compares.
 function S = check_shard (S, bad)
-  need = {"shard", "provenance", "batch_sizes", "model1_name", "model2_name", "same_model", ...
-          "pooling", "n_dropped", "timing"};
+  need = {"shard", "provenance", "batch_sizes", "batch_hsic", "model1_name", "model2_name", ...
+          "same_model", "pooling", "n_dropped", "timing"};
   miss = need(! isfield (S, need));
   if (! isempty (miss))
     bad ("is a shard (cka_partial) without the field %s", strjoin (miss, ", "));
@@ -202,6 +202,18 @@ function S = check_shard (S, bad)
   endif
   h.computed = c;
   S.shard = h;
+  ## each batch's HSIC values, a column [hxy(:); hxx; hyy] per computed batch
+  L1 = numel (S.layers1);  L2 = numel (S.layers2);
+  R = L1 * L2 + L1 + L2;
+  t = S.batch_hsic;
+  if (isempty (t))
+    t = zeros (R, 0);
+  endif
+  if (! (isnumeric (t) && isreal (t) && ! issparse (t) && numel (t) == R * S.n_batches
+         && all (isfinite (t(:)))))
+    bad ("field batch_hsic must hold %d finite values for each of the %d batches", R, S.n_batches);
+  endif
+  S.batch_hsic = reshape (double (t), R, S.n_batches);
   P = S.provenance;
   str = {"pooling", "model1_config", "model1_weights", "model2_config", "model2_weights", "data"};
   flags = {"ignore_mask", "drop_last", "same_model", "data2"};
