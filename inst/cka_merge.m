@@ -193,6 +193,14 @@ function S = merge_shards (args, labels, incomplete)
     if (! isempty (d))
       error ("cka:input:mergeMismatch", "cka_merge: %s: %s from %s's", where (k), d, labels{1});
     endif
+    ## the merge adds the per-batch values: they must be what the sums hold
+    [xy, xx, yy] = ordered_sums (A.batch_hsic, numel (A.layers1), numel (A.layers2));
+    got = [xy(:); xx; yy];  want = [A.hsic_xy(:); A.hsic_xx; A.hsic_yy];
+    if (any (abs (got - want) > 1e-12 * max (1, abs (want))))
+      error ("cka:input:mergeMismatch",
+             "cka_merge: %s: its per-batch HSIC values (batch_hsic) do not add up to its sums (an edited file?)",
+             where (k));
+    endif
     for i = A.shard.index(:)'
       if (owner(i))
         error ("cka:input:mergeMismatch", "cka_merge: shard %d of %d is given twice (%s and %s)",

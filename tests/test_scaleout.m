@@ -82,6 +82,8 @@
 %! endfor
 %! Q = P{1};  Q.provenance.data(1) = "x";
 %! fail ("cka_merge (Q, P{2})", "the data differ");
+%! Q = P{1};  Q.batch_hsic(1) += 1;
+%! fail ("cka_merge (Q, P{2})", "do not add up to its sums");
 
 %!test
 %! ## function-handle data: each shard calls it for every batch and computes
