@@ -335,13 +335,12 @@ function R = cka_compare (model1, model2, data, varargin)
               "process); run the shards with \"Shard\" instead"]);
     endif
     check_last_batch (src1, opts.DropLast, pooling, cfg.unbiased);
+    H = checkpoint_header (model1, model2, same_model, has_data2, bs, pooling, opts, true);
+    H.data = data_fingerprint (src1, src2, has_data2);
     run = struct ("model1", model1, "model2", model2, "data", data, "data2", opts.Data2,
                   "mask", opts.AttentionMask, "layers1", {layers1}, "layers2", {layers2},
                   "name1", name1, "name2", name2, "cfg", cfg, "pooling", pooling,
-                  "batches", total, "nmin", nmin, "header",
-                  checkpoint_header (model1, model2, same_model, has_data2, bs, pooling, opts,
-                                     true));
-    run.header.data = data_fingerprint (src1, src2, has_data2);
+                  "batches", total, "provenance", provenance (H));
     R = cka_parallel_run (run, opts, given, engine);
     R.requested_layers1 = req1;
     R.requested_layers2 = req2;
@@ -369,7 +368,6 @@ function R = cka_compare (model1, model2, data, varargin)
   ## a shard keeps each batch's HSIC values (a column [hxy(:); hxx; hyy]),
   ## so cka_merge can add them in the order of a single run: bit for bit
   S.checkpoint.terms = zeros (numel (layers1) * (numel (layers2) + 1) + numel (layers2), 0);
-  owned = @(j) mod (j - 1, shard(2)) == shard(1) - 1;
   t_batches = 0;
   if (! isempty (opts.Resume))
     [S, src1, src2] = resume_state (opts.Resume, S, src1, src2, has_data2, nmin);
@@ -415,7 +413,7 @@ function R = cka_compare (model1, model2, data, varargin)
              "cka_compare: batch %d has %d samples in data but %d in Data2", k, n, rows (b2.ids));
     endif
     h = batch_hash (S.checkpoint, b1, b2);
-    if (! owned (k))
+    if (! owns (k, shard))
       S = skip_batch (S, h);            # another shard's batch
       continue;
     endif
@@ -518,8 +516,14 @@ endfunction
 function h = batch_hash (H, b1, b2)
   h = "";
   if (! isempty (H.model1_config))
-    h = __cka_hash__ ({last_hash(H.data), b1, b2});
+    h = chain_link (last_hash (H.data), b1, b2);
   endif
+endfunction
+
+## One link of the data's chain of fingerprints: the hash of the previous
+## link and the batch of both streams.
+function h = chain_link (prev, b1, b2)
+  h = __cka_hash__ ({prev, b1, b2});
 endfunction
 
 function h = last_hash (data)
@@ -571,6 +575,11 @@ function shard = shard_option (v)
   shard = double (v(:)');
 endfunction
 
+## Whether batch j belongs to shard shard(1) of shard(2).
+function tf = owns (j, shard)
+  tf = mod (j - 1, shard(2)) == shard(1) - 1;
+endfunction
+
 ## The number of shard(1)'s batches among batches 1..n.
 function c = owned_count (n, shard)
   c = max (0, floor ((n - shard(1)) / shard(2)) + 1);
@@ -586,9 +595,6 @@ endfunction
 ## computed from, so cka_merge can refuse shards of different runs.
 function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
   H = S.checkpoint;
-  prov = rmfield (H, {"batches", "dropped_batches", "dropped_samples", "sums", "shard", ...
-                      "computed", "terms"});
-  prov.data = last_hash (H.data);
   R = struct ("kind", "cka_partial", "layers1", {S.layers1}, "layers2", {S.layers2},
               "model1_name", name1, "model2_name", name2, "same_model", same_model,
               "config", S.config, "pooling", pooling,
@@ -597,7 +603,16 @@ function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
               "batch_sizes", S.batch_sizes, "n_dropped", H.dropped_samples,
               "shard", struct ("index", shard(1), "count", shard(2), "batches", H.batches,
                                "computed", H.computed),
-              "batch_hsic", H.terms, "provenance", prov, "timing", timing);
+              "batch_hsic", H.terms, "provenance", provenance (H), "timing", timing);
+endfunction
+
+## What a shard's sums were computed from (the options, the models' and
+## the whole data's fingerprints): the checkpoint header without its counts
+## and per-batch fields, the data's chain reduced to its last link.
+function P = provenance (H)
+  P = rmfield (H, intersect (fieldnames (H), {"batches", "dropped_batches", ...
+               "dropped_samples", "sums", "shard", "computed", "terms"}));
+  P.data = last_hash (H.data);
 endfunction
 
 ## The fingerprint of the whole data of a run (the chain over every batch),
@@ -613,7 +628,7 @@ function h = data_fingerprint (src1, src2, has_data2)
     if (isempty (b1))
       break;
     endif
-    h = __cka_hash__ ({h, b1, b2});
+    h = chain_link (h, b1, b2);
   endwhile
 endfunction
 
@@ -757,12 +772,12 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
     if (isempty (b1) || (has_data2 && isempty (b2)))
       mismatch ("the checkpoint holds %d batches but the data only %d", H.batches, j - 1);
     endif
-    h = __cka_hash__ ({last_hash(S.checkpoint.data), b1, b2});
+    h = chain_link (last_hash (S.checkpoint.data), b1, b2);
     if (! strcmp (h, H.data(16*j-15:16*j)))
       mismatch ("data of batch %d differs", j);
     endif
     S.checkpoint.data = [S.checkpoint.data h];
-    if (mod (j - 1, H0.shard(2)) == H0.shard(1) - 1)       # this shard's batch
+    if (owns (j, H0.shard))
       if (! strcmp (H0.pooling, "tokens") && rows (b1.ids) < nmin)
         dropped += 1;
       else

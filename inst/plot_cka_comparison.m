@@ -100,7 +100,7 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
       error ("cka:input:badOption",
              "%s: option '%s' is set per panel by plot_cka_comparison", fname, name);
     elseif (strcmp (key, "range") && k < numel (varargin))
-      rng = varargin{k+1};             # shared scale: set below; else per panel
+      rng = varargin{k+1};             # "auto" shares the data's range, below
       pass(end+1:end+2) = varargin(k:k+1);
     else
       pass(end+1:end+2) = varargin(k:k+1);
@@ -138,23 +138,13 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
     if (isempty (allv))
       allv = [0; 1];
     endif
+    ## a fixed "Range" goes to every panel as it is (plot_cka_heatmap checks
+    ## it), which makes the scale common; an automatic one is the data's
     auto = ischar (rng) && strcmpi (rng, "auto");
-    if (! auto)
-      if (! (isnumeric (rng) && isreal (rng) && numel (rng) == 2 && all (isfinite (rng))
-             && rng(1) < rng(2)))
-        error ("cka:input:badOption", "%s: Range must be \"auto\" or [lo hi] with lo < hi",
-               fname);
-      endif
-      if (given_vmin || given_vmax)
-        error ("cka:input:badOption", "%s: give Range or VMin/VMax, not both", fname);
-      endif
-      allv = double (rng(:));
-      pass = drop_option (pass, "range");
-    endif
-    if (! given_vmin)
+    if (auto && ! given_vmin)
       pass(end+1:end+2) = {"VMin", min(allv)};
     endif
-    if (! given_vmax)
+    if (auto && ! given_vmax)
       pass(end+1:end+2) = {"VMax", max(allv)};
     endif
     if (auto && ! given_vmin && ! given_vmax && max (allv) - min (allv) < 0.5)
@@ -228,15 +218,6 @@ function [fig, axs] = plot_cka_comparison (matrices, titles, varargin)
   if (nargout == 0)
     clear fig axs;
   endif
-endfunction
-
-## The Name/Value list without the option key (any case, snake_case too).
-function pass = drop_option (pass, key)
-  hit = strcmpi (strrep (pass(1:2:end), "_", ""), key);
-  keep = true (size (pass));
-  keep(2*find (hit) - 1) = false;
-  keep(2*find (hit)) = false;
-  pass = pass(keep);
 endfunction
 
 %!demo

@@ -13,8 +13,9 @@
 ## "Checkpoint" file (a partial result), which "Resume" continues.
 ##
 ## @var{run} is what cka_compare resolved: models, data, layers, names, CKA
-## configuration, pooling, number of batches, and the checkpoint header
-## with the fingerprints of the models and of the whole data.  The
+## configuration, pooling, number of batches, and the provenance every shard
+## must state (the options and the fingerprints of the models and of the
+## whole data).  The
 ## "engine" call checks the options "Workers" / "Cluster" (and that the
 ## parallel package is there) before cka_compare reads the data.
 ## @end deftypefn
@@ -181,8 +182,7 @@ endfunction
 
 ## What every shard of this run must state (cka_shard_mismatch).
 function X = expected_shard (run)
-  prov = rmfield (run.header, {"batches", "dropped_batches", "dropped_samples", "sums"});
-  X = struct ("provenance", prov, "layers1", {run.layers1}, "layers2", {run.layers2},
+  X = struct ("provenance", run.provenance, "layers1", {run.layers1}, "layers2", {run.layers2},
               "config", run.cfg, "model1_name", run.name1, "model2_name", run.name2,
               "shard", struct ("batches", run.batches));
 endfunction
@@ -225,10 +225,10 @@ endfunction
 ## What each shard job gets: the models (or their paths and fingerprints),
 ## the data and the options of cka_compare that shape the sums.
 function job = job_spec (run, opts, given, E, N)
-  H = run.header;
+  P = run.provenance;
   job = struct ("model1", run.model1, "model2", run.model2,
-                "fingerprint1", {{H.model1_config, H.model1_weights}},
-                "fingerprint2", {{H.model2_config, H.model2_weights}},
+                "fingerprint1", {{P.model1_config, P.model1_weights}},
+                "fingerprint2", {{P.model2_config, P.model2_weights}},
                 "data", run.data, "options", {{}}, "count", N, "threads", 0, "progress", 0);
   if (given.ModelPaths)
     p = opts.ModelPaths;
@@ -257,9 +257,9 @@ function job = job_spec (run, opts, given, E, N)
   endif
   job.threads = double (t);
   job.options = {"Layers1", run.layers1, "Layers2", run.layers2, "Model1Name", run.name1, ...
-                 "Model2Name", run.name2, "BatchSize", run.header.batch_size, ...
-                 "AttentionMask", run.mask, "IgnoreMask", run.header.ignore_mask, ...
-                 "Data2", run.data2, "Pooling", run.pooling, "DropLast", run.header.drop_last, ...
+                 "Model2Name", run.name2, "BatchSize", P.batch_size, ...
+                 "AttentionMask", run.mask, "IgnoreMask", P.ignore_mask, ...
+                 "Data2", run.data2, "Pooling", run.pooling, "DropLast", P.drop_last, ...
                  "Config", run.cfg};
 endfunction
 

@@ -47,7 +47,8 @@ endfunction
 
 outdir = getenv ("CKA_BENCH_OUT");
 if (isempty (outdir))
-  outdir = fullfile (pwd (), "tests", "build", "bench");
+  ## the tree's tests/build/bench (run () changes into this script's folder)
+  outdir = fullfile (fileparts (fileparts (mfilename ("fullpath"))), "build", "bench");
 endif
 if (! isfolder (outdir))
   mkdir (outdir);
