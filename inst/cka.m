@@ -5,6 +5,7 @@
 ## @deftypefn  {cka} {@var{c} =} cka (@var{X}, @var{Y})
 ## @deftypefnx {cka} {@var{c} =} cka (@var{X})
 ## @deftypefnx {cka} {@var{c} =} cka (@dots{}, @var{Name}, @var{Value}, @dots{})
+## @deftypefnx {cka} {[@var{c}, @var{p}] =} cka (@dots{}, "Permutations", @var{P})
 ## Centered Kernel Alignment (CKA) between two representations of the same samples.
 ##
 ## @var{X} is @math{n}-by-@math{d_1} and @var{Y} @math{n}-by-@math{d_2}
@@ -47,18 +48,70 @@
 ## needs @math{n > 3}), @qcode{"Epsilon"} (@code{1e-6}), @qcode{"Dtype"}
 ## (@qcode{"double"} | @qcode{"single"}); see @code{cka_config}.
 ##
+## @qcode{"Estimator"}: @qcode{"minibatch"} (default) or @qcode{"full"}.
+## Over one batch the two are the same number; @qcode{"full"} computes it
+## from feature-space sums (X'Y, X'1, row norms: @math{d_1 d_2} memory
+## instead of @math{n^2}), linear kernel only, and is the estimator that
+## @code{cka_compare} and the accumulators stream over all the samples of
+## all batches.
+##
+## @qcode{"Measure"} selects another similarity (or dissimilarity) measure
+## of the same two representations; each is computed with LAPACK (SVD and
+## symmetric eigensolvers) from centred features:
+## @table @asis
+## @item @qcode{"cka"} (default)
+## Centered Kernel Alignment (Kornblith et al. 2019), as above.
+## @item @qcode{"procrustes"}
+## The orthogonal Procrustes distance of Ding et al. (2021):
+## @math{2 - 2 ||X'Y||_*} for centred @var{X}, @var{Y} scaled to unit
+## Frobenius norm (@math{||.||_*} the nuclear norm, the sum of singular
+## values): 0 when @var{Y} is a rotation of @var{X}, at most 2.  A
+## @emph{distance}: lower is more similar.  NaN for a constant layer.
+## @item @qcode{"svcca"}
+## SVCCA (Raghu et al. 2017): each side is reduced to the top principal
+## directions that hold @qcode{"SVCCAVariance"} (default 0.99) of its
+## variance, then the mean of the canonical correlations (CCA) of the
+## two reduced representations.  1 when @var{Y} = @var{X} @var{A} for an
+## invertible @var{A} (when the reduction keeps the same subspace).
+## @item @qcode{"pwcca"}
+## Projection-weighted CCA (Morcos et al. 2018): the canonical correlations
+## @math{\rho_i} of @var{X} and @var{Y} (every direction of non-zero
+## variance), averaged with weights @math{\alpha_i = \sum_j |<h_i, x_j>|},
+## how much of the neurons @math{x_j} of @var{X} the canonical variate
+## @math{h_i} of @var{X} accounts for.  Not symmetric: the weights come
+## from @var{X}.
+## @item @qcode{"rsa"}
+## Representational similarity analysis (Kriegeskorte et al. 2008): the
+## Pearson correlation between the two representational dissimilarity
+## matrices, @math{1 - corr(x_a, x_b)} over all pairs of samples
+## @math{a < b}.
+## @end table
+## CCA-based measures need more samples than kept directions: with
+## @math{n \le} the kept directions of both sides they approach 1 for any
+## data (warning @code{cka:measure:fewSamples}).
+##
+## @qcode{"Permutations"}, @var{P} (default 0) also returns @var{p}, the
+## p-value of a permutation test of "@var{X} and @var{Y} are no more similar
+## than unrelated samples": CKA is recomputed with the rows of @var{Y}
+## shuffled @var{P} times (seeded by @qcode{"Seed"}, default 0), and
+## @math{p = (1 + \#\{permuted \ge observed\}) / (1 + P)}.  The null
+## assumes the samples are exchangeable (independent draws); see
+## @code{cka_compare} for the batched test.
+##
 ## @example
 ## @group
 ## X = randn (50, 10);
 ## Q = orth (randn (10));
 ## cka (X, 3 * X * Q)       # invariant to rotations and scaling: ~1
 ## cka (X, randn (50, 8))   # unrelated: ~0
+## cka (X, X * Q, "Measure", "procrustes")   # a rotation: distance ~0
+## [c, p] = cka (X, X * randn (10) + randn (50, 10), "Permutations", 999)
 ## @end group
 ## @end example
 ## @seealso{cka_config, hsic, cka_compare, cka_accumulator}
 ## @end deftypefn
 
-function c = cka (X, varargin)
+function [c, p] = cka (X, varargin)
   if (nargin < 1)
     print_usage ();
   endif
@@ -70,8 +123,21 @@ function c = cka (X, varargin)
     Y = varargin{1};
     args = varargin(2:end);
   endif
-  [opts, given] = parse_options ("cka", cka_option_defaults (), args);
+  [opts, given] = parse_options ("cka", cka_option_defaults (cka_stats_options ("defaults")),
+                                 args);
   [cfg, iopts] = cka_resolve_config ("cka", opts, given);
+  stats = cka_stats_options ("cka", opts, cfg);
+  if (numel (stats.measures) > 2 || (iscellstr (opts.Measure) && numel (opts.Measure) > 1))
+    error ("cka:input:badOption",
+           "cka: Measure must be one name here (an accumulator takes several)");
+  endif
+  if (stats.bootstrap > 0)
+    error ("cka:input:badOption",
+           "cka: Bootstrap resamples batches; use cka_accumulator or cka_compare with several batches");
+  endif
+  if (nargout > 1 && stats.permutations == 0)
+    error ("cka:input:badOption", "cka: the p-value output needs \"Permutations\", P");
+  endif
   check_features (X, "X");
   check_features (Y, "Y");
   if (size (X, 1) != size (Y, 1))
@@ -95,11 +161,31 @@ function c = cka (X, varargin)
       Y = pow2_rescale (Y);
     endif
   endif
+  measure = stats.measures{end};
+  if (! strcmp (measure, "cka") || strcmp (stats.estimator, "full"))
+    ## the measures of the accumulator, over one batch
+    S = cka_accumulator (1, 1, "Config", cfg, "Measure", measure, "Estimator",
+                         stats.estimator, "SVCCAVariance", stats.svcca_variance,
+                         "Permutations", stats.permutations, "Seed", stats.seed);
+    S = cka_update (S, {X}, {Y});
+    c = cka_matrix (S, measure);
+    if (nargout > 1)
+      p = cka_matrix (S, "stats").p_value;
+    endif
+    return;
+  endif
+  perm = [];
+  if (stats.permutations > 0)
+    perm = struct ("permutations", stats.permutations, "seed", stats.seed);
+  endif
   if (same)
-    [hxy, hxx] = __cka_update__ ({X}, [], iopts, {"X"});
+    [hxy, hxx, ~, ~, hperm] = __cka_update__ ({X}, [], iopts, {"X"}, {}, perm, 1);
     hxx = hxy;  hyy = hxy;
   else
-    [hxy, hxx, hyy] = __cka_update__ ({X}, {Y}, iopts, {"X"}, {"Y"});
+    [hxy, hxx, hyy, ~, hperm] = __cka_update__ ({X}, {Y}, iopts, {"X"}, {"Y"}, perm, 1);
+  endif
+  if (stats.permutations > 0)
+    p = (1 + sum (hperm(:) >= hxy - 1e-12 * abs (hxy))) / (1 + stats.permutations);
   endif
   ## sqrt (max (hxx * hyy, 0)) without forming the product (it overflows
   ## for very large activations); a negative product is clamped to 0

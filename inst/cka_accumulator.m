@@ -31,7 +31,17 @@
 ## matrix with @code{cka_matrix}, combine shards with @code{cka_merge}.
 ##
 ## Options: the CKA options of @code{cka_config} (or @code{"Config", cfg}),
-## and @qcode{"Model1Name"}, @qcode{"Model2Name"} (display names).
+## @qcode{"Model1Name"}, @qcode{"Model2Name"} (display names), and the
+## options of the estimator, the other measures and the uncertainty, as in
+## @code{cka_compare}: @qcode{"Estimator"} (@qcode{"minibatch"} |
+## @qcode{"full"}), @qcode{"Measure"}, @qcode{"SVCCAVariance"},
+## @qcode{"Bootstrap"}, @qcode{"CILevel"}, @qcode{"Permutations"},
+## @qcode{"Seed"}.  They add fields to @var{S}: @code{stats} (the options),
+## @code{batch_hsic} (each batch's HSIC values, for the bootstrap),
+## @code{perm_hsic_xy} (the permutation sums), @code{fsums} (feature-space
+## sums: d1 x d2 doubles per layer pair) and @code{rsa_sums}.
+## @code{cka_matrix (S, measure)} reads any measure;
+## @code{cka_matrix (S, "stats")} the intervals and p-values.
 ##
 ## @example
 ## @group
@@ -56,11 +66,12 @@ function S = cka_accumulator (layers1, varargin)
     layers2 = args{1};
     args = args(2:end);
   endif
-  [opts, given] = parse_options ("cka_accumulator",
-                                 cka_option_defaults (struct ("Model1Name", "model1",
-                                                              "Model2Name", "")),
-                                 args);
+  own = cka_stats_options ("defaults");
+  own.Model1Name = "model1";
+  own.Model2Name = "";
+  [opts, given] = parse_options ("cka_accumulator", cka_option_defaults (own), args);
   cfg = cka_resolve_config ("cka_accumulator", opts, given);
+  stats = cka_stats_options ("cka_accumulator", opts, cfg);
   layers1 = layer_list (layers1, "layers1");
   if (isempty (layers2))
     layers2 = layers1;
@@ -85,6 +96,7 @@ function S = cka_accumulator (layers1, varargin)
               "hsic_xx", zeros (numel (layers1), 1),
               "hsic_yy", zeros (numel (layers2), 1),
               "n_samples", 0, "n_batches", 0, "batch_sizes", zeros (0, 1));
+  S = cka_stats_fields ("init", S, stats);
 endfunction
 
 function L = layer_list (L, what)

@@ -2,7 +2,9 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 
 ## -*- texinfo -*-
-## @deftypefn {cka} {@var{M} =} cka_matrix (@var{S})
+## @deftypefn  {cka} {@var{M} =} cka_matrix (@var{S})
+## @deftypefnx {cka} {@var{M} =} cka_matrix (@var{S}, @var{measure})
+## @deftypefnx {cka} {@var{E} =} cka_matrix (@var{S}, "stats")
 ## The CKA matrix of an accumulator or a @code{cka_compare} result @var{S}:
 ## @example
 ## M(i,j) = S.hsic_xy(i,j) / (sqrt (max (S.hsic_xx(i) * S.hsic_yy(j), 0)) + epsilon)
@@ -10,16 +12,50 @@
 ## as pytorch-cka computes it from its summed HSIC values (@var{epsilon} is
 ## @code{S.config.epsilon}; a negative product of unbiased estimates is
 ## clamped to 0).  Rows follow @code{S.layers1}, columns @code{S.layers2}.
+## With the accumulator option @qcode{"Estimator"} @qcode{"full"}, @var{M} is
+## the exact full-data CKA from the feature-space sums instead.
+##
+## @var{measure} (@qcode{"cka"}, @qcode{"procrustes"}, @qcode{"svcca"},
+## @qcode{"pwcca"}, @qcode{"rsa"}) reads another measure that the
+## accumulator was asked for (@code{cka:input:badOption} otherwise).
+## @qcode{"stats"} returns a struct with every extra field a
+## @code{cka_compare} result would get: @code{estimator}, the bootstrap's
+## @code{ci_low}, @code{ci_high}, @code{ci_level}, @code{n_bootstrap}, the
+## permutation test's @code{p_value}, @code{n_permutations} and the other
+## measures' matrices.
 ## @seealso{cka_accumulator, cka_update, cka_compare}
 ## @end deftypefn
 
-function M = cka_matrix (S)
-  if (nargin != 1)
+function M = cka_matrix (S, measure = "cka")
+  if (nargin < 1 || nargin > 2)
     print_usage ();
   endif
   S = cka_check_state (S, "cka_matrix", "struct");
   if (S.n_batches == 0)
     error ("cka:input:emptyAccumulator", "cka_matrix: nothing has been accumulated yet");
+  endif
+  if (! (ischar (measure) && isrow (measure)))
+    error ("cka:input:badOption", "cka_matrix: the measure must be a name");
+  endif
+  measure = lower (measure);
+  if (strcmp (measure, "stats"))
+    M = cka_stats_fields ("result", S);
+    return;
+  endif
+  asked = {"cka"};
+  if (isfield (S, "stats"))
+    asked = S.stats.measures;
+  endif
+  if (! any (strcmp (measure, asked)))
+    error ("cka:input:badOption",
+           "cka_matrix: the accumulator has no sums for the measure '%s' (it has: %s; ask for it with cka_accumulator (..., \"Measure\", ...))",
+           measure, strjoin (asked, ", "));
+  elseif (! strcmp (measure, "cka"))
+    M = cka_stats_fields ("result", S).(measure);
+    return;
+  elseif (isfield (S, "stats") && strcmp (S.stats.estimator, "full"))
+    M = cka_fsums ("value", S.fsums, "cka", S.config, S.stats);
+    return;
   endif
   xx = S.hsic_xx;  yy = S.hsic_yy;
   ## sqrt (max (xx * yy', 0)) without forming the product (it overflows for

@@ -22,6 +22,11 @@
 ## every pair is added to @code{S.hsic_xy}, @code{S.hsic_xx},
 ## @code{S.hsic_yy} (pytorch-cka's minibatch accumulation).  The unbiased
 ## estimator needs @math{n > 3}, the biased one @math{n > 1}.
+## The accumulator's other sums (@code{cka_accumulator} options
+## @qcode{"Estimator"}, @qcode{"Measure"}, @qcode{"Bootstrap"},
+## @qcode{"Permutations"}) are updated from the same batch; the
+## permutations of batch @var{k} (the @var{k}-th update) are drawn from the
+## accumulator's @qcode{"Seed"} and @var{k}.
 ## @var{S} may also be a @code{cka_compare} result (its @code{cka} matrix is
 ## updated).  @var{batch} returns this batch's values (fields @code{hsic_xy},
 ## @code{hsic_xx}, @code{hsic_yy}, @code{n}).
@@ -48,10 +53,21 @@ function [S, batch] = cka_update (S, feats1, feats2)
                                    struct ("Config", true, "Kernel", false,
                                            "Sigma", false, "Unbiased", false,
                                            "Epsilon", false, "Dtype", false));
+  perm = [];
+  if (isfield (S, "stats") && S.stats.permutations > 0)
+    perm = struct ("permutations", S.stats.permutations, "seed", S.stats.seed);
+  endif
+  k = S.n_batches + 1;                 # the stream of this batch's permutations
   if (isempty (feats2))
-    [hxy, hxx, hyy, n] = __cka_update__ (feats1, [], iopts, S.layers1);
+    [hxy, hxx, hyy, n, hperm] = __cka_update__ (feats1, [], iopts, S.layers1, {}, perm, k);
   else
-    [hxy, hxx, hyy, n] = __cka_update__ (feats1, feats2, iopts, S.layers1, S.layers2);
+    [hxy, hxx, hyy, n, hperm] = __cka_update__ (feats1, feats2, iopts, S.layers1, S.layers2,
+                                                perm, k);
+  endif
+  if (isfield (S, "stats"))
+    S = cka_stats_fields ("add", S, struct ("hxy", hxy, "hxx", hxx, "hyy", hyy,
+                                            "hperm", hperm),
+                          feats1, feats2, "cka_update");
   endif
   S = cka_acc_add (S, hxy, hxx, hyy, n);
   if (isfield (S, "cka"))

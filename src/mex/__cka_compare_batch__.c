@@ -1,7 +1,9 @@
 /* Internal gateway of cka_compare.m: mini-batches of streaming CKA.
  *
- *   id = __cka_compare_batch__("open", model1, model2, layers1, layers2, pooling, opts)
- *   [hxy, hxx, hyy, n] = __cka_compare_batch__("batch", id, b1, b2)
+ *   id = __cka_compare_batch__("open", model1, model2, layers1, layers2, pooling, opts
+ *                              [, stats])
+ *   [hxy, hxx, hyy, n, hperm, feats1, feats2] = __cka_compare_batch__("batch", id, b1, b2
+ *                                                                     [, k])
  *   __cka_compare_batch__("close", id)
  *
  * "open" binds each model (a pointer to every weight, read in place) and
@@ -16,6 +18,12 @@
  *   layers1/2       cellstrs of hook names (validated by cka_compare.m)
  *   pooling         "flatten" | "mean" | "first" | "last" | "tokens"
  *   opts            struct from cka_resolve_config (kernel, sigma, ...)
+ *   stats           [] or struct {permutations, seed, features} (cka_stats_options.m):
+ *                   the permutation test's count and seed, and whether the
+ *                   batch calls return the pooled features
+ *   k               the batch's number in the run (1, 2, ...): the stream of
+ *                   its permutations, so that shards and resumed runs draw
+ *                   the same ones
  * The one-call form __cka_compare_batch__(model1, model2, b1, b2, layers1,
  * layers2, pooling, opts) opens, runs one batch and closes.
  *
@@ -24,7 +32,10 @@
  * inside each hook the activation is pooled and turned into a prepared Gram
  * matrix, the activation buffer is not kept; then the HSIC of every pair.
  * Peak memory = the forward's working set + (L1 + L2) n x n doubles.
- * Returns this batch's HSIC values and its number of samples.
+ * Returns this batch's HSIC values, its number of samples, the HSIC of
+ * every pair for each permutation of side 2's samples (L1 x L2 x P,
+ * cka_perm.h) and, with stats.features, cells of the pooled features of
+ * each layer (n x d single) of both sides.
  *
  * t = __cka_compare_batch__()  (benchmarks, tests/bench): wall-clock seconds
  * [forward, gram, hsic, calls] spent by the batch calls since the last such
@@ -66,6 +77,30 @@ static int sink(void *vctx, int r, const tfm_activation *act, cka_error *err)
     int rc = cka_stream_feed(c->st, c->pass, r, &a, c->mask, c->B, c->T, err);
     time_gram += now() - t0;
     return rc;
+}
+
+/* The pooled features of every layer, copied out as n x d single arrays. */
+typedef struct features_ctx {
+    mxArray *cells[2];
+} features_ctx;
+
+static int keep_features(void *vctx, int side, int slot, const cka_features *f, cka_error *err)
+{
+    (void)err;
+    features_ctx *c = vctx;
+    if (mxGetCell(c->cells[side], (mwIndex)slot) != NULL)
+        return 0;
+    mxArray *a = mxCreateNumericMatrix((mwSize)f->n, (mwSize)f->d, mxSINGLE_CLASS, mxREAL);
+    float *out = (float *)mxGetData(a);
+    const size_t n = f->n, d = f->d;
+    for (size_t k = 0; k < d; k++)
+        for (size_t i = 0; i < n; i++) {
+            const size_t at = f->sample_major ? i * d + k : k * n + i;
+            out[k * n + i] = f->type == CKA_F32 ? ((const float *)f->data)[at]
+                                                : (float)((const double *)f->data)[at];
+        }
+    mxSetCell(c->cells[side], (mwIndex)slot, a);
+    return 0;
 }
 
 /* The batch struct {ids, mask, tt} through the shared token reader. */
@@ -158,6 +193,8 @@ typedef struct session {
     const char *const *names[2];
     cka_pooling pooling;
     cka_options opts;
+    cka_mex_perm perm;
+    int features;
 } session;
 
 /* Open sessions (a Callback may run a cka_compare of its own: nesting). */
@@ -165,9 +202,10 @@ enum { MAX_SESSIONS = 16 };
 static session sessions[MAX_SESSIONS];
 static double next_id = 1.0;
 
-/* Fill s from (model1, model2, layers1, layers2, pooling, opts); its memory
- * is mx memory of this call (persistent only once stored). */
-static void session_init(session *s, const mxArray *const in[6])
+/* Fill s from (model1, model2, layers1, layers2, pooling, opts, stats);
+ * stats may be NULL; its memory is mx memory of this call (persistent only
+ * once stored). */
+static void session_init(session *s, const mxArray *const in[7])
 {
     memset(s, 0, sizeof *s);
     s->same_model = mxIsEmpty(in[1]);
@@ -182,6 +220,9 @@ static void session_init(session *s, const mxArray *const in[6])
     if (cka_pooling_from_name(pool_name, &s->pooling, &err))
         mexutil_raise(&err);
     s->opts = cka_mex_options(in[5]);
+    s->perm = cka_mex_perm_options(in[6]);
+    s->features = in[6] != NULL && !mxIsEmpty(in[6])
+                  && cka_mex_field_scalar(in[6], "features") != 0.0;
     if (mexmodel_bind(in[0], &s->m[0], &err))
         mexutil_raise(&err);
     if (s->same_model)
@@ -229,9 +270,9 @@ static session *session_find(const mxArray *id_arg)
     mexErrMsgIdAndTxt("cka:internal:noSession", "no open comparison session %g", id);
 }
 
-/* One batch of session s: b2 NULL or [] = the same batch as b1. */
-static void run_batch(const session *s, const mxArray *b1, const mxArray *b2, int nlhs,
-                      mxArray *plhs[])
+/* Batch k of session s: b2 NULL or [] = the same batch as b1. */
+static void run_batch(const session *s, const mxArray *b1, const mxArray *b2, uint64_t k_batch,
+                      int nlhs, mxArray *plhs[])
 {
     const int same_batch = b2 == NULL || mxIsEmpty(b2);
     cka_stream st;
@@ -269,20 +310,30 @@ static void run_batch(const session *s, const mxArray *b1, const mxArray *b2, in
     st.model_label[1] = s->same_model ? "model1 (second list)" : "model2";
     cka_stream_plan(&st, s->mods[0], L[0], s->mods[1], L[1], s->same_model && same_batch,
                     mxMalloc(cka_stream_plan_bytes(L[0], L[1])));
+    features_ctx fc = {{NULL, NULL}};
+    if (s->features) {
+        fc.cells[0] = mxCreateCellMatrix((mwSize)L[0], 1);
+        fc.cells[1] = mxCreateCellMatrix((mwSize)L[1], 1);
+        st.features_out = keep_features;
+        st.features_ctx = &fc;
+    }
     for (int p = 0; p < st.n_passes; p++)
         run(&st, p, &s->m[st.passes[p].side], &bt[st.passes[p].side]);
     cka_stream_free(&st);
 
-    mxArray *out[4];
+    mxArray *out[7];
     out[0] = mxCreateDoubleMatrix((mwSize)L[0], (mwSize)L[1], mxREAL);
     out[1] = mxCreateDoubleMatrix((mwSize)L[0], 1, mxREAL);
     out[2] = mxCreateDoubleMatrix((mwSize)L[1], 1, mxREAL);
     out[3] = mxCreateDoubleScalar((double)n[0]);
     const double t0 = now();
     cka_stream_hsic(&st, mxGetPr(out[0]), mxGetPr(out[1]), mxGetPr(out[2]));
+    out[4] = cka_mex_permuted(&sets[0], &sets[1], &st.opts, &s->perm, k_batch);
     time_hsic += now() - t0;
     time_calls += 1.0;
-    for (int k = 0; k < 4; k++) {
+    out[5] = fc.cells[0] != NULL ? fc.cells[0] : mxCreateCellMatrix(0, 0);
+    out[6] = fc.cells[1] != NULL ? fc.cells[1] : mxCreateCellMatrix(0, 0);
+    for (int k = 0; k < 7; k++) {
         if (k < (nlhs > 1 ? nlhs : 1))
             plhs[k] = out[k];
         else
@@ -305,7 +356,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     char verb[8] = "";
     if (mxIsChar(prhs[0]))
         mxGetString(prhs[0], verb, sizeof verb);
-    if (strcmp(verb, "open") == 0 && nrhs == 7) {
+    if (strcmp(verb, "open") == 0 && (nrhs == 7 || nrhs == 8)) {
         int k = 0;
         while (k < MAX_SESSIONS && sessions[k].id != 0.0)
             k++;
@@ -313,27 +364,31 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mexErrMsgIdAndTxt("cka:internal:tooManySessions",
                               "more than %d comparisons open at once", MAX_SESSIONS);
         session s;
-        session_init(&s, prhs + 1);
+        const mxArray *in[7] = {prhs[1], prhs[2], prhs[3], prhs[4], prhs[5], prhs[6],
+                                nrhs == 8 ? prhs[7] : NULL};
+        session_init(&s, in);
         session_memory(&s, 1);
         s.id = next_id++;
         sessions[k] = s;
         mexAtExit(close_all);
         plhs[0] = mxCreateDoubleScalar(s.id);
-    } else if (strcmp(verb, "batch") == 0 && nrhs == 4) {
-        run_batch(session_find(prhs[1]), prhs[2], prhs[3], nlhs, plhs);
+    } else if (strcmp(verb, "batch") == 0 && (nrhs == 4 || nrhs == 5)) {
+        const uint64_t k = nrhs == 5 ? (uint64_t)mexutil_get_scalar(prhs[4], "batch") : 1;
+        run_batch(session_find(prhs[1]), prhs[2], prhs[3], k, nlhs, plhs);
     } else if (strcmp(verb, "close") == 0 && nrhs == 2) {
         session *s = session_find(prhs[1]);
         session_memory(s, 0);
         s->id = 0.0;
     } else if (nrhs == 8) {
-        const mxArray *in[6] = {prhs[0], prhs[1], prhs[4], prhs[5], prhs[6], prhs[7]};
+        const mxArray *in[7] = {prhs[0], prhs[1], prhs[4], prhs[5], prhs[6], prhs[7], NULL};
         session s;
         session_init(&s, in);
-        run_batch(&s, prhs[2], prhs[3], nlhs, plhs);
+        run_batch(&s, prhs[2], prhs[3], 1, nlhs, plhs);
     } else {
         mexErrMsgIdAndTxt("cka:input:nargs",
                           "__cka_compare_batch__: expected (\"open\", model1, model2, layers1, "
-                          "layers2, pooling, opts), (\"batch\", id, b1, b2), (\"close\", id) "
+                          "layers2, pooling, opts[, stats]), (\"batch\", id, b1, b2[, k]), "
+                          "(\"close\", id) "
                           "or the 8-argument one-call form");
     }
 }

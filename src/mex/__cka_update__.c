@@ -1,4 +1,4 @@
-/* [hxy, hxx, hyy, n] = __cka_update__(feats1, feats2, opts, names1, names2)
+/* [hxy, hxx, hyy, n, hperm] = __cka_update__(feats1, feats2, opts, names1, names2, perm, batch)
  *
  * Internal gateway of cka_update.m and cka.m: one mini-batch of CKA.
  * feats1, feats2: cells of real single/double arrays whose first dimension
@@ -7,8 +7,11 @@
  * may be [] for "the same features as feats1" (one Gram matrix per layer).
  * opts: struct from cka_opts_internal.m.  names1/names2: cellstr used in
  * error messages (may be {}).
- * Returns the per-batch HSIC values: hxy (L1 x L2), hxx (L1 x 1), hyy (L2 x 1)
- * and the batch size n. */
+ * perm: [] or the permutation test's struct {permutations, seed}; batch:
+ * the batch's number (1, 2, ...), the stream of its permutations.
+ * Returns the per-batch HSIC values: hxy (L1 x L2), hxx (L1 x 1), hyy (L2 x 1),
+ * the batch size n and hperm (L1 x L2 x P), the HSIC of every pair with the
+ * samples of side 2 permuted (cka_perm.h). */
 #include "cka_mex_opts.h"
 #include "cka/cka_accum.h"
 
@@ -56,14 +59,16 @@ static void fill_set(cka_gram_set *s, const mxArray *cell, const mxArray *names,
 
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
-    if (nrhs < 3 || nrhs > 5)
-        mexErrMsgIdAndTxt("cka:input:nargs", "__cka_update__: expected 3 to 5 arguments");
+    if (nrhs < 3 || nrhs > 7)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__cka_update__: expected 3 to 7 arguments");
     const mxArray *c1 = prhs[0], *c2 = prhs[1];
     int same = mxIsEmpty(c2) && !mxIsCell(c2);
     if (!mxIsCell(c1) || (!same && !mxIsCell(c2)))
         mexErrMsgIdAndTxt("cka:input:type", "features must be given as cell arrays");
     cka_options o = cka_mex_options(prhs[2]);
     const mxArray *names1 = nrhs > 3 ? prhs[3] : NULL, *names2 = nrhs > 4 ? prhs[4] : NULL;
+    const cka_mex_perm perm = cka_mex_perm_options(nrhs > 5 ? prhs[5] : NULL);
+    const uint64_t batch = nrhs > 6 ? (uint64_t)mexutil_get_scalar(prhs[6], "batch") : 1;
     size_t L1 = mxGetNumberOfElements(c1), L2 = same ? L1 : mxGetNumberOfElements(c2);
     if (L1 == 0 || L2 == 0)
         mexErrMsgIdAndTxt("cka:input:noLayers", "no layers: the feature cells are empty");
@@ -96,7 +101,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         cka_mex_alloc_set(&B, n, L2);
         fill_set(&B, c2, names2, 2, &o);
     }
-    mxArray *out[4];
+    mxArray *out[5];
     out[0] = mxCreateDoubleMatrix(L1, L2, mxREAL);
     out[1] = mxCreateDoubleMatrix(L1, 1, mxREAL);
     out[2] = mxCreateDoubleMatrix(L2, 1, mxREAL);
@@ -107,8 +112,9 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         memcpy(mxGetPr(out[2]), mxGetPr(out[1]), L1 * sizeof(double));
     else
         cka_hsic_self(&B, &o, mxGetPr(out[2]));
+    out[4] = cka_mex_permuted(&A, &B, &o, &perm, batch);
     /* plhs has room for max(nlhs, 1) outputs only. */
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         if (k < (nlhs > 1 ? nlhs : 1))
             plhs[k] = out[k];
         else

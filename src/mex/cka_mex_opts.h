@@ -7,6 +7,7 @@
 #include "mex_util.h"
 #include "cka/cka_gram.h"
 #include "cka/cka_accum.h"
+#include "cka/cka_perm.h"
 
 #include <math.h>
 
@@ -63,6 +64,42 @@ static inline void cka_mex_alloc_set(cka_gram_set *s, size_t n, size_t m)
     s->gram = mexutil_malloc_big(cnt, overflow ? SIZE_MAX : nn * sizeof(double), what);
     s->rowsum = mxMalloc(cnt * (n ? n : 1) * sizeof(double));
     s->total = mxMalloc(cnt * sizeof(double));
+}
+
+/* The permutation test's options, from a struct with fields permutations
+ * (count P >= 0) and seed (a non-negative integer), validated by
+ * cka_stats_options.m; a missing struct (NULL or []) means no test. */
+typedef struct cka_mex_perm {
+    size_t count;
+    uint64_t seed;
+} cka_mex_perm;
+
+static inline cka_mex_perm cka_mex_perm_options(const mxArray *s)
+{
+    cka_mex_perm p = {0, 0};
+    if (s == NULL || mxIsEmpty(s))
+        return p;
+    if (!mxIsStruct(s) || mxGetNumberOfElements(s) != 1)
+        mexErrMsgIdAndTxt("cka:input:badOption", "permutation options must be a scalar struct");
+    p.count = (size_t)cka_mex_field_scalar(s, "permutations");
+    p.seed = (uint64_t)cka_mex_field_scalar(s, "seed");
+    return p;
+}
+
+/* HSIC(A_i, perm_p(B_j)) of P permutations of batch `stream` as an
+ * L1 x L2 x P double array (L1 x L2 x 0 without a test). */
+static inline mxArray *cka_mex_permuted(const cka_gram_set *A, const cka_gram_set *B,
+                                        const cka_options *o, const cka_mex_perm *p,
+                                        uint64_t stream)
+{
+    mwSize dims[3] = {(mwSize)A->m, (mwSize)B->m, (mwSize)p->count};
+    mxArray *H = mxCreateNumericArray(3, dims, mxDOUBLE_CLASS, mxREAL);
+    cka_error err;
+    cka_error_clear(&err);
+    if (p->count > 0
+        && cka_hsic_permuted(A, B, o, p->count, p->seed, stream, mxGetPr(H), &err) != 0)
+        mexutil_raise(&err);
+    return H;
 }
 
 #endif

@@ -75,6 +75,10 @@ int cka_stream_feed(cka_stream *st, int p, int r, const cka_tensor *act, const f
     if (cka_pool(act, st->pooling, mask, B, T, &st->scratch, &f, what, err))
         return -1;
     cka_gram_set *s0 = st->sets[t->side[0]];
+    if (f.n == s0->n && st->features_out != NULL)
+        for (int k = 0; k < t->count; k++)
+            if (st->features_out(st->features_ctx, t->side[k], t->slot[k], &f, err))
+                return -1;
     if (f.n != s0->n)
         return cka_error_set(err, "cka:input:sampleMismatch",
                              "%s gives %zu samples, expected %zu", what, f.n, s0->n);

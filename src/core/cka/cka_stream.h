@@ -44,8 +44,17 @@ typedef struct cka_stream_pass {
     int *fired;                 /* [n_req] times each request was delivered */
 } cka_stream_pass;
 
+/* Optional: receives the pooled features of every (side, slot) before they
+ * become a Gram matrix (the measures that need features, not Gram
+ * matrices, e.g. exact full-data CKA and CCA).  f is valid during the call
+ * only. */
+typedef int (*cka_stream_features_fn)(void *ctx, int side, int slot, const cka_features *f,
+                                      cka_error *err);
+
 typedef struct cka_stream {
     cka_gram_set *sets[2];        /* side 0 (layers1) and side 1 (layers2) */
+    cka_stream_features_fn features_out;  /* NULL: features are not kept */
+    void *features_ctx;
     const char *const *names[2];  /* layer names per side, for messages */
     const char *model_label[2];
     cka_pooling pooling;

@@ -1,0 +1,125 @@
+## Copyright (C) 2026 octave-cka developers
+## SPDX-License-Identifier: GPL-3.0-or-later
+
+## -*- texinfo -*-
+## @deftypefn  {} {@var{S} =} cka_stats_fields ("init", @var{S}, @var{stats})
+## @deftypefnx {} {@var{S} =} cka_stats_fields ("add", @var{S}, @var{batch}, @var{feats1}, @var{feats2}, @var{what})
+## @deftypefnx {} {@var{E} =} cka_stats_fields ("result", @var{S})
+## The state and results beyond the minibatch CKA sums, in one place.
+##
+## "init" stores @var{stats} (from @code{cka_stats_options}) in the
+## accumulator @var{S} with the sums it needs: @code{batch_hsic} (one column
+## of HSIC values per batch) for the bootstrap, @code{perm_hsic_xy}
+## (L1 x L2 x P) for the permutation test, @code{fsums} (cka_fsums) for
+## the full estimator, Procrustes, SVCCA and PWCCA, @code{rsa_sums}
+## (cka_rsa_sums) for RSA.  "add" adds one batch (@var{batch}: struct
+## hxy, hxx, hyy, hperm; features as cells, @var{feats2} [] for the same).
+## "result" returns the fields a result gets: @code{estimator},
+## @code{ci_low}, @code{ci_high}, @code{ci_level}, @code{n_bootstrap},
+## @code{p_value}, @code{n_permutations} and one L1-by-L2 matrix per extra
+## measure (@code{procrustes}, @code{svcca}, @code{pwcca}, @code{rsa}).
+## @end deftypefn
+
+function out = cka_stats_fields (verb, S, varargin)
+  switch (verb)
+    case "init"
+      out = init (S, varargin{:});
+    case "add"
+      out = add (S, varargin{:});
+    case "result"
+      out = result (S);
+    case "needs_features"
+      out = needs_features (stats_of (S));
+    otherwise
+      error ("cka:internal:badVerb", "cka_stats_fields: unknown verb %s", verb);
+  endswitch
+endfunction
+
+function st = stats_of (S)
+  if (isfield (S, "stats"))
+    st = S.stats;
+  else
+    st = cka_stats_options ("cka", cka_stats_options ("defaults"), S.config);
+  endif
+endfunction
+
+function tf = needs_features (st)
+  tf = strcmp (st.estimator, "full") ...
+       || any (ismember (st.measures, {"procrustes", "svcca", "pwcca", "rsa"}));
+endfunction
+
+function tf = needs_fsums (st)
+  tf = strcmp (st.estimator, "full") ...
+       || any (ismember (st.measures, {"procrustes", "svcca", "pwcca"}));
+endfunction
+
+function S = init (S, st)
+  L1 = numel (S.layers1);  L2 = numel (S.layers2);
+  S.stats = st;
+  if (st.bootstrap > 0)
+    S.batch_hsic = zeros (L1 * L2 + L1 + L2, 0);
+  endif
+  if (st.permutations > 0)
+    cka_check_memory (8 * L1 * L2 * st.permutations, "cka:input:tooLarge",
+                      sprintf ("the permutation sums of %d x %d layer pairs x %d permutations",
+                               L1, L2, st.permutations));
+    S.perm_hsic_xy = zeros (L1, L2, st.permutations);
+  endif
+  if (needs_fsums (st))
+    S.fsums = cka_fsums ("init", L1, L2);
+  endif
+  if (ismember ("rsa", st.measures))
+    S.rsa_sums = cka_rsa_sums ("init", L1, L2);
+  endif
+endfunction
+
+function S = add (S, b, X, Y, what)
+  if (isfield (S, "batch_hsic"))
+    S.batch_hsic(:, end+1) = [b.hxy(:); b.hxx(:); b.hyy(:)];
+  endif
+  if (isfield (S, "perm_hsic_xy"))
+    S.perm_hsic_xy += b.hperm;
+  endif
+  if (isfield (S, "fsums"))
+    S.fsums = cka_fsums ("add", S.fsums, X, Y, what);
+  endif
+  if (isfield (S, "rsa_sums"))
+    S.rsa_sums = cka_rsa_sums ("add", S.rsa_sums, X, Y);
+  endif
+endfunction
+
+function E = result (S)
+  st = stats_of (S);
+  L1 = numel (S.layers1);  L2 = numel (S.layers2);
+  E = struct ("estimator", st.estimator);
+  if (st.bootstrap > 0)
+    if (S.n_batches < 2)
+      error ("cka:input:tooFewBatches",
+             "the bootstrap resamples batches: it needs at least 2 batches, got %d",
+             S.n_batches);
+    endif
+    if (S.n_batches < 10)
+      warning ("cka:bootstrap:fewBatches",
+               ["the bootstrap resamples %d batches: with fewer than 10 the intervals " ...
+                "are rough (use a smaller BatchSize for more batches)"], S.n_batches);
+    endif
+    [E.ci_low, E.ci_high] = cka_bootstrap (S.batch_hsic, L1, L2, st.bootstrap, st.ci_level,
+                                           st.seed, S.config.epsilon);
+    E.ci_level = st.ci_level;
+    E.n_bootstrap = st.bootstrap;
+  endif
+  if (st.permutations > 0)
+    ## p = (1 + #{permuted >= observed}) / (1 + P): the denominators of the
+    ## permuted CKA values are the observed ones, so the HSIC sums compare
+    exceed = sum (S.perm_hsic_xy >= S.hsic_xy - 1e-12 * abs (S.hsic_xy), 3);
+    E.p_value = (1 + exceed) / (1 + st.permutations);
+    E.n_permutations = st.permutations;
+  endif
+  for m = st.measures(2:end)
+    if (strcmp (m{1}, "rsa"))
+      E.rsa = cka_rsa_sums ("value", S.rsa_sums);
+    else
+      E.(m{1}) = cka_fsums ("value", S.fsums, m{1}, S.config, st);
+    endif
+  endfor
+endfunction
