@@ -230,8 +230,12 @@ function R = cka_compare (model1, model2, data, varargin)
                 "Checkpoint", "", "CheckpointEvery", 1, "Resume", "",
                 "Shard", [], "Workers", [], "Cluster", [], "Shards", [],
                 "ModelPaths", [], "ThreadsPerWorker", []);
+  for [v, f] = cka_stats_options ("defaults")
+    own.(f) = v;
+  endfor
   [opts, given] = parse_options ("cka_compare", cka_option_defaults (own), varargin);
   [cfg, iopts] = cka_resolve_config ("cka_compare", opts, given);
+  stats = cka_stats_options ("cka_compare", opts, cfg);
 
   same_model = isempty (model2);
   check_model (model1, "model1");
@@ -288,6 +292,18 @@ function R = cka_compare (model1, model2, data, varargin)
 
   shard = shard_option (opts.Shard);
   parallel = ! (isempty (opts.Workers) && isempty (opts.Cluster));
+  extra = ! isequal (stats, cka_stats_options ("cka_compare",
+                                               cka_stats_options ("defaults"), cfg));
+  if (extra)
+    for f = {"Checkpoint", "Resume", "Shard", "Workers", "Cluster"}
+      if (! isempty (opts.(f{1})))
+        error ("cka:input:badOption",
+               ["cka_compare: \"%s\" does not combine yet with \"Estimator\", \"Measure\", " ...
+                "\"Bootstrap\" or \"Permutations\" (their sums are not in checkpoints " ...
+                "and shards yet)"], f{1});
+      endif
+    endfor
+  endif
   if (parallel)
     engine = cka_parallel_run ("engine", opts, given);
   else
@@ -356,6 +372,8 @@ function R = cka_compare (model1, model2, data, varargin)
   ## counts a batch whose sums are missing.
   S = cka_accumulator (layers1, layers2, "Config", cfg, "Model1Name", name1,
                        "Model2Name", name2);
+  S = cka_stats_fields ("init", S, stats);
+  features = cka_stats_fields ("needs_features", S);
   fingerprint = ! isempty (ckpt) || ! isempty (opts.Resume) || ! isempty (shard);
   S.checkpoint = checkpoint_header (model1, model2, same_model, has_data2, bs, pooling,
                                     opts, fingerprint);
@@ -391,7 +409,9 @@ function R = cka_compare (model1, model2, data, varargin)
   ## whole run; it is closed on success, error and Ctrl-C alike
   session = [];
   unwind_protect
-  session = __cka_compare_batch__ ("open", model1, model2, layers1, layers2, pooling, iopts);
+  session = __cka_compare_batch__ ("open", model1, model2, layers1, layers2, pooling, iopts,
+                                   struct ("permutations", stats.permutations,
+                                           "seed", stats.seed, "features", features));
   while (true)
     [b1, src1] = next_batch (src1);
     if (has_data2)
@@ -429,7 +449,12 @@ function R = cka_compare (model1, model2, data, varargin)
              k, n, cka_ifelse (cfg.unbiased, "unbiased", "biased"), nmin - 1);
     endif
     tb = tic ();
-    [hxy, hxx, hyy, nb] = __cka_compare_batch__ ("batch", session, b1, b2);
+    [hxy, hxx, hyy, nb, hperm, f1, f2] = __cka_compare_batch__ ("batch", session, b1, b2, k);
+    if (extra)
+      S = cka_stats_fields ("add", S, struct ("hxy", hxy, "hxx", hxx, "hyy", hyy,
+                                              "hperm", hperm),
+                            f1, f2, sprintf ("cka_compare: batch %d", k));
+    endif
     t_batches += toc (tb);
     S = take_batch (S, hxy, hxx, hyy, nb, h, sharded);
     if (opts.Progress)
@@ -474,6 +499,11 @@ function R = cka_compare (model1, model2, data, varargin)
               "n_samples", S.n_samples, "n_batches", S.n_batches,
               "batch_sizes", S.batch_sizes, "n_dropped", S.checkpoint.dropped_samples,
               "timing", struct ("elapsed", toc (t_start), "batches", t_batches));
+  if (extra)
+    for [v, f] = cka_stats_fields ("result", S)
+      R.(f) = v;
+    endfor
+  endif
 endfunction
 
 ## ---- checkpoints ---------------------------------------------------------

@@ -37,7 +37,15 @@
 ## counts.  They must have the same layers, model names and CKA
 ## configuration (@code{cka:input:mergeMismatch} otherwise); results get
 ## their matrix (@code{cka}) recomputed and their elapsed times added.
-## Shards and other sums do not mix.
+## Shards and other sums do not mix.  Accumulators with the options of
+## @code{cka_accumulator} (@qcode{"Estimator"}, @qcode{"Measure"},
+## @qcode{"Bootstrap"}, @qcode{"Permutations"}) merge when their options are
+## the same: per-batch values follow each other (the bootstrap resamples the
+## batches of all), permutation, feature-space and RSA sums add, so the
+## merged accumulator gives the intervals, p-values and measures of all the
+## data.  Results keep only the intervals, p-values and measures, not their
+## sums: merging results drops them with the warning
+## @code{cka:merge:statsDropped}.
 ##
 ## @example
 ## @group
@@ -78,6 +86,14 @@ function S = cka_merge (varargin)
              A.model1_name, A.model2_name, S.model1_name, S.model2_name);
     endif
     same_config (A, S, labels{k});
+    if (isfield (A, "stats") || isfield (S, "stats"))
+      if (! (isfield (A, "stats") && isfield (S, "stats") && isequal (A.stats, S.stats)))
+        error ("cka:input:mergeMismatch",
+               "cka_merge: %s has other Estimator, Measure, Bootstrap or Permutations options than the first argument",
+               labels{k});
+      endif
+      S = add_stats (S, A, labels{k});
+    endif
     S = add_sums (S, A);
     if (isfield (S, "timing") && isfield (A, "timing"))
       for f = fieldnames (S.timing)'
@@ -95,6 +111,40 @@ function S = cka_merge (varargin)
   endif
   if (isfield (S, "cka"))
     S.cka = cka_matrix (S);
+  endif
+  derived = intersect (fieldnames (S), {"ci_low", "ci_high", "ci_level", "n_bootstrap", ...
+                                       "p_value", "n_permutations", "procrustes", "svcca", ...
+                                       "pwcca", "rsa", "estimator"});
+  if (numel (args) > 1 && ! isempty (derived))
+    ## a result keeps its intervals, p-values and measures, not the sums
+    ## they come from: they cannot be combined
+    S = rmfield (S, derived);
+    warning ("cka:merge:statsDropped",
+             ["cka_merge: the results' %s cannot be combined (a result does not keep the " ...
+              "per-batch values and feature-space sums they come from); the merged " ...
+              "result has only the CKA matrix; merge accumulators (cka_accumulator) to " ...
+              "keep them"], strjoin (derived', ", "));
+  endif
+endfunction
+
+## The extra sums of two accumulators with the same options: per-batch
+## values follow each other, permutation, feature-space and RSA sums add.
+function S = add_stats (S, A, label)
+  if (isfield (S, "batch_hsic"))
+    S.batch_hsic = [S.batch_hsic, A.batch_hsic];
+  endif
+  if (isfield (S, "perm_hsic_xy"))
+    S.perm_hsic_xy += A.perm_hsic_xy;
+  endif
+  if (isfield (S, "fsums"))
+    try
+      S.fsums = cka_fsums ("merge", S.fsums, A.fsums);
+    catch e
+      error ("cka:input:mergeMismatch", "cka_merge: %s: %s", label, e.message);
+    end_try_catch
+  endif
+  if (isfield (S, "rsa_sums"))
+    S.rsa_sums = cka_rsa_sums ("merge", S.rsa_sums, A.rsa_sums);
   endif
 endfunction
 

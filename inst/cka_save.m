@@ -30,6 +30,10 @@ function cka_save (R, file)
     error ("cka:input:badFile", "cka_save: FILE must be a file name");
   endif
   if (cka_is_json (file))
+    if (isfield (R, "fsums"))
+      error ("cka:io:cannotWrite",
+             "cka_save: an accumulator's feature-space sums (fsums) are saved to .mat files only, not to JSON");
+    endif
     txt = jsonencode (json_ready (R));
     cka_atomic_write (file, txt, [], "cka:io:cannotWrite", "cka_save");
   else

@@ -163,6 +163,107 @@ function S = cka_check_state (S, fname, source, label = "S")
   if (isfield (S, "kind") && strcmp (S.kind, "cka_partial"))
     S = check_shard (S, bad);
   endif
+  S = check_stats (S, L1, L2, from_file, bad);
+endfunction
+
+## The fields of issue 19: a result's intervals, p-values and other
+## measures; an accumulator's options and extra sums.
+function S = check_stats (S, L1, L2, from_file, bad)
+  for f = {"ci_low", "ci_high", "p_value", "procrustes", "svcca", "pwcca", "rsa"}
+    if (isfield (S, f{1}))
+      m = S.(f{1});
+      if (isempty (m) && from_file)
+        m = NaN (L1, L2);      # JSON writes an all-NaN matrix as null
+      endif
+      if (! (isnumeric (m) && isreal (m) && ! issparse (m) && numel (m) == L1 * L2
+             && (isequal (size (m), [L1 L2]) || (from_file && isvector (m)))))
+        bad ("field %s must be a real %dx%d matrix", f{1}, L1, L2);
+      endif
+      S.(f{1}) = reshape (double (m), L1, L2);
+    endif
+  endfor
+  if (isfield (S, "p_value") && any (S.p_value(:) <= 0 | S.p_value(:) > 1))
+    bad ("field p_value must hold p-values in (0, 1]");
+  endif
+  for f = {"n_bootstrap", "n_permutations"}
+    if (isfield (S, f{1}))
+      S.(f{1}) = count (S.(f{1}), f{1}, bad);
+    endif
+  endfor
+  if (isfield (S, "ci_level"))
+    v = S.ci_level;
+    if (! (isnumeric (v) && isreal (v) && isscalar (v) && v > 0 && v < 1))
+      bad ("field ci_level must be a number between 0 and 1");
+    endif
+  endif
+  if (isfield (S, "estimator")
+      && ! (ischar (S.estimator) && any (strcmp (S.estimator, {"minibatch", "full"}))))
+    bad ("field estimator must be \"minibatch\" or \"full\"");
+  endif
+  if (! isfield (S, "stats"))
+    extra = intersect (fieldnames (S), {"perm_hsic_xy", "fsums", "rsa_sums"});
+    if (! isempty (extra))
+      bad ("field %s needs the field stats", extra{1});
+    endif
+    return;
+  endif
+  st = S.stats;
+  names = {"measures", "estimator", "bootstrap", "permutations", "ci_level", "seed", ...
+           "svcca_variance"};
+  if (! (isstruct (st) && isscalar (st) && all (isfield (st, names))
+         && numel (fieldnames (st)) == numel (names)))
+    bad ("field stats must be a struct with the fields %s", strjoin (names, ", "));
+  endif
+  opts = struct ("Measure", {st.measures}, "Estimator", st.estimator, "Bootstrap",
+                 st.bootstrap, "Permutations", st.permutations, "CILevel", st.ci_level,
+                 "Seed", st.seed, "SVCCAVariance", st.svcca_variance);
+  try
+    st = cka_stats_options ("stats", opts, S.config);
+  catch e
+    bad ("field stats: %s", e.message);
+  end_try_catch
+  S.stats = st;
+  nt = L1 * L2 + L1 + L2;
+  if (st.bootstrap > 0)
+    if (! (isfield (S, "batch_hsic") && isnumeric (S.batch_hsic) && isreal (S.batch_hsic)
+           && numel (S.batch_hsic) == nt * S.n_batches && all (isfinite (S.batch_hsic(:)))))
+      bad ("field batch_hsic must hold %d finite values per batch (%d batches)", nt,
+           S.n_batches);
+    endif
+    S.batch_hsic = reshape (double (S.batch_hsic), nt, S.n_batches);
+  endif
+  if (st.permutations > 0)
+    if (! (isfield (S, "perm_hsic_xy") && isnumeric (S.perm_hsic_xy)
+           && isreal (S.perm_hsic_xy) && numel (S.perm_hsic_xy) == L1 * L2 * st.permutations
+           && all (isfinite (S.perm_hsic_xy(:)))))
+      bad ("field perm_hsic_xy must hold %dx%dx%d finite sums", L1, L2, st.permutations);
+    endif
+    S.perm_hsic_xy = reshape (double (S.perm_hsic_xy), L1, L2, st.permutations);
+  endif
+  if (ismember ("rsa", st.measures))
+    r = cka_ifelse (isfield (S, "rsa_sums"), S.rsa_sums, []);
+    shapes = {"pairs", [1 1]; "sx", [L1 1]; "sxx", [L1 1]; "sy", [L2 1]; "syy", [L2 1];
+              "sxy", [L1 L2]};
+    ok = isstruct (r) && isscalar (r) && all (isfield (r, shapes(:,1)));
+    for k = 1:rows (shapes)
+      ok = ok && isnumeric (r.(shapes{k,1})) && isreal (r.(shapes{k,1})) ...
+           && numel (r.(shapes{k,1})) == prod (shapes{k,2}) ...
+           && all (isfinite (r.(shapes{k,1})(:)));
+      if (ok)
+        r.(shapes{k,1}) = reshape (double (r.(shapes{k,1})), shapes{k,2});
+      endif
+    endfor
+    if (! ok)
+      bad ("field rsa_sums must hold the RSA sums of %dx%d layers", L1, L2);
+    endif
+    S.rsa_sums = r;
+  endif
+  if (strcmp (st.estimator, "full")
+      || any (ismember (st.measures, {"procrustes", "svcca", "pwcca"})))
+    if (! (isfield (S, "fsums") && cka_fsums ("valid", S.fsums, L1, L2)))
+      bad ("field fsums must hold the feature-space sums of %dx%d layers", L1, L2);
+    endif
+  endif
 endfunction
 
 ## A shard of cka_compare ("Shard"): which shards it holds, the global

@@ -44,6 +44,8 @@ function out = cka_fsums (verb, varargin)
       out = merge (varargin{:});
     case "value"
       out = value (varargin{:});
+    case "valid"
+      out = valid (varargin{:});
     otherwise
       error ("cka:internal:badVerb", "cka_fsums: unknown verb %s", verb);
   endswitch
@@ -117,6 +119,10 @@ function F = merge (F, G)
     F = G;
     return;
   endif
+  if (! (isequal (cellfun (@numel, F.x.mu), cellfun (@numel, G.x.mu))
+         && isequal (cellfun (@numel, F.y.mu), cellfun (@numel, G.y.mu))))
+    error ("cka:input:mergeMismatch", "the layers have other numbers of features");
+  endif
   [F.x, dx, G] = merge_side (F.x, G.x, G, "x");
   [F.y, dy, G] = merge_side (F.y, G.y, G, "y");
   for j = 1:numel (F.y.s)
@@ -171,6 +177,55 @@ function [C, a, b, w] = move_pair (C, a, b, w, X, i, dx, Y, j, dy, n)
   w = w + 2 * (dy' * b_old) + (dy' * dy) * X.q(i) ...
       + 2 * (dx' * a_old) + 4 * (dx' * Cdy) + 2 * (dy' * dy) * (sx' * dx) ...
       + (dx' * dx) * (Y.q(j) + 2 * sy' * dy + n * (dy' * dy));
+endfunction
+
+## A structure with consistent shapes (a file may hold anything).
+function tf = valid (F, L1, L2)
+  tf = false;
+  top = {"n", "x", "y", "C", "a", "b", "w"};
+  sidef = {"mu", "s", "G", "u", "q", "qq"};
+  if (! (isstruct (F) && isscalar (F) && all (isfield (F, top)) && isstruct (F.x)
+         && isstruct (F.y) && all (isfield (F.x, sidef)) && all (isfield (F.y, sidef))
+         && isnumeric (F.n) && isscalar (F.n) && F.n >= 0 && F.n == fix (F.n)))
+    return;
+  endif
+  fin = @(A) isnumeric (A) && isreal (A) && all (isfinite (A(:)));
+  [okx, d1] = valid_side (F.x, L1, F.n, fin);
+  [oky, d2] = valid_side (F.y, L2, F.n, fin);
+  if (! (okx && oky && iscell (F.C) && iscell (F.a) && iscell (F.b)
+         && isequal (size (F.C), size (F.a), size (F.b), [L1 L2])
+         && isequal (size (F.w), [L1 L2]) && fin (F.w)))
+    return;
+  endif
+  for j = 1:L2
+    for i = 1:L1
+      if (F.n > 0 && ! (isequal (size (F.C{i,j}), [d1(i) d2(j)]) && fin (F.C{i,j})
+                        && isequal (size (F.a{i,j}), [d1(i) 1]) && fin (F.a{i,j})
+                        && isequal (size (F.b{i,j}), [d2(j) 1]) && fin (F.b{i,j})))
+        return;
+      endif
+    endfor
+  endfor
+  tf = true;
+endfunction
+
+function [ok, d] = valid_side (S, L, n, fin)
+  ok = false;
+  d = zeros (L, 1);
+  if (! (iscell (S.mu) && iscell (S.s) && iscell (S.G) && iscell (S.u)
+         && numel (S.mu) == L && numel (S.s) == L && numel (S.G) == L && numel (S.u) == L
+         && numel (S.q) == L && numel (S.qq) == L && fin (S.q) && fin (S.qq)))
+    return;
+  endif
+  for k = 1:L
+    d(k) = numel (S.mu{k});
+    if (n > 0 && ! (fin (S.mu{k}) && isequal (size (S.s{k}), [d(k) 1]) && fin (S.s{k})
+                    && isequal (size (S.G{k}), [d(k) d(k)]) && fin (S.G{k})
+                    && isequal (size (S.u{k}), [d(k) 1]) && fin (S.u{k})))
+      return;
+    endif
+  endfor
+  ok = true;
 endfunction
 
 ## ---- the measures --------------------------------------------------------
