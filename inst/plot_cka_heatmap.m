@@ -77,6 +77,18 @@
 ## @item @qcode{"Colorbar"} (default @code{true})
 ## A colorbar labelled @qcode{"CKA Similarity"} at the right.
 ##
+## @item @qcode{"Significance"} (default @code{[]}: off)
+## A level @var{alpha} between 0 and 1, e.g. 0.05: every shown cell whose
+## permutation-test p-value is above @var{alpha} gets a small grey cross, a
+## thin mark that leaves the cell's colour readable (dark grey on light
+## cells, light grey on dark ones; with @qcode{"Annot"}, a smaller one above
+## the end of the number).  A note under the x label explains it:
+## @qcode{"×: not significant, p > 0.05 (permutation test, 1000
+## permutations)"}.  The p-values are the field @code{p_value} of a result
+## of @code{cka_compare (@dots{}, "Permutations", @var{P})}; cells without
+## one (NaN) get no mark.  A result without p-values, or a plain matrix, is
+## an error (@code{cka:plot:noPValues}).
+##
 ## @item @qcode{"FigSize"} (default: pytorch-cka's
 ## @code{[max(6, 0.4*L2 + 2), max(5, 0.4*L1 + 1)]})
 ## Figure size in inches; the figure (and a PNG written by @qcode{"File"})
@@ -116,7 +128,9 @@
 ## colour.  Handles are returned for further changes: the
 ## x tick labels are text objects with tag @qcode{"cka_xticklabel"}, the
 ## annotations text objects with tag @qcode{"cka_annot"}, the colorbar has
-## tag @qcode{"cka_colorbar"}.
+## tag @qcode{"cka_colorbar"}; the crosses of @qcode{"Significance"} are
+## lines with tag @qcode{"cka_notsig"} (two strokes per cell, separated by
+## NaN) and their note a text with tag @qcode{"cka_signote"}.
 ##
 ## @example
 ## @group
@@ -124,6 +138,13 @@
 ## [fig, ax] = plot_cka_heatmap (M, "Annot", true, "MaskUpper", true, ...
 ##                               "Model1Name", "BERT", "Model2Name", "BERT", ...
 ##                               "File", "bert_self.png");
+## @end group
+## @end example
+##
+## @example
+## @group
+## R = cka_compare (bert, gpt2, ids, "Permutations", 1000);
+## plot_cka_heatmap (R, "Significance", 0.05, "Annot", true, "File", "sig.png");
 ## @end group
 ## @end example
 ##
@@ -143,7 +164,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
                      "Colorbar", true, "FigSize", [], "Ax", [],
                      "TickFontSize", 8, "LabelFontSize", 12,
                      "TitleFontSize", 14, "File", "", "Visible", "auto",
-                     "Dpi", 100);
+                     "Dpi", 100, "Significance", []);
   [opts, given] = parse_options (fname, defaults, varargin);
 
   res = cka_result_fields (M_or_R, fname);
@@ -197,6 +218,8 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   if (mask_upper && n1 == n2)
     shown &= ! triu (true (n1), 1);
   endif
+  [notsig, sig_note] = significance (opts.Significance, res, shown,
+                                     isstruct (M_or_R), fname);
   [lo, hi] = range_option (opts, given, fname);
   [vmin, vmax] = color_limits (M(shown), lo, hi, fname);
   cb_label = "CKA Similarity";
@@ -249,8 +272,19 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   maxc = max (6, floor (0.3 * reg(3) / (CHAR_W * fs_tick)));
   layers1 = cut_names (layers1, maxc);
   layers2 = cut_names (layers2, floor (maxc / sind (45)));
+  ## the significance note goes under the x label, in the tick font, on two
+  ## lines if one would be wider than the space
+  note_lines = {};
+  if (! isempty (sig_note))
+    note_lines = {sig_note};
+    if (numel (sig_note) * CHAR_W * fs_tick > reg(3) - 12)
+      k = strfind (sig_note, " (");
+      note_lines = {sig_note(1:k(end)-1), sig_note(k(end)+1:end)};
+    endif
+  endif
   lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label, fs_title,
-                        ! isempty (ttl), show_cb, n1, n2);
+                        ! isempty (ttl), show_cb, n1, n2,
+                        numel (note_lines) * LINE_H * fs_tick);
 
   ## ---- cells -----------------------------------------------------------
   bg = get (ax, "color");
@@ -346,6 +380,18 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
         [m2 " Layers"], "horizontalalignment", "center",
         "verticalalignment", "middle", "fontsize", fs_label,
         "interpreter", "none", "tag", "cka_xlabel", "clipping", "off");
+  if (! isempty (note_lines))
+    ## centred under the heatmap like the x label, moved sideways only as far
+    ## as needed to stay inside the space of the plot
+    wpx = max (cellfun (@numel, note_lines)) * CHAR_W * fs_tick;
+    cx = lay.axpos(1) + lay.axpos(3) / 2;
+    cx = min (max (cx, reg(1) + wpx / 2 + 6), reg(1) + reg(3) - wpx / 2 - 6);
+    text (ax, 0.5 + (cx - lay.axpos(1)) * px2dx,
+          n1 + 0.5 + (lay.note_off_px + numel (note_lines) * LINE_H * fs_tick / 2) * px2dy,
+          note_lines, "horizontalalignment", "center",
+          "verticalalignment", "middle", "fontsize", fs_tick,
+          "interpreter", "none", "tag", "cka_signote", "clipping", "off");
+  endif
   if (! isempty (ttl))
     text (ax, (n2 + 1) / 2,
           0.5 - (lay.title_off_px + LINE_H * fs_title / 2) * px2dy, ttl,
@@ -355,6 +401,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
   endif
 
   ## ---- annotations ----------------------------------------------------
+  text_box = [];                        # [width, height] of annotations, pixels
   if (annot)
     cellw = lay.axpos(3) / n2;
     cellh = lay.axpos(4) / n1;
@@ -370,6 +417,7 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
                "%s: cells are too small for legible annotations (%.1f pt); none drawn: enlarge FigSize",
                fname, fit);
     else
+      text_box = [maxlen * CHAR_W * fsa, DIGIT_H * fsa];
       lum = luminance (rgb);
       ## one hggroup per row: text objects created directly in a crowded
       ## axes get slower with every sibling
@@ -387,6 +435,12 @@ function [fig, ax] = plot_cka_heatmap (M_or_R, varargin)
         endfor
       endfor
     endif
+  endif
+
+  ## ---- significance marks -------------------------------------------------
+  if (any (notsig(:)))
+    draw_notsig (ax, notsig, rgb, text_box, lay.axpos(3) / n2,
+                 lay.axpos(4) / n1);
   endif
 
   ## ---- colorbar ---------------------------------------------------------
@@ -417,8 +471,12 @@ function h = LINE_H ()
   h = 1.45;        # height of a line of text
 endfunction
 
+function h = DIGIT_H ()
+  h = 1.3;         # height of a digit, with the room gnuplot leaves above it
+endfunction
+
 function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
-                               fs_title, has_title, show_cb, n1, n2)
+                               fs_title, has_title, show_cb, n1, n2, note_h)
   pad = 6;
   tick_len = 8;    # ticklength gives 4 px; gnuplot draws about 4 px more
   ## longest tick labels (the caller already cut overlong ones)
@@ -435,7 +493,7 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   label_h = LINE_H * fs_label;
   left = pad + label_h + 4 + ytick_w + tick_len + 4;
   ## the first rotated x label reaches left of the first column
-  bottom = pad + label_h + 4 + xtick_h + tick_len + 4;
+  bottom = pad + label_h + 4 + xtick_h + tick_len + 4 + (note_h > 0) * (note_h + 4);
   top = pad + (has_title) * (LINE_H * fs_title + 6);
   if (! has_title)
     top = max (top, LINE_H * fs_tick);
@@ -479,8 +537,83 @@ function lay = heatmap_layout (reg, layers1, layers2, fs_tick, fs_label,
   lay.ylab_gap_px = tick_len + 4;
   lay.tick_line_px = LINE_H * fs_tick;
   lay.xlabel_off_px = tick_len + 4 + xtick_h + 4;
+  lay.note_off_px = lay.xlabel_off_px + label_h + 4;
   lay.ylabel_off_px = tick_len + 4 + ytick_w + 4;
   lay.title_off_px = 6;
+endfunction
+
+function [notsig, note] = significance (alpha, res, shown, is_result, fname)
+  ## the shown cells whose permutation p-value exceeds alpha, and the note
+  ## that explains their mark; nothing when alpha is []
+  notsig = false (size (shown));
+  note = "";
+  if (isempty (alpha))
+    return;
+  endif
+  if (! (isscalar (alpha) && isnumeric (alpha) && isreal (alpha)
+         && alpha > 0 && alpha < 1))
+    error ("cka:input:badOption",
+           "%s: Significance must be a level alpha between 0 and 1, e.g. 0.05",
+           fname);
+  endif
+  P = res.p_value;
+  if (isempty (P))
+    error ("cka:plot:noPValues",
+           ["%s: Significance needs p-values, and %s has none (field p_value); ", ...
+            "they come from cka_compare (..., \"Permutations\", P)"],
+           fname, cka_ifelse (is_result, "the result", "a plain matrix"));
+  endif
+  if (! ((isnumeric (P) || islogical (P)) && isreal (P) && isequal (size (P), size (shown))))
+    error ("cka:plot:sizeMismatch",
+           "%s: the result's p_value must be a real %d-by-%d matrix like its cka matrix",
+           fname, rows (shown), columns (shown));
+  endif
+  notsig = shown & (double (P) > alpha);     # NaN: no test, no mark
+  note = sprintf ("\xC3\x97: not significant, p > %g (permutation test", double (alpha));
+  np = res.n_permutations;
+  if (isscalar (np) && isnumeric (np) && np >= 1)
+    note = sprintf ("%s, %d permutations", note, np);
+  endif
+  note = [note ")"];
+endfunction
+
+function draw_notsig (ax, notsig, rgb, text_box, cellw, cellh)
+  ## A small cross in every not-significant cell: thin lines that leave most
+  ## of the cell's colour visible: dark grey on light cells, light grey on
+  ## dark ones (the annotations' rule), grey enough to read as a mark rather
+  ## than as text.  Under annotations (text_box: their [width, height] in
+  ## pixels) a smaller cross sits above the end of the number, like an
+  ## exponent, clear of the text.
+  if (isempty (text_box))
+    half = min (0.2 * min (cellw, cellh), 8);       # pixels
+    off = [0, 0];
+  else
+    gap = 2;
+    room = (cellh / 2 - 1 - text_box(2) / 2 - gap) / 2;
+    half = max (1.5, min ([0.12 * min(cellw, cellh), room, 0.6 * text_box(2)]));
+    off = [min(text_box(1) / 2, cellw / 2 - half - 1), -(text_box(2) / 2 + gap + half)];
+  endif
+  hx = half / cellw;                                 # in cells
+  hy = half / cellh;
+  ox = off(1) / cellw;
+  oy = off(2) / cellh;
+  lum = luminance (rgb);
+  [ii, jj] = find (notsig);
+  light = lum(sub2ind (size (lum), ii, jj)) <= 0.179;
+  for dark_cells = [false, true]
+    sel = (light == dark_cells);
+    if (! any (sel))
+      continue;
+    endif
+    cx = jj(sel)' + ox;
+    cy = ii(sel)' + oy;
+    nan = NaN (size (cx));
+    ## two strokes per cell, separated by NaN
+    px = [cx - hx; cx + hx; nan; cx - hx; cx + hx; nan];
+    py = [cy - hy; cy + hy; nan; cy + hy; cy - hy; nan];
+    line (ax, px(:)', py(:)', "color", cka_ifelse (dark_cells, [0.8 0.8 0.8], [0.3 0.3 0.3]),
+          "linewidth", 1, "tag", "cka_notsig");
+  endfor
 endfunction
 
 function s = pick_str (given, from_r, dflt, name, fname)
@@ -1025,3 +1158,110 @@ endfunction
 %! end_unwind_protect
 %!error <Range must be "auto" or \[lo hi\]> plot_cka_heatmap (eye (2), "Range", [1 0])
 %!error <give Range or VMin/VMax, not both> plot_cka_heatmap (eye (2), "Range", [0 1], "VMin", 0)
+
+%!function ij = cross_cells (ax)
+%!  ## the cells holding a cross of "Significance" (two crossing strokes)
+%!  ij = zeros (0, 2);
+%!  for h = findobj (ax, "tag", "cka_notsig")'
+%!    x = reshape (get (h, "xdata"), 3, []);
+%!    y = reshape (get (h, "ydata"), 3, []);
+%!    assert (all (isnan ([x(3,:), y(3,:)])));
+%!    cx = mean (x(1:2,:));
+%!    cy = mean (y(1:2,:));
+%!    assert (cx(1:2:end), cx(2:2:end), 1e-12);
+%!    assert (cy(1:2:end), cy(2:2:end), 1e-12);
+%!    ij = [ij; round(cy(1:2:end))', round(cx(1:2:end))'];
+%!  endfor
+%!  ij = sortrows (ij);
+%!endfunction
+
+## Significance: a cross exactly on the shown cells with p > alpha (not on
+## p = alpha, NaN or masked cells), the cell's colour left around it, the
+## note under the x label; SVG draws the crosses over the cells
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! [i, j] = ndgrid (1:6);
+%! R.cka = exp (-abs (i - j) / 3);
+%! R.p_value = 0.001 + 0.3 * (abs (i - j) >= 3);
+%! R.p_value(3, 2) = 0.05;  R.p_value(4, 3) = 0.051;  R.p_value(6, 5) = NaN;
+%! R.p_value(1, 2) = 0.9;                    # masked: no mark
+%! R.n_permutations = 1000;
+%! f = [tempname() ".png"];  fs = [tempname() ".svg"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_heatmap (R, "Significance", 0.05, "MaskUpper", true, ...
+%!                                 "FigSize", [6, 5], "File", f);
+%!   want = tril (R.p_value > 0.05);
+%!   [wi, wj] = find (want);
+%!   assert (cross_cells (ax), sortrows ([wi, wj]));
+%!   assert (get (findobj (ax, "tag", "cka_signote"), "string"), ...
+%!           "\xC3\x97: not significant, p > 0.05 (permutation test, 1000 permutations)");
+%!   ## the note is under the x label, inside the figure
+%!   yn = get (findobj (ax, "tag", "cka_signote"), "position")(2);
+%!   yx = get (findobj (ax, "tag", "cka_xlabel"), "position")(2);
+%!   p = get (ax, "position");
+%!   assert (yn > yx && yn < 6.5 + p(2) * 6 / p(4));     # above the figure's bottom
+%!   ## in the picture: ink at the centre of a marked cell, its colour at a
+%!   ## corner; a cell without a mark keeps its colour at the centre
+%!   [img, at] = render_png (fig, ax, f);
+%!   map = get (ax, "colormap");  cl = get (ax, "clim");
+%!   for c = [wi, wj]'
+%!     cell_rgb = expected_rgb (R.cka(c(1), c(2)), cl(1), cl(2), map);
+%!     assert (at (c(1), c(2), 0.4, 0.4), cell_rgb, 2);
+%!     assert (max (abs (at (c(1), c(2), 0, 0) - cell_rgb)) > 60);
+%!   endfor
+%!   assert (at (3, 2, 0, 0), expected_rgb (R.cka(3,2), cl(1), cl(2), map), 2);
+%!   assert (at (6, 5, 0, 0), expected_rgb (R.cka(6,5), cl(1), cl(2), map), 2);
+%!   close (fig);
+%!   [fig, ax] = plot_cka_heatmap (R, "Significance", 0.05, "File", fs);
+%!   txt = fileread (fs);
+%!   last_cell = max (strfind (txt, "<polygon"));
+%!   marks = regexp (txt, "stroke='rgb\\((204, 204, 204|\\s*77,\\s*77,\\s*77)\\)'");
+%!   assert (numel (marks) >= 1 && min (marks) > last_cell);
+%!   assert (! isempty (strfind (txt, "not significant, p &gt; 0.05")) ...
+%!           || ! isempty (strfind (txt, "not significant, p > 0.05")));
+%! unwind_protect_cleanup
+%!   close all;
+%!   for f = {f, fs}
+%!     if (exist (f{1}, "file"))
+%!       delete (f{1});
+%!     endif
+%!   endfor
+%! end_unwind_protect
+
+## With annotations: a smaller cross above the number, inside its cell, and
+## the numbers unchanged; no Significance, no marks; into given axes
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! R = struct ("cka", [1 0.5 0.2; 0.5 1 0.4], "p_value", [0.001 0.2 0.5; 0.01 0.001 0.3]);
+%! fig = figure ("visible", "off");
+%! unwind_protect
+%!   ax = axes ("parent", fig);
+%!   plot_cka_heatmap (R, "Ax", ax, "Annot", true, "Significance", 0.1);
+%!   assert (cross_cells (ax), [1 2; 1 3; 2 3]);
+%!   assert (numel (findobj (ax, "tag", "cka_annot")), 6);
+%!   for h = findobj (ax, "tag", "cka_notsig")'
+%!     x = reshape (get (h, "xdata"), 6, []);  y = reshape (get (h, "ydata"), 6, []);
+%!     x = x([1 2 4 5],:);  y = y([1 2 4 5],:);     # the ends of both strokes
+%!     i = round (mean (y));  j = round (mean (x));
+%!     assert (all (y < i & y > i - 0.5));
+%!     assert (all (x > j & x < j + 0.5));
+%!   endfor
+%!   assert (get (findobj (ax, "tag", "cka_signote"), "string"), ...
+%!           "\xC3\x97: not significant, p > 0.1 (permutation test)");
+%!   plot_cka_heatmap (R, "Ax", ax, "Annot", true);
+%!   assert (isempty (findobj (ax, "tag", "cka_notsig")));
+%!   assert (isempty (findobj (ax, "tag", "cka_signote")));
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+%!shared Rp
+%! Rp = struct ("cka", eye (2), "p_value", ones (2));
+%!error id=cka:input:badOption plot_cka_heatmap (Rp, "Significance", 0)
+%!error id=cka:input:badOption plot_cka_heatmap (Rp, "Significance", 1)
+%!error id=cka:input:badOption plot_cka_heatmap (Rp, "Significance", [0.01 0.05])
+%!error id=cka:input:badOption plot_cka_heatmap (Rp, "Significance", "0.05")
+%!error id=cka:input:badOption plot_cka_heatmap (Rp, "Significance", NaN)
+%!error id=cka:plot:noPValues plot_cka_heatmap (eye (2), "Significance", 0.05)
+%!error <the result has none> plot_cka_heatmap (struct ("cka", eye (2)), "Significance", 0.05)
+%!error id=cka:plot:sizeMismatch plot_cka_heatmap (setfield (Rp, "p_value", 1), "Significance", 0.05)

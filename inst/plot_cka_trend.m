@@ -3,20 +3,34 @@
 
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {[@var{fig}, @var{ax}] =} plot_cka_trend (@var{values})
-## @deftypefnx {cka} {[@var{fig}, @var{ax}] =} plot_cka_trend (@var{values}, @var{Name}, @var{Value}, @dots{})
+## @deftypefnx {cka} {[@var{fig}, @var{ax}] =} plot_cka_trend (@var{R})
+## @deftypefnx {cka} {[@var{fig}, @var{ax}] =} plot_cka_trend (@dots{}, @var{Name}, @var{Value}, @dots{})
 ## Plot CKA values as lines, e.g. the diagonal of a CKA matrix across layers
 ## or a similarity across training epochs.
 ##
 ## @var{values} is a vector (one line), a matrix (one line per row) or a cell
-## array of vectors (one line each; lengths may differ).  The y axis spans
-## 0 to 1.05 (widened to show values outside that range).
+## array of vectors (one line each; lengths may differ).  A @code{cka_compare}
+## result @var{R}, alone or as an element of such a cell, gives the diagonal
+## of its matrix (layer k of the first model against layer k of the second),
+## or the rows or columns chosen with @qcode{"Rows"} or @qcode{"Columns"};
+## its lines are named @qcode{"<model 1> vs <model 2>"} or after the layer of
+## the row or column.  The y axis spans 0 to 1.05 (widened to show values
+## outside that range).
+##
+## When a result carries bootstrap confidence intervals (from
+## @code{cka_compare (@dots{}, "Bootstrap", @var{B})}: fields @code{ci_low}
+## and @code{ci_high}), each of its lines is drawn over a shaded band from
+## the lower to the upper end of the interval of each point, in a light
+## shade of the line's colour; points whose interval is NaN break the band.
+## A second line under the x label says what the shading is, e.g.
+## @qcode{"shaded: 95% bootstrap CI (1000 resamples of batches)"}.
 ##
 ## Options (case-insensitive; pytorch-cka's snake_case names such as
 ## @qcode{"x_values"} work too):
 ##
 ## @table @asis
 ## @item @qcode{"Labels"} (cellstr, default @qcode{"Line 0"}, @qcode{"Line 1"}, @dots{})
-## Legend entries.
+## Legend entries.  Lines of results default to the names given above.
 ## @item @qcode{"XValues"} (default 0, 1, 2, @dots{})
 ## x coordinates, shared by all lines; needs as many values as each line.
 ## @item @qcode{"XLabel"} (@qcode{"Layer"}), @qcode{"YLabel"} (@qcode{"CKA Similarity"}), @qcode{"Title"} (none)
@@ -43,10 +57,19 @@
 ## In inches, at 100 pixels per inch.
 ## @item @qcode{"Ax"}, @qcode{"File"}, @qcode{"Visible"}, @qcode{"Dpi"}
 ## As for @code{plot_cka_heatmap}.
+## @item @qcode{"Intervals"} (default @code{true})
+## Draw the interval bands of results that carry them; @code{false} draws
+## none.  Given explicitly as @code{true}, every line must come from a result
+## with intervals, else the error @code{cka:plot:noIntervals}.
+## @item @qcode{"Rows"}, @qcode{"Columns"} (default: the diagonal)
+## Indices (from 1) of the rows or columns of a result's matrix to draw,
+## one line each, instead of its diagonal; one of the two at most.  A row
+## is one layer of the first model against every layer of the second.
 ## @end table
 ##
 ## The lines are returned as the children of @var{ax} with tag
-## @qcode{"cka_trend"}.
+## @qcode{"cka_trend"}, the bands as patches with tag
+## @qcode{"cka_interval"}, drawn below the lines and markers.
 ##
 ## @example
 ## @group
@@ -56,7 +79,15 @@
 ## @end group
 ## @end example
 ##
-## @seealso{plot_cka_heatmap, plot_cka_comparison}
+## @example
+## @group
+## R = cka_compare (bert, gpt2, ids, "Bootstrap", 1000);
+## plot_cka_trend (R, "File", "diagonal.png");        # diagonal with its 95% CI
+## plot_cka_trend (R, "Rows", [1 4], "File", "rows.png");
+## @end group
+## @end example
+##
+## @seealso{plot_cka_heatmap, plot_cka_comparison, cka_compare}
 ## @end deftypefn
 
 function [fig, ax] = plot_cka_trend (values, varargin)
@@ -70,14 +101,29 @@ function [fig, ax] = plot_cka_trend (values, varargin)
                      "LineStyles", [], "Markers", [], "Legend", true,
                      "Grid", true, "LineWidth", 1.5, "MarkerSize", 6,
                      "FontSize", 11, "File", "", "Visible", "auto",
-                     "Dpi", 100);
-  opts = parse_options (fname, defaults, varargin);
+                     "Dpi", 100, "Intervals", true, "Rows", [],
+                     "Columns", []);
+  [opts, given] = parse_options (fname, defaults, varargin);
 
-  lines = to_lines (values, fname);
+  show_ci = cka_check_flag (opts.Intervals, "Intervals", fname);
+  [lines, bands, names, ci_notes] = to_lines (values, opts.Rows, opts.Columns, fname);
   n = numel (lines);
+  if (show_ci && given.Intervals)
+    k = find (cellfun (@isempty, bands), 1);
+    if (! isempty (k))
+      error ("cka:plot:noIntervals",
+             ["%s: Intervals is true but %s has no confidence intervals (fields ", ...
+              "ci_low, ci_high); they come from cka_compare (..., \"Bootstrap\", B)"],
+             fname, cka_ifelse (n == 1, "the input", sprintf ("line %d", k)));
+    endif
+  endif
+  if (! show_ci)
+    bands(:) = {[]};
+    ci_notes = {};
+  endif
   labels = opts.Labels;
   if (isempty (labels))
-    labels = arrayfun (@(k) sprintf ("Line %d", k), 0:n-1, "uniformoutput", false);
+    labels = names;
   elseif (ischar (labels))
     labels = {labels};
   elseif (! iscellstr (labels))
@@ -116,15 +162,23 @@ function [fig, ax] = plot_cka_trend (values, varargin)
   if (! created)
     cla (ax);
   endif
+  xs = cell (1, n);
+  for k = 1:n
+    if (isempty (xv))
+      xs{k} = 0:numel (lines{k}) - 1;
+    else
+      xs{k} = double (xv(:)');
+    endif
+  endfor
+  ## interval bands first, so that every line and marker is drawn over them
+  for k = 1:n
+    if (! isempty (bands{k}))
+      draw_band (ax, xs{k}, bands{k}, colors(mod (k-1, rows (colors)) + 1, :));
+    endif
+  endfor
   h = zeros (n, 1);
   for k = 1:n
-    y = lines{k};
-    if (isempty (xv))
-      x = 0:numel (y) - 1;
-    else
-      x = xv(:)';
-    endif
-    h(k) = line (ax, x, y, "color", colors(mod (k-1, rows (colors)) + 1, :),
+    h(k) = line (ax, xs{k}, lines{k}, "color", colors(mod (k-1, rows (colors)) + 1, :),
                  "linestyle", styles{mod(k-1, numel (styles)) + 1},
                  "marker", markers{mod(k-1, numel (markers)) + 1},
                  "markersize", opts.MarkerSize, "linewidth", opts.LineWidth,
@@ -133,9 +187,10 @@ function [fig, ax] = plot_cka_trend (values, varargin)
       set (h(k), "markerfacecolor", get (h(k), "color"));
     endif
   endfor
-  ## pytorch-cka's fixed 0..1.05, widened only if values lie outside (the
-  ## unbiased estimator can give slightly negative CKA)
-  ally = [cellfun(@min, lines), cellfun(@max, lines)];
+  ## pytorch-cka's fixed 0..1.05, widened only if values (or interval ends)
+  ## lie outside (the unbiased estimator can give slightly negative CKA)
+  ally = [cellfun(@min, lines), cellfun(@max, lines), ...
+          cell2mat(cellfun (@(b) b(:)', bands, "uniformoutput", false))];
   ally = ally(isfinite (ally));
   ylo = min ([0, ally - 0.05]);
   yhi = max ([1.05, ally + 0.05]);
@@ -152,7 +207,19 @@ function [fig, ax] = plot_cka_trend (values, varargin)
     pad = 0.03 * (max (xv) - min (xv));
     set (ax, "xlim", [min(xv) - pad, max(xv) + pad]);
   endif
-  xlabel (ax, opts.XLabel, "interpreter", "none", "fontsize", fs + 1);
+  ## what the shading means, as a second line under the x axis: the toolkit
+  ## makes room for it, in a figure of its own or in a subplot alike
+  xl = opts.XLabel;
+  if (! isempty (ci_notes) && ! isempty (findobj (ax, "tag", "cka_interval")))
+    xl = [cka_ifelse(isempty (xl), {}, {xl}), {["shaded: " strjoin(ci_notes, "; ")]}];
+    if (created)
+      ## gnuplot sets the last line flush with the figure's edge: lift the
+      ## axes by a few pixels so that descenders are not cut off
+      lift = 8 / cka_fig_pixels (fig)(2);
+      set (ax, "outerposition", [0, lift, 1, 1 - lift]);
+    endif
+  endif
+  xlabel (ax, xl, "interpreter", "none", "fontsize", fs + 1);
   ylabel (ax, opts.YLabel, "interpreter", "none", "fontsize", fs + 1);
   if (! isempty (opts.Title))
     ## normal weight as in matplotlib (and gnuplot's SVG mangles bold fonts)
@@ -174,16 +241,58 @@ function [fig, ax] = plot_cka_trend (values, varargin)
   endif
 endfunction
 
+function draw_band (ax, x, b, col)
+  ## one patch per run of points whose interval is known (NaN ends break
+  ## the band); an isolated point gets a narrow bar
+  ok = isfinite (x) & all (isfinite (b), 1);
+  d = diff ([false, ok, false]);
+  first = find (d == 1);
+  last = find (d == -1) - 1;
+  w = 0.08 * min ([diff(sort (x(isfinite (x)))), 1]);
+  for m = 1:numel (first)
+    i = first(m):last(m);
+    if (isscalar (i))
+      px = x(i) + [-w, w, w, -w];
+      py = [b(1,i), b(1,i), b(2,i), b(2,i)];
+    else
+      px = [x(i), fliplr(x(i))];
+      py = [b(1,i), fliplr(b(2,i))];
+    endif
+    patch (ax, px, py, 1 - BAND_TINT * (1 - col), "facealpha", BAND_ALPHA,
+           "edgecolor", "none", "tag", "cka_interval");
+  endfor
+endfunction
+
+## Colour of the interval bands: the line's colour lightened towards white
+## (BAND_TINT of its strength), drawn at BAND_ALPHA so that where bands
+## overlap both show.  gnuplot outlines a filled patch in its colour at full
+## opacity: the lightened colour keeps that outline faint.
+function t = BAND_TINT ()
+  t = 0.4;
+endfunction
+
+function a = BAND_ALPHA ()
+  a = 0.55;
+endfunction
+
 function loc = legend_corner (h, ax, nl)
   ## matplotlib's "best", simplified: the corner whose legend-sized box
-  ## covers the fewest points of the (densely resampled) lines
+  ## covers the fewest points of the (densely resampled) lines and outlines
+  ## of the interval bands
   xl = get (ax, "xlim");
   yl = get (ax, "ylim");
   px = [];
   py = [];
-  for k = 1:numel (h)
-    x = get (h(k), "xdata");
-    y = get (h(k), "ydata");
+  hb = findobj (ax, "tag", "cka_interval");
+  for k = 1:numel (h) + numel (hb)
+    if (k <= numel (h))
+      x = get (h(k), "xdata");
+      y = get (h(k), "ydata");
+    else
+      v = get (hb(k - numel (h)), "vertices");
+      x = v(:,1)';
+      y = v(:,2)';
+    endif
     if (numel (x) > 1)
       t = linspace (1, numel (x), 20 * numel (x));
       x = interp1 (x, t);
@@ -205,26 +314,142 @@ function loc = legend_corner (h, ax, nl)
   loc = locs{k};
 endfunction
 
-function lines = to_lines (values, fname)
+function [lines, bands, names, notes] = to_lines (values, rsel, csel, fname)
+  ## lines{k}: row vector; bands{k}: its interval [lo; hi] or []; names{k}:
+  ## default legend entry; notes: what the intervals of the results are
   if (iscell (values))
-    lines = values(:)';
+    items = values(:)';
+  elseif (isstruct (values))
+    items = {values};
   elseif (isnumeric (values) && ndims (values) == 2)
     if (isvector (values))
-      lines = {values};
+      items = {values};
     else
-      lines = num2cell (values, 2)';
+      items = num2cell (values, 2)';
     endif
   else
-    lines = {};
+    items = {};
   endif
-  ok = (! isempty (lines)
-        && all (cellfun (@(v) isnumeric (v) && isreal (v) && isvector (v), lines)));
+  is_res = cellfun (@isstruct, items);
+  ok = (! isempty (items)
+        && all (cellfun (@(v) isstruct (v) || (isnumeric (v) && isreal (v)
+                                              && isvector (v)), items)));
   if (! ok)
     error ("cka:plot:badInput",
-           "%s: values must be a real vector, a matrix (one line per row) or a cell of vectors",
+           ["%s: values must be a real vector, a matrix (one line per row), ", ...
+            "a cka_compare result or a cell of these"],
            fname);
   endif
-  lines = cellfun (@(v) double (v(:)'), lines, "uniformoutput", false);
+  if (! isempty (rsel) && ! isempty (csel))
+    error ("cka:input:badOption", "%s: give Rows or Columns, not both", fname);
+  endif
+  if ((! isempty (rsel) || ! isempty (csel)) && ! any (is_res))
+    error ("cka:input:badOption",
+           "%s: Rows and Columns pick lines of a cka_compare result, and values has none",
+           fname);
+  endif
+  lines = {};
+  bands = {};
+  names = {};
+  notes = {};
+  for k = 1:numel (items)
+    if (! is_res(k))
+      lines{end+1} = double (items{k}(:)');
+      bands{end+1} = [];
+      names{end+1} = sprintf ("Line %d", numel (lines) - 1);
+      continue;
+    endif
+    [l, b, nm, note] = result_lines (items{k}, rsel, csel, fname);
+    lines = [lines, l];
+    bands = [bands, b];
+    for m = 1:numel (nm)
+      if (isempty (nm{m}))
+        nm{m} = sprintf ("Line %d", numel (names));
+      endif
+      names{end+1} = nm{m};
+    endfor
+    if (! isempty (note) && ! any (strcmp (note, notes)))
+      notes{end+1} = note;
+    endif
+  endfor
+endfunction
+
+function [lines, bands, names, note] = result_lines (R, rsel, csel, fname)
+  ## the lines of one cka_compare result: its diagonal (layer k of model 1
+  ## against layer k of model 2), or the chosen rows or columns, each with
+  ## the matching entries of ci_low and ci_high
+  res = cka_result_fields (R, fname);
+  M = res.cka;
+  if (! (isnumeric (M) && isreal (M) && ndims (M) == 2))
+    error ("cka:plot:badInput", "%s: the result's cka must be a real matrix", fname);
+  endif
+  M = double (M);
+  [n1, n2] = size (M);
+  lo = res.ci_low;
+  hi = res.ci_high;
+  has_ci = ! isempty (lo) || ! isempty (hi);
+  if (has_ci && ! (isnumeric (lo) && isnumeric (hi) && isequal (size (lo), size (M))
+                   && isequal (size (hi), size (M))))
+    error ("cka:plot:sizeMismatch",
+           "%s: the result's ci_low and ci_high must both be %d-by-%d like its cka matrix",
+           fname, n1, n2);
+  endif
+  lo = double (lo);
+  hi = double (hi);
+  if (! isempty (rsel))
+    idx = check_index (rsel, n1, "Rows", fname);
+    pick = arrayfun (@(i) {i, 1:n2}, idx, "uniformoutput", false);
+    names = arrayfun (@(i) layer_name (res.layers1, i), idx, "uniformoutput", false);
+  elseif (! isempty (csel))
+    idx = check_index (csel, n2, "Columns", fname);
+    pick = arrayfun (@(j) {1:n1, j}, idx, "uniformoutput", false);
+    names = arrayfun (@(j) layer_name (res.layers2, j), idx, "uniformoutput", false);
+  else
+    d = sub2ind ([n1, n2], 1:min (n1, n2), 1:min (n1, n2));
+    pick = {{d}};
+    names = {""};
+    if (! isempty (res.model1_name) && ! isempty (res.model2_name))
+      names = {sprintf("%s vs %s", res.model1_name, res.model2_name)};
+    endif
+  endif
+  lines = cell (1, numel (pick));
+  bands = cell (1, numel (pick));
+  for m = 1:numel (pick)
+    lines{m} = M(pick{m}{:})(:)';
+    if (has_ci)
+      bands{m} = [lo(pick{m}{:})(:)'; hi(pick{m}{:})(:)'];
+    endif
+  endfor
+  note = "";
+  if (has_ci)
+    note = "bootstrap CI";
+    lvl = res.ci_level;
+    if (isscalar (lvl) && isnumeric (lvl) && lvl > 0 && lvl < 1)
+      note = sprintf ("%g%% %s", 100 * lvl, note);
+    endif
+    nb = res.n_bootstrap;
+    if (isscalar (nb) && isnumeric (nb) && nb >= 1)
+      note = sprintf ("%s (%d resamples of batches)", note, nb);
+    endif
+  endif
+endfunction
+
+function idx = check_index (v, n, name, fname)
+  if (! (isnumeric (v) && isreal (v) && isvector (v) && all (v == fix (v))
+         && all (v >= 1) && all (v <= n)))
+    error ("cka:input:badOption",
+           "%s: %s must be indices from 1 to %d of the result's cka matrix",
+           fname, name, n);
+  endif
+  idx = double (v(:)');
+endfunction
+
+function s = layer_name (layers, i)
+  if (numel (layers) >= i)
+    s = layers{i};
+  else
+    s = sprintf ("Layer %d", i - 1);
+  endif
 endfunction
 
 function c = as_list (v, dflt, name, fname)
@@ -449,3 +674,139 @@ endfunction
 %!error id=cka:input:badOption plot_cka_trend (1:3, "Colors", {"nocolour"})
 %!error id=cka:input:badOption plot_cka_trend (1:3, "Legend", "yes")
 %!error id=cka:input:unknownOption plot_cka_trend (1:3, "YLim", [0 1])
+
+%!function c = xlabel_lines (ax)
+%!  ## the lines of the x label (escaped for gnuplot once the figure is done)
+%!  s = get (get (ax, "xlabel"), "string");
+%!  if (iscell (s))
+%!    s = strjoin (s(:)', "\n");
+%!  endif
+%!  c = strsplit (strrep (s, '\012', "\n"), "\n");
+%!endfunction
+
+## A result with bootstrap intervals: its diagonal over a band whose
+## vertices are the interval ends, drawn below the line; the note under the
+## x label; the band's light shade in the picture, the line on top of it
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! [i, j] = ndgrid (1:6);
+%! R.cka = exp (-abs (i - j) / 3) .* (1 - 0.05 * (i + j));
+%! R.ci_low = R.cka - 0.04;  R.ci_high = R.cka + 0.06;
+%! R.ci_level = 0.95;  R.n_bootstrap = 1000;
+%! R.model1_name = "bert";  R.model2_name = "gpt2";
+%! f = [tempname() ".png"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_trend (R, "FigSize", [8, 5], "File", f);
+%!   d = diag (R.cka)';
+%!   h = findobj (ax, "tag", "cka_trend");
+%!   assert (numel (h), 1);
+%!   assert (get (h, "ydata"), d);
+%!   hb = findobj (ax, "tag", "cka_interval");
+%!   assert (numel (hb), 1);
+%!   assert (get (hb, "type"), "patch");
+%!   v = get (hb, "vertices");
+%!   assert (v, [0:5, 5:-1:0; diag(R.ci_low)', fliplr(diag (R.ci_high)')]', 1e-12);
+%!   assert (get (hb, "facealpha") < 1);
+%!   kids = get (ax, "children");                # first child is drawn last
+%!   assert (find (kids == h) < find (kids == hb));
+%!   assert (xlabel_lines (ax), {"Layer", "shaded: 95% bootstrap CI (1000 resamples of batches)"});
+%!   assert (isempty (findobj (fig, "tag", "legend")));
+%!   ## in the picture, down a column between two markers: white, the band's
+%!   ## light blue, the line's own blue over it, light blue again, white
+%!   img = double (imread (f));
+%!   p = get (ax, "position");  xl = get (ax, "xlim");
+%!   col = squeeze (img(:, round ((p(1) + (2.5 - xl(1)) / diff (xl) * p(3)) * 800), :));
+%!   near = @(rgb, tol) all (abs (col - rgb) < tol, 2);
+%!   blue = find (near ([31 119 180], 40));
+%!   shade = find (near (255 * (1 - 0.22 * (1 - [31 119 180] / 255)), 12));
+%!   assert (! isempty (blue));
+%!   assert (nnz (shade < min (blue)) > 10 && nnz (shade > max (blue)) > 5);
+%!   assert (all (near ([255 255 255], 3)(min (shade) - (5:15))));
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (f, "file"))
+%!     delete (f);
+%!   endif
+%! end_unwind_protect
+
+## Rows and Columns take the matching interval entries; NaN ends break the
+## band (an isolated point gets a narrow bar); several results, mixed with a
+## plain vector; Intervals false; results without intervals; SVG
+%!test
+%! warning ("off", "Octave:gnuplot-graphics", "local");
+%! C = [0.9 0.5 0.3 0.2 0.1; 0.6 0.8 0.5 0.4 0.3; 0.3 0.5 0.7 0.6 0.4];
+%! R = struct ("cka", C, "ci_low", C - 0.1, "ci_high", C + 0.05, "ci_level", 0.9, ...
+%!             "n_bootstrap", 200, "layers1", {{"a.0", "a.1", "a.2"}});
+%! R.ci_low(2, 2) = NaN;
+%! fs = [tempname() ".svg"];
+%! unwind_protect
+%!   [fig, ax] = plot_cka_trend (R, "Rows", [1 2], "File", fs);
+%!   h = flipud (findobj (ax, "tag", "cka_trend"));
+%!   assert (get (h, "ydata"), {C(1,:); C(2,:)});
+%!   assert (get (findobj (fig, "tag", "legend"), "string"), {"a.0", "a.1"});
+%!   hb = flipud (findobj (ax, "tag", "cka_interval"));
+%!   assert (numel (hb), 3);                     # row 1 whole, row 2 in two
+%!   v = get (hb, "vertices");
+%!   assert (v{1}, [0:4, 4:-1:0; C(1,:) - 0.1, fliplr(C(1,:) + 0.05)]', 1e-12);
+%!   w = v{2};                                   # row 2, column 1: a bar
+%!   assert (w(:,2)', [0.5 0.5 0.65 0.65], 1e-12);
+%!   assert (mean (w(:,1)), 0, 1e-12);
+%!   assert (v{3}, [2:4, 4:-1:2; C(2,3:5) - 0.1, fliplr(C(2,3:5) + 0.05)]', 1e-12);
+%!   ## each band has its line's hue
+%!   fc = cell2mat (get (hb, "facecolor"));
+%!   lc = cell2mat (get (h, "color"));
+%!   assert (fc, 1 - 0.4 * (1 - lc([1 2 2],:)), 1e-12);
+%!   assert (xlabel_lines (ax), {"Layer", "shaded: 90% bootstrap CI (200 resamples of batches)"});
+%!   txt = fileread (fs);
+%!   assert (! isempty (strfind (txt, "fill-opacity")));
+%!   close (fig);
+%!   [fig, ax] = plot_cka_trend (R, "Columns", 3, "Visible", "off");
+%!   v = get (findobj (ax, "tag", "cka_interval"), "vertices");
+%!   assert (v, [0:2, 2:-1:0; C(:,3)' - 0.1, fliplr(C(:,3)' + 0.05)]', 1e-12);
+%!   close (fig);
+%!   ## two results and a vector: bands for the results only, one note
+%!   R.ci_low = C - 0.1;
+%!   R2 = R;  R2.model1_name = "x";  R2.model2_name = "y";
+%!   [fig, ax] = plot_cka_trend ({R, R2, [0.2 0.3 0.4]}, "Visible", "off");
+%!   assert (numel (findobj (ax, "tag", "cka_interval")), 2);
+%!   assert (get (findobj (fig, "tag", "legend"), "string"), {"Line 0", "x vs y", "Line 2"});
+%!   assert (numel (xlabel_lines (ax)), 2);
+%!   close (fig);
+%!   [fig, ax] = plot_cka_trend (R, "Intervals", false, "Visible", "off");
+%!   assert (isempty (findobj (ax, "tag", "cka_interval")));
+%!   assert (xlabel_lines (ax), {"Layer"});
+%!   assert (get (findobj (ax, "tag", "cka_trend"), "ydata"), diag (C)');
+%!   close (fig);
+%!   [fig, ax] = plot_cka_trend (struct ("cka", C), "Visible", "off");
+%!   assert (isempty (findobj (ax, "tag", "cka_interval")));
+%!   assert (xlabel_lines (ax), {"Layer"});
+%! unwind_protect_cleanup
+%!   close all;
+%!   if (exist (fs, "file"))
+%!     delete (fs);
+%!   endif
+%! end_unwind_protect
+
+## The y axis makes room for the intervals
+%!test
+%! R = struct ("cka", [0.02 0.5; 0.5 1], "ci_low", [-0.2 0.4; 0.4 0.9], ...
+%!             "ci_high", [0.1 0.6; 0.6 1.2]);
+%! [fig, ax] = plot_cka_trend (R, "Visible", false);
+%! unwind_protect
+%!   assert (get (ax, "ylim"), [-0.25, 1.25], 1e-12);
+%! unwind_protect_cleanup
+%!   close (fig);
+%! end_unwind_protect
+
+%!error id=cka:plot:noIntervals plot_cka_trend (struct ("cka", eye (3)), "Intervals", true)
+%!error id=cka:plot:noIntervals plot_cka_trend ([1 0.9 0.8], "Intervals", true)
+%!error <line 2 has no confidence intervals>
+%! R = struct ("cka", eye (2), "ci_low", eye (2), "ci_high", eye (2));
+%! plot_cka_trend ({R, [1 2]}, "Intervals", true);
+%!error id=cka:plot:sizeMismatch
+%! plot_cka_trend (struct ("cka", eye (3), "ci_low", eye (2), "ci_high", eye (2)));
+%!error id=cka:input:badOption plot_cka_trend (struct ("cka", eye (3)), "Intervals", "yes")
+%!error id=cka:input:badOption plot_cka_trend (struct ("cka", eye (3)), "Rows", 1, "Columns", 1)
+%!error id=cka:input:badOption plot_cka_trend (struct ("cka", eye (3)), "Rows", 4)
+%!error id=cka:input:badOption plot_cka_trend (struct ("cka", eye (3)), "Columns", 1.5)
+%!error id=cka:input:badOption plot_cka_trend (eye (3), "Rows", 1)

@@ -344,6 +344,16 @@
 %!error id=cka:plot:badInput plot_cka_trend ("abc")
 ## BAD plot_cka_trend | XValues of another length
 %!error id=cka:plot:sizeMismatch plot_cka_trend (1:3, "XValues", 1:4)
+## BAD plot_cka_trend | Intervals true for a result without confidence intervals
+%!error id=cka:plot:noIntervals plot_cka_trend (struct ("cka", eye (3)), "Intervals", true)
+## BAD plot_cka_trend | confidence intervals of another size than the matrix
+%!error id=cka:plot:sizeMismatch plot_cka_trend (struct ("cka", eye (3), "ci_low", eye (2), "ci_high", eye (2)))
+## BAD plot_cka_heatmap | Significance for a result without p-values
+%!error id=cka:plot:noPValues plot_cka_heatmap (struct ("cka", eye (2)), "Significance", 0.05)
+## BAD plot_cka_heatmap | Significance for a plain matrix
+%!error id=cka:plot:noPValues plot_cka_heatmap (eye (2), "Significance", 0.05)
+## BAD plot_cka_heatmap | Significance level outside (0, 1)
+%!error id=cka:input:badOption plot_cka_heatmap (struct ("cka", eye (2), "p_value", ones (2)), "Significance", 5)
 ## BAD plot_cka_comparison | no matrices
 %!error id=cka:plot:badInput plot_cka_comparison ({})
 ## BAD plot_cka_comparison | titles of another length

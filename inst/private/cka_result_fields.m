@@ -7,14 +7,20 @@
 ##
 ## Returns a struct with fields @code{cka} (the L1-by-L2 matrix),
 ## @code{layers1}, @code{layers2} (cellstr, or @code{[]} when absent),
-## @code{model1_name}, @code{model2_name} (strings, or @code{""} when absent).
-## @var{R} may also be a plain numeric matrix, in which case only @code{cka}
-## is set.  This is the single place that knows the result's field names.
+## @code{model1_name}, @code{model2_name} (strings, or @code{""} when absent),
+## and the uncertainty of the values, each @code{[]} when absent: @code{ci_low},
+## @code{ci_high} (bootstrap confidence interval, L1-by-L2), @code{ci_level},
+## @code{n_bootstrap}, @code{p_value} (permutation test, L1-by-L2),
+## @code{n_permutations}.  @var{R} may also be a plain numeric matrix, in which
+## case only @code{cka} is set.  This is the single place that knows the
+## result's field names.
 ## @end deftypefn
 
 function s = cka_result_fields (R, fname)
   s = struct ("cka", [], "layers1", [], "layers2", [],
-              "model1_name", "", "model2_name", "");
+              "model1_name", "", "model2_name", "", "ci_low", [],
+              "ci_high", [], "ci_level", [], "n_bootstrap", [], "p_value", [],
+              "n_permutations", []);
   if (isnumeric (R) || islogical (R))
     s.cka = R;
     return;
@@ -33,6 +39,9 @@ function s = cka_result_fields (R, fname)
   s.layers2 = as_cellstr (first_field (R, {"layers2", "layer_names2"}));
   s.model1_name = as_str (first_field (R, {"model1_name", "name1"}));
   s.model2_name = as_str (first_field (R, {"model2_name", "name2"}));
+  for f = {"ci_low", "ci_high", "ci_level", "n_bootstrap", "p_value", "n_permutations"}
+    s.(f{1}) = first_field (R, f);
+  endfor
 endfunction
 
 function v = first_field (R, names)
