@@ -75,8 +75,8 @@
 ## invertible @var{A} (when the reduction keeps the same subspace).
 ## @item @qcode{"pwcca"}
 ## Projection-weighted CCA (Morcos et al. 2018): the canonical correlations
-## @math{\rho_i} of @var{X} and @var{Y} (every direction of non-zero
-## variance), averaged with weights @math{\alpha_i = \sum_j |<h_i, x_j>|},
+## rho_i of @var{X} and @var{Y} (every direction of non-zero
+## variance), averaged with weights alpha_i = sum over j of |<h_i, x_j>|,
 ## how much of the neurons @math{x_j} of @var{X} the canonical variate
 ## @math{h_i} of @var{X} accounts for.  Not symmetric: the weights come
 ## from @var{X}.
@@ -87,14 +87,14 @@
 ## @math{a < b}.
 ## @end table
 ## CCA-based measures need more samples than kept directions: with
-## @math{n \le} the kept directions of both sides they approach 1 for any
+## @math{n} at most the kept directions of both sides they approach 1 for any
 ## data (warning @code{cka:measure:fewSamples}).
 ##
 ## @qcode{"Permutations"}, @var{P} (default 0) also returns @var{p}, the
 ## p-value of a permutation test of "@var{X} and @var{Y} are no more similar
 ## than unrelated samples": CKA is recomputed with the rows of @var{Y}
 ## shuffled @var{P} times (seeded by @qcode{"Seed"}, default 0), and
-## @math{p = (1 + \#\{permuted \ge observed\}) / (1 + P)}.  The null
+## p = (1 + the number of permuted values >= the observed one) / (1 + P).  The null
 ## assumes the samples are exchangeable (independent draws); see
 ## @code{cka_compare} for the batched test.
 ##

@@ -173,6 +173,52 @@
 ## @item CKA options
 ## @qcode{"Kernel"}, @qcode{"Sigma"}, @qcode{"Unbiased"}, @qcode{"Epsilon"},
 ## @qcode{"Dtype"}, @qcode{"Config"} (see @code{cka_config}).
+## @item @qcode{"Estimator"} (default @qcode{"minibatch"})
+## @qcode{"minibatch"}: pytorch-cka's estimator, the HSIC of each batch
+## summed over batches.  @qcode{"full"}: the exact unbiased (or biased) HSIC
+## over all @var{N} samples at once, as if the whole data were one batch,
+## streamed through feature-space sums (X'Y, X'1, row norms); linear kernel
+## only.  It needs @math{d_1 d_2} doubles per layer pair (and @math{d^2}
+## per layer): fine with @qcode{"mean"}, @qcode{"first"} or @qcode{"last"}
+## pooling (768 x 768 x 8 bytes = 4.7 MB per BERT-base pair), too much
+## with @qcode{"flatten"} (@code{cka:input:tooLarge}, checked at the first
+## batch, naming the sizes).  @code{R.cka} is then the full-data CKA;
+## @code{R.hsic_xy} and the other sums stay the minibatch ones.
+## @item @qcode{"Measure"} (default @qcode{"cka"})
+## Other measures, computed from the same pooled features in the same pass:
+## one name or a cellstr of @qcode{"procrustes"}, @qcode{"svcca"},
+## @qcode{"pwcca"}, @qcode{"rsa"} (definitions and references in
+## @code{help cka}).  Each adds an @var{L1}x@var{L2} field of that name to
+## @var{R}.  Procrustes, SVCCA and PWCCA use the feature-space sums of all
+## samples (the memory of @qcode{"Estimator"} @qcode{"full"}); RSA uses the
+## pairs of samples within each batch.  @qcode{"SVCCAVariance"} (default
+## 0.99) is the share of variance SVCCA keeps.
+## @item @qcode{"Bootstrap"} (default 0), @qcode{"CILevel"} (default 0.95)
+## Percentile bootstrap confidence intervals of every CKA value,
+## @code{R.ci_low} and @code{R.ci_high}, from @var{B} resamples of the
+## batches (with replacement).  Batches, not samples, are the unit: the
+## minibatch estimator is a sum of per-batch estimates, which are
+## independent when the batches are; resampling samples would put the same
+## sample twice in a batch, which the unbiased estimator counts as a
+## perfectly similar pair (a bias), and would need the forwards again.  The
+## resampling reuses the stored per-batch values, so it costs no forward.
+## Fewer than 10 batches give rough intervals (warning
+## @code{cka:bootstrap:fewBatches}); it needs 2 at least.
+## @item @qcode{"Permutations"} (default 0)
+## A permutation test per layer pair, @code{R.p_value}: is the pair more
+## similar than unrelated samples?  In each batch the samples of the second
+## side are shuffled @var{P} times (the same shuffle for all its layers) and
+## the HSIC of every pair recomputed from the batch's Gram matrices (no
+## forward); p = (1 + the number of permuted CKA values >= the observed
+## one) / (1 + P),
+## so the smallest p-value is @math{1/(P+1)}.  The null hypothesis is that,
+## within a batch, which sample of one side goes with which sample of the
+## other does not matter (the samples are exchangeable, e.g.@: independent
+## draws).  It is a test of any association, not of a CKA level; with many
+## layer pairs, correct for multiple testing.
+## @item @qcode{"Seed"} (default 0)
+## Seeds the bootstrap and the permutations: batch @var{k}'s permutations
+## depend only on the seed and @var{k}, so runs are reproducible.
 ## @end table
 ##
 ## With @qcode{"Workers"} or @qcode{"Cluster"} the shards run in waves of
@@ -191,7 +237,10 @@
 ## @code{hsic_xy}, @code{hsic_xx}, @code{hsic_yy} (so @code{cka_merge} and
 ## @code{cka_update} work on results), @code{n_samples}, @code{n_batches},
 ## @code{batch_sizes}, @code{n_dropped} (the number of samples in batches
-## skipped by @qcode{"DropLast"}) and @code{timing} (seconds).
+## skipped by @qcode{"DropLast"}) and @code{timing} (seconds); with the
+## options above also @code{estimator}, @code{ci_low}, @code{ci_high},
+## @code{ci_level}, @code{n_bootstrap}, @code{p_value},
+## @code{n_permutations} and the matrices of the other measures.
 ## Save it with @code{cka_save}, plot it with @code{plot_cka_heatmap}.
 ## A run with @qcode{"Shard"} returns a partial result instead (see there).
 ##
@@ -201,6 +250,14 @@
 ## ids = randi ([0 999], 32, 16);
 ## R = cka_compare (bert, gpt2, ids, "BatchSize", 8);
 ## R.cka
+## @end group
+## @end example
+## @example
+## @group
+## ## intervals, p-values and a second opinion from SVCCA
+## R = cka_compare (bert, gpt2, ids, "BatchSize", 4, "Pooling", "mean",
+##                  "Bootstrap", 1000, "Permutations", 1000, "Measure", "svcca");
+## plot_cka_heatmap (R, "Significance", 0.05);
 ## @end group
 ## @end example
 ## @example

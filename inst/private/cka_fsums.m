@@ -251,47 +251,50 @@ function M = value (F, measure, cfg, stats)
     return;
   endif
   ## the centred covariances (sums, not divided by N: the measures below
-  ## do not depend on that scale)
-  cov_x = arrayfun (@(k) sym (F.x.G{k} - F.x.s{k} * F.x.s{k}' / N), 1:L1,
-                    "UniformOutput", false);
-  cov_y = arrayfun (@(k) sym (F.y.G{k} - F.y.s{k} * F.y.s{k}' / N), 1:L2,
-                    "UniformOutput", false);
-  switch (measure)
-    case "procrustes"
-      for j = 1:L2
-        for i = 1:L1
-          Cxy = F.C{i,j} - F.x.s{i} * F.y.s{j}' / N;
-          nx = sqrt (max (trace (cov_x{i}), 0));  ny = sqrt (max (trace (cov_y{j}), 0));
+  ## do not depend on that scale), and once per layer their eigenvectors
+  ## (LAPACK's symmetric eigensolver): the range of each covariance, where
+  ## every cross-covariance lives, so that the SVDs below are of size
+  ## rank x rank (at most N - 1) instead of d1 x d2
+  ex = arrayfun (@(k) eig_desc (F.x.G{k} - F.x.s{k} * F.x.s{k}' / N), 1:L1);
+  ey = arrayfun (@(k) eig_desc (F.y.G{k} - F.y.s{k} * F.y.s{k}' / N), 1:L2);
+  few = false;
+  for j = 1:L2
+    for i = 1:L1
+      Cxy = F.C{i,j} - F.x.s{i} * F.y.s{j}' / N;
+      switch (measure)
+        case "procrustes"
+          nx = sqrt (sum (ex(i).lam));  ny = sqrt (sum (ey(j).lam));
           if (nx == 0 || ny == 0)
             M(i,j) = NaN;     # a constant layer has no shape to align
           else
-            M(i,j) = max (2 - 2 * sum (svd (Cxy)) / (nx * ny), 0);
+            ## ||Cxy||_* = ||Vx' Cxy Vy||_* (orthonormal bases of its row
+            ## and column spaces)
+            M(i,j) = max (2 - 2 * sum (svd (ex(i).V' * Cxy * ey(j).V)) / (nx * ny), 0);
           endif
-        endfor
-      endfor
-    case {"svcca", "pwcca"}
-      keep = cka_ifelse (strcmp (measure, "svcca"), stats.svcca_variance, 1);
-      wx = arrayfun (@(k) whitening (cov_x{k}, keep), 1:L1, "UniformOutput", false);
-      wy = arrayfun (@(k) whitening (cov_y{k}, keep), 1:L2, "UniformOutput", false);
-      few = false;
-      for j = 1:L2
-        for i = 1:L1
-          Cxy = F.C{i,j} - F.x.s{i} * F.y.s{j}' / N;
-          [M(i,j), few_ij] = cca_value (measure, wx{i}, wy{j}, Cxy, cov_x{i}, N);
+        case {"svcca", "pwcca"}
+          keep = cka_ifelse (strcmp (measure, "svcca"), stats.svcca_variance, 1);
+          wx = whitening (ex(i), keep);  wy = whitening (ey(j), keep);
+          [M(i,j), few_ij] = cca_value (measure, wx, wy, Cxy, ex(i), N);
           few = few || few_ij;
-        endfor
-      endfor
-      if (few)
-        warning ("cka:measure:fewSamples",
-                 ["%s: some layer pairs keep as many CCA directions as there are samples " ...
-                  "(%d): their canonical correlations are all close to 1 whatever the " ...
-                  "data; use more samples or a smaller SVCCAVariance"], upper (measure), N);
-      endif
-  endswitch
+      endswitch
+    endfor
+  endfor
+  if (few)
+    warning ("cka:measure:fewSamples",
+             ["%s: some layer pairs keep as many CCA directions as there are samples " ...
+              "(%d): their canonical correlations are all close to 1 whatever the " ...
+              "data; use more samples or a smaller SVCCAVariance"], upper (measure), N);
+  endif
 endfunction
 
-function A = sym (A)
-  A = (A + A') / 2;
+## Eigenvalues (descending) and eigenvectors of a covariance, restricted to
+## the directions of non-negligible variance.
+function e = eig_desc (cov)
+  [V, lam] = eig ((cov + cov') / 2, "vector");
+  [lam, o] = sort (lam, "descend");
+  tol = max (lam(1), 0) * numel (lam) * eps;
+  k = sum (lam > tol);
+  e = struct ("V", V(:, o(1:k)), "lam", lam(1:k));
 endfunction
 
 function h = hsic_full (F, X, i, Y, j, C, a, b, w, cfg)
@@ -311,39 +314,36 @@ endfunction
 
 ## The whitening map of a covariance: W with W' cov W = I on the top
 ## directions that hold the share `keep` of the variance (all directions
-## with non-negligible variance for keep = 1).  LAPACK's symmetric
-## eigensolver (eig).
-function W = whitening (cov, keep)
-  [V, lam] = eig (cov, "vector");
-  [lam, o] = sort (lam, "descend");
-  V = V(:, o);
-  tol = max (lam(1), 0) * numel (lam) * eps;
-  k = sum (lam > tol);
+## of non-negligible variance for keep = 1).
+function W = whitening (e, keep)
+  k = numel (e.lam);
   if (keep < 1 && k > 0)
-    share = cumsum (lam(1:k)) / sum (lam(1:k));
+    share = cumsum (e.lam) / sum (e.lam);
     k = find (share >= keep - 1e-12, 1);
   endif
-  W = V(:, 1:k) ./ sqrt (lam(1:k))';
+  W = e.V(:, 1:k) ./ sqrt (e.lam(1:k))';
 endfunction
 
 ## SVCCA: the mean canonical correlation of the kept directions (Raghu et
 ## al. 2017).  PWCCA: their mean weighted by how much of X each canonical
 ## variate h_i = X a_i accounts for, alpha_i = sum_j |<h_i, x_j>| over the
-## neurons x_j of X (Morcos et al. 2018).
-function [v, few] = cca_value (measure, wx, wy, Cxy, cov_x, N)
+## neurons x_j of X (Morcos et al. 2018); <h_i, x_j> = (cov_x a_i)_j.
+function [v, few] = cca_value (measure, wx, wy, Cxy, ex, N)
   k = min (columns (wx), columns (wy));
   few = columns (wx) + columns (wy) >= N;
   if (k == 0)
     v = NaN;
     return;
   endif
-  [U, S] = svd (wx' * Cxy * wy, "econ");
-  rho = min (max (diag (S)(1:k), 0), 1);
   if (strcmp (measure, "svcca"))
+    rho = min (max (svd (wx' * Cxy * wy)(1:k), 0), 1);
     v = mean (rho);
   else
+    [U, S] = svd (wx' * Cxy * wy, "econ");
+    rho = min (max (diag (S)(1:k), 0), 1);
     A = wx * U(:, 1:k);                 # canonical weights of X: A' cov_x A = I
-    alpha = sum (abs (cov_x * A), 1)';  # sum_j |<h_i, x_j>|
+    ## cov_x A = V diag(lam) V' A, without forming the d x d covariance
+    alpha = sum (abs (ex.V * (ex.lam .* (ex.V' * A))), 1)';
     v = (alpha' * rho) / sum (alpha);
   endif
 endfunction

@@ -197,6 +197,42 @@ for pool = {"flatten", "mean"}
                ifelse_str (strcmp (pool{1}, "flatten"), tf (median (share) <= 0.05)), "");
 endfor
 
+## ---- (c2) the price of uncertainty and of the other measures (issue 19) -----
+## The same comparison over 4 batches, plain and with 1000 bootstrap
+## resamples + 1000 permutations (target: <= 10% more), and with every
+## other measure and the full-data estimator (mean pooling: their
+## feature-space sums are 768 x 768 per pair).  Runs alternate so that a
+## drift of the machine's speed hits both alike.
+nb4 = 4;
+ids4 = mod ((0:nb4*Bt-1)' * 7919 + (0:T-1) * 104729, 30522);
+variants = {"plain flatten", {"Pooling", "flatten"};
+            "Bootstrap 1000 + Permutations 1000, flatten",
+            {"Pooling", "flatten", "Bootstrap", 1000, "Permutations", 1000};
+            "plain mean", {"Pooling", "mean"};
+            "Estimator full + procrustes, svcca, pwcca, rsa, mean",
+            {"Pooling", "mean", "Estimator", "full",
+             "Measure", {"procrustes", "svcca", "pwcca", "rsa"}}};
+tv = zeros (rows (variants), max (3, reps - 2));
+for r = 1:columns (tv)
+  for v = 1:rows (variants)
+    t0 = tic ();
+    res = cka_compare (bert, gpt2, ids4, "Layers1", L1, "Layers2", L2, "BatchSize", Bt,
+                       "Progress", false, variants{v, 2}{:});
+    tv(v, r) = toc (t0);
+  endfor
+endfor
+lbl = sprintf ("cka_compare BERT-base vs GPT-2-small, 13x13 blocks, %d batches of %dx%d", nb4,
+               Bt, T);
+for v = 1:rows (variants)
+  R = add_row (R, "stats", sprintf ("%s: %s", lbl, variants{v, 1}), "s", tv(v, :), "", "", "");
+endfor
+over = tv(2, :) ./ tv(1, :) - 1;
+R = add_row (R, "stats", "overhead of Bootstrap 1000 + Permutations 1000 (flatten)", "fraction",
+             over, "<= 0.10", tf (median (over) <= 0.10), "");
+over = tv(4, :) ./ tv(3, :) - 1;
+R = add_row (R, "stats", "overhead of Estimator full + 4 measures (mean)", "fraction", over, "",
+             "", "feature-space sums: 13x13 pairs of 768x768");
+
 ## ---- (d) tfm_load of a ~440 MB float32 checkpoint ---------------------------
 clear gpt2;
 dir = tempname ();
