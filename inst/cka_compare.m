@@ -557,7 +557,7 @@ function R = cka_compare (model1, model2, data, varargin)
               "batch_sizes", S.batch_sizes, "n_dropped", S.checkpoint.dropped_samples,
               "timing", struct ("elapsed", toc (t_start), "batches", t_batches));
   if (extra)
-    for [v, f] = cka_stats_fields ("result", S)
+    for [v, f] = cka_stats_fields ("result", S, "cka_compare")
       R.(f) = v;
     endfor
   endif

@@ -50,8 +50,11 @@ function M = cka_matrix (S, measure = "cka")
     error ("cka:input:badOption",
            "cka_matrix: the accumulator has no sums for the measure '%s' (it has: %s; ask for it with cka_accumulator (..., \"Measure\", ...))",
            measure, strjoin (asked, ", "));
+  elseif (strcmp (measure, "rsa"))
+    M = cka_rsa_sums ("value", S.rsa_sums);
+    return;
   elseif (! strcmp (measure, "cka"))
-    M = cka_stats_fields ("result", S).(measure);
+    M = cka_fsums ("value", S.fsums, measure, S.config, S.stats);
     return;
   elseif (isfield (S, "stats") && strcmp (S.stats.estimator, "full"))
     M = cka_fsums ("value", S.fsums, "cka", S.config, S.stats);

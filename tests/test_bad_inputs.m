@@ -180,6 +180,18 @@
 %!error id=cka:input:tooFewSamples cka (zeros (0, 3), zeros (0, 3))
 ## BAD cka | Gram matrix overflow with a fixed RBF bandwidth
 %!error id=cka:input:overflow cka (1e200 * X, X, "Kernel", "rbf", "Sigma", 1)
+## BAD cka | unknown measure
+%!error id=cka:input:badOption cka (X, X, "Measure", "cca")
+## BAD cka | two measures at once (an accumulator takes several)
+%!error id=cka:input:badOption cka (X, X, "Measure", {"svcca", "rsa"})
+## BAD cka | the full-data estimator with the RBF kernel
+%!error id=cka:input:badOption cka (X, X, "Estimator", "full", "Kernel", "rbf")
+## BAD cka | a bootstrap of one batch
+%!error id=cka:input:badOption cka (X, X, "Bootstrap", 100)
+## BAD cka | a p-value output without Permutations
+%!error id=cka:input:badOption [c, p] = cka (X, X)
+## BAD cka | a negative number of permutations
+%!error id=cka:input:badOption cka (X, X, "Permutations", -1)
 ## BAD hsic | non-square Gram matrix
 %!error id=cka:input:notSquare hsic (ones (3, 4), ones (3, 4))
 ## BAD hsic | Gram matrices of different sizes
@@ -198,6 +210,14 @@
 %!error id=cka:input:tooLarge cka_accumulator (1e5, 1e5)
 ## BAD cka_accumulator | unknown option
 %!error id=cka:input:unknownOption cka_accumulator (2, "Kernal", "rbf")
+## BAD cka_accumulator | Bootstrap with the full-data estimator
+%!error id=cka:input:badOption cka_accumulator (2, "Estimator", "full", "Bootstrap", 100)
+## BAD cka_accumulator | a confidence level of 95 (not 0.95)
+%!error id=cka:input:badOption cka_accumulator (2, "Bootstrap", 100, "CILevel", 95)
+## BAD cka_accumulator | SVCCA keeping no variance
+%!error id=cka:input:badOption cka_accumulator (2, "Measure", "svcca", "SVCCAVariance", 0)
+## BAD cka_accumulator | a negative seed
+%!error id=cka:input:badOption cka_accumulator (2, "Permutations", 10, "Seed", -1)
 ## BAD cka_update | not an accumulator
 %!error id=cka:input:notAccumulator cka_update (struct (), {X})
 ## BAD cka_update | wrong number of layers
@@ -208,6 +228,8 @@
 %!error id=cka:input:nonFinite cka_update (S, {[X(1:end-1,:); NaN(1, 5)]}, {X})
 ## BAD cka_update | features of class char
 %!error id=cka:input:type cka_update (S, {"abcdefgh"}, {X})
+## BAD cka_update | full-data sums: a batch with another number of features
+%!error id=cka:input:featureMismatch cka_update (cka_update (cka_accumulator (1, "Estimator", "full"), {X}, {X}), {X(:,1:2)}, {X})
 ## BAD cka_merge | accumulators of different layers
 %!error id=cka:input:mergeMismatch cka_merge (S, cka_accumulator (2))
 ## BAD cka_merge | accumulators with different CKA options
@@ -216,6 +238,12 @@
 %!error id=cka:input:emptyAccumulator cka_matrix (cka_accumulator (2))
 ## BAD cka_matrix | not an accumulator
 %!error id=cka:input:notAccumulator cka_matrix (struct ("a", 1))
+## BAD cka_matrix | a measure the accumulator was not asked for
+%!error id=cka:input:badOption cka_matrix (cka_update (S, {X}, {X}), "svcca")
+## BAD cka_matrix | bootstrap intervals from one batch
+%!error id=cka:input:tooFewBatches cka_matrix (cka_update (cka_accumulator (1, "Bootstrap", 10), {X}, {X}), "stats")
+## BAD cka_merge | accumulators with different Measure options
+%!error id=cka:input:mergeMismatch cka_merge (cka_accumulator (1, "Measure", "rsa"), cka_accumulator (1))
 
 ## ---- cka_compare ----
 ## BAD cka_compare | not a model
@@ -246,6 +274,10 @@
 %!error id=cka:input:badOption cka_compare (m, [], ids, "BatchSize", 2.5)
 ## BAD cka_compare | unknown pooling
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Pooling", "max")
+## BAD cka_compare | a fractional number of bootstrap resamples
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Bootstrap", 10.5)
+## BAD cka_compare | permutations together with a checkpoint (not combined yet)
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Permutations", 10, "Checkpoint", fullfile (d, "p.mat"))
 ## BAD cka_compare | mask of another size
 %!error id=cka:input:maskShape cka_compare (m, [], ids, "AttentionMask", ones (2, 2))
 ## BAD cka_compare | data and Data2 with different batch sizes
@@ -260,6 +292,8 @@
 %!error id=cka:input:notAccumulator cka_save (struct ("a", 1), fullfile (d, "r.json"))
 ## BAD cka_save | file name not a string
 %!error id=cka:input:badFile cka_save (S, 3)
+## BAD cka_save | an accumulator's feature-space sums to JSON
+%!error id=cka:io:cannotWrite cka_save (cka_update (cka_accumulator (1, "Estimator", "full"), {X}, {X}), fullfile (d, "f.json"))
 ## BAD cka_save | read-only output folder
 %!error id=cka:io:cannotWrite cka_save (S, fullfile (F.rodir, "r.json"))
 ## BAD cka_save | full disk (file size limit 4 KiB)

@@ -4,7 +4,7 @@
 ## -*- texinfo -*-
 ## @deftypefn  {} {@var{S} =} cka_stats_fields ("init", @var{S}, @var{stats})
 ## @deftypefnx {} {@var{S} =} cka_stats_fields ("add", @var{S}, @var{batch}, @var{feats1}, @var{feats2}, @var{what})
-## @deftypefnx {} {@var{E} =} cka_stats_fields ("result", @var{S})
+## @deftypefnx {} {@var{E} =} cka_stats_fields ("result", @var{S}, @var{fname})
 ## The state and results beyond the minibatch CKA sums, in one place.
 ##
 ## "init" stores @var{stats} (from @code{cka_stats_options}) in the
@@ -27,7 +27,7 @@ function out = cka_stats_fields (verb, S, varargin)
     case "add"
       out = add (S, varargin{:});
     case "result"
-      out = result (S);
+      out = result (S, varargin{:});
     case "needs_features"
       out = needs_features (stats_of (S));
     otherwise
@@ -88,20 +88,20 @@ function S = add (S, b, X, Y, what)
   endif
 endfunction
 
-function E = result (S)
+function E = result (S, fname = "cka_matrix")
   st = stats_of (S);
   L1 = numel (S.layers1);  L2 = numel (S.layers2);
   E = struct ("estimator", st.estimator);
   if (st.bootstrap > 0)
     if (S.n_batches < 2)
       error ("cka:input:tooFewBatches",
-             "the bootstrap resamples batches: it needs at least 2 batches, got %d",
-             S.n_batches);
+             "%s: the bootstrap resamples batches: it needs at least 2 batches, got %d",
+             fname, S.n_batches);
     endif
     if (S.n_batches < 10)
       warning ("cka:bootstrap:fewBatches",
-               ["the bootstrap resamples %d batches: with fewer than 10 the intervals " ...
-                "are rough (use a smaller BatchSize for more batches)"], S.n_batches);
+               ["%s: the bootstrap resamples %d batches: with fewer than 10 the intervals " ...
+                "are rough (use a smaller BatchSize for more batches)"], fname, S.n_batches);
     endif
     [E.ci_low, E.ci_high] = cka_bootstrap (S.batch_hsic, L1, L2, st.bootstrap, st.ci_level,
                                            st.seed, S.config.epsilon);
