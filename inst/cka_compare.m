@@ -219,6 +219,13 @@
 ## @item @qcode{"Seed"} (default 0)
 ## Seeds the bootstrap and the permutations: batch @var{k}'s permutations
 ## depend only on the seed and @var{k}, so runs are reproducible.
+##
+## These options work with @qcode{"Checkpoint"}/@qcode{"Resume"} (the
+## checkpoint holds their sums; a JSON checkpoint cannot hold the
+## feature-space sums of the full estimator, Procrustes, SVCCA and PWCCA:
+## use .mat) and with @qcode{"Shard"}, @qcode{"Workers"} and
+## @qcode{"Cluster"}: merged shards give the single process's intervals
+## (their per-batch values in single-run order), p-values and measures.
 ## @end table
 ##
 ## With @qcode{"Workers"} or @qcode{"Cluster"} the shards run in waves of
@@ -351,13 +358,13 @@ function R = cka_compare (model1, model2, data, varargin)
   parallel = ! (isempty (opts.Workers) && isempty (opts.Cluster));
   extra = ! isequal (stats, cka_stats_options ("cka_compare",
                                                cka_stats_options ("defaults"), cfg));
-  if (extra)
-    for f = {"Checkpoint", "Resume", "Shard", "Workers", "Cluster"}
-      if (! isempty (opts.(f{1})))
+  if (extra && (strcmp (stats.estimator, "full")
+                || any (ismember (stats.measures, {"procrustes", "svcca", "pwcca"}))))
+    for f = {"Checkpoint", "Resume"}
+      if (cka_is_json (opts.(f{1})))
         error ("cka:input:badOption",
-               ["cka_compare: \"%s\" does not combine yet with \"Estimator\", \"Measure\", " ...
-                "\"Bootstrap\" or \"Permutations\" (their sums are not in checkpoints " ...
-                "and shards yet)"], f{1});
+               ["cka_compare: a JSON %s cannot hold the feature-space sums of the full " ...
+                "estimator and of Procrustes, SVCCA, PWCCA; use a .mat file"], f{1});
       endif
     endfor
   endif
@@ -412,7 +419,8 @@ function R = cka_compare (model1, model2, data, varargin)
     H.data = data_fingerprint (src1, src2, has_data2);
     run = struct ("model1", model1, "model2", model2, "data", data, "data2", opts.Data2,
                   "mask", opts.AttentionMask, "layers1", {layers1}, "layers2", {layers2},
-                  "name1", name1, "name2", name2, "cfg", cfg, "pooling", pooling,
+                  "name1", name1, "name2", name2, "cfg", cfg, "stats", stats,
+                  "pooling", pooling,
                   "batches", total, "provenance", provenance (H));
     R = cka_parallel_run (run, opts, given, engine);
     R.requested_layers1 = req1;
@@ -507,13 +515,12 @@ function R = cka_compare (model1, model2, data, varargin)
     endif
     tb = tic ();
     [hxy, hxx, hyy, nb, hperm, f1, f2] = __cka_compare_batch__ ("batch", session, b1, b2, k);
-    if (extra)
-      S = cka_stats_fields ("add", S, struct ("hxy", hxy, "hxx", hxx, "hyy", hyy,
-                                              "hperm", hperm),
-                            f1, f2, sprintf ("cka_compare: batch %d", k));
-    endif
     t_batches += toc (tb);
-    S = take_batch (S, hxy, hxx, hyy, nb, h, sharded);
+    ## one assignment: a Ctrl-C leaves the sums and the extra sums consistent
+    S = take_batch (cka_stats_fields ("add", S, struct ("hxy", hxy, "hxx", hxx, "hyy", hyy,
+                                                        "hperm", hperm),
+                                      f1, f2, sprintf ("cka_compare: batch %d", k)),
+                    hxy, hxx, hyy, nb, h, sharded);
     if (opts.Progress)
       P = cka_progress ("update", P, done);
     endif
@@ -691,6 +698,14 @@ function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
               "shard", struct ("index", shard(1), "count", shard(2), "batches", H.batches,
                                "computed", H.computed),
               "batch_hsic", H.terms, "provenance", provenance (H), "timing", timing);
+  ## the options and extra sums of issue 19 (the per-batch values for the
+  ## bootstrap are batch_hsic already)
+  R.stats = S.stats;
+  for f = {"perm_hsic_xy", "fsums", "rsa_sums"}
+    if (isfield (S, f{1}))
+      R.(f{1}) = S.(f{1});
+    endif
+  endfor
 endfunction
 
 ## What a shard's sums were computed from (the options, the models' and
@@ -878,6 +893,19 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   endif
   for f = {"hsic_xy", "hsic_xx", "hsic_yy", "n_samples", "n_batches", "batch_sizes"}
     S.(f{1}) = C.(f{1});
+  endfor
+  ## the extra sums (issue 19): a checkpoint of an earlier version has none
+  ## and the default options
+  if (! isfield (C, "stats"))
+    C.stats = cka_stats_options ("cka_compare", cka_stats_options ("defaults"), C.config);
+  endif
+  if (! isequal (C.stats, S0.stats))
+    mismatch ("the Estimator, Measure, Bootstrap, Permutations, CILevel, Seed or SVCCAVariance options differ");
+  endif
+  for f = {"batch_hsic", "perm_hsic_xy", "fsums", "rsa_sums"}
+    if (isfield (S0, f{1}))
+      S.(f{1}) = C.(f{1});
+    endif
   endfor
   ## a shard's per-batch values (JSON keeps no shapes: reshape by the counts)
   t = H.terms;

@@ -278,6 +278,7 @@ function S = merge_shards (args, labels, incomplete)
   for k = order(2:end)
     A = args{k};
     S = add_sums (S, A);
+    S = add_shard_stats (S, A, labels{k});
     S.n_dropped += A.n_dropped;
     S.timing.batches += A.timing.batches;
     elapsed(end+1) = A.timing.elapsed;
@@ -309,7 +310,37 @@ function S = merge_shards (args, labels, incomplete)
               "batch_sizes", S.batch_sizes, "n_dropped", S.n_dropped,
               "timing", S.timing, "provenance", S.provenance,
               "scale_out", struct ("mode", "shards", "shards", N, "where", ""));
+  if (isfield (S, "stats")
+      && ! isequal (S.stats, cka_stats_options ("cka_merge", cka_stats_options ("defaults"),
+                                                S.config)))
+    ## intervals from the per-batch values in single-run order: the same
+    ## resamples as one process; p-values and measures from the added sums
+    for [v, f] = cka_stats_fields ("result", S, "cka_merge")
+      R.(f) = v;
+    endfor
+  endif
   S = R;
+endfunction
+
+## A shard's extra sums (issue 19): permutation, feature-space and RSA sums
+## add; its per-batch values are batch_hsic, merged with the sums.
+function S = add_shard_stats (S, A, label)
+  for f = {"perm_hsic_xy", "rsa_sums"}
+    if (isfield (S, f{1}))
+      if (strcmp (f{1}, "rsa_sums"))
+        S.rsa_sums = cka_rsa_sums ("merge", S.rsa_sums, A.rsa_sums);
+      else
+        S.perm_hsic_xy += A.perm_hsic_xy;
+      endif
+    endif
+  endfor
+  if (isfield (S, "fsums"))
+    try
+      S.fsums = cka_fsums ("merge", S.fsums, A.fsums);
+    catch e
+      error ("cka:input:mergeMismatch", "cka_merge: %s: %s", label, e.message);
+    end_try_catch
+  endif
 endfunction
 
 %!test

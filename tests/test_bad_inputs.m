@@ -276,8 +276,8 @@
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Pooling", "max")
 ## BAD cka_compare | a fractional number of bootstrap resamples
 %!error id=cka:input:badOption cka_compare (m, [], ids, "Bootstrap", 10.5)
-## BAD cka_compare | permutations together with a checkpoint (not combined yet)
-%!error id=cka:input:badOption cka_compare (m, [], ids, "Permutations", 10, "Checkpoint", fullfile (d, "p.mat"))
+## BAD cka_compare | feature-space sums (full estimator) in a JSON checkpoint
+%!error id=cka:input:badOption cka_compare (m, [], ids, "Estimator", "full", "Pooling", "mean", "Checkpoint", fullfile (d, "p.json"))
 ## BAD cka_compare | mask of another size
 %!error id=cka:input:maskShape cka_compare (m, [], ids, "AttentionMask", ones (2, 2))
 ## BAD cka_compare | data and Data2 with different batch sizes

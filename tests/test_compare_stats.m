@@ -133,8 +133,60 @@
 %! assert (MS.batch_hsic, S.batch_hsic, 1e-12);
 %! assert (cka_matrix (MS, "stats").ci_low, cka_matrix (S, "stats").ci_low, 1e-12);
 
-%!error <does not combine yet> cka_compare (m, [], ids, "Bootstrap", 10, "Shard", [1 2], "Progress", false)
-%!error <does not combine yet> cka_compare (m, [], ids, "Measure", "rsa", "Resume", "x.mat", "Progress", false)
+%!test
+%! ## shards: merged, they give the single run's intervals (the per-batch
+%! ## values in single-run order, bit for bit), p-values (batch k draws
+%! ## the same permutations in any process) and measures
+%! o = {"Layers1", L1, "Layers2", L2, "Pooling", "mean", "BatchSize", 4, "Progress", false, ...
+%!      "Bootstrap", 200, "Permutations", 99, "Seed", 3, "Measure", {"svcca", "rsa"}};
+%! warning ("off", "cka:measure:fewSamples", "local");
+%! R = cka_compare (m, g, ids, o{:});
+%! P = cell (1, 3);
+%! for k = 1:3
+%!   P{k} = cka_compare (m, g, ids, o{:}, "Shard", [k 3]);
+%!   f = fullfile (d, sprintf ("shard%d.mat", k));
+%!   cka_save (P{k}, f);
+%! endfor
+%! M = cka_merge (glob (fullfile (d, "shard*.mat")));
+%! assert (M.cka, R.cka, 0);
+%! assert (M.ci_low, R.ci_low, 0);
+%! assert (M.ci_high, R.ci_high, 0);
+%! assert (M.p_value, R.p_value);
+%! assert (M.svcca, R.svcca, 1e-10);
+%! assert (M.rsa, R.rsa, 1e-12);
+%! ## two shards first (Incomplete), then the third
+%! M2 = cka_merge (cka_merge (P{3}, P{1}, "Incomplete", true), P{2});
+%! assert (M2.ci_low, R.ci_low, 0);
+%! assert (M2.svcca, R.svcca, 1e-10);
+%! ## a shard of other options is refused, naming them
+%! Q = cka_compare (m, g, ids, o{:}, "Permutations", 98, "Shard", [2 3]);
+%! fail ("cka_merge (P{1}, Q, P{3})", "Permutations");
+
+%!test
+%! ## a checkpoint holds the extra sums: an interrupted run resumes to the
+%! ## uninterrupted result
+%! o = {"Layers1", L1, "Layers2", L2, "Pooling", "mean", "BatchSize", 8, "Progress", false, ...
+%!      "Bootstrap", 100, "Permutations", 49, "Estimator", "minibatch", "Measure", "procrustes"};
+%! warning ("off", "cka:bootstrap:fewBatches", "local");
+%! R = cka_compare (m, g, ids, o{:});
+%! f = fullfile (d, "stats-ckpt.mat");
+%! try
+%!   cka_compare (m, g, ids, o{:}, "Checkpoint", f, ...
+%!                "Callback", @(done, total, M) assert (done < 3, "stop"));
+%! catch
+%! end_try_catch
+%! C = cka_load (f);
+%! assert (C.n_batches, 3);
+%! assert (columns (C.batch_hsic), 3);
+%! Rr = cka_compare (m, g, ids, o{:}, "Resume", f);
+%! assert (Rr.cka, R.cka, 1e-12);
+%! assert (Rr.ci_low, R.ci_low, 1e-12);
+%! assert (Rr.p_value, R.p_value);
+%! assert (Rr.procrustes, R.procrustes, 1e-10);
+%! ## resuming with other options is refused
+%! fail ("cka_compare (m, g, ids, o{:}, \"Seed\", 5, \"Resume\", f)", "Seed");
+%! fail ("cka_compare (m, g, ids, o{:}, \"Checkpoint\", fullfile (d, \"c.json\"))",
+%!       "JSON Checkpoint");
 %!error <feature-space sums .*70000 x 70000 features> cka_update (cka_accumulator (1, "Estimator", "full"), {zeros(4, 7e4)}, {zeros(4, 7e4)})
 
 %!test

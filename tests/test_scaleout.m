@@ -167,6 +167,20 @@
 %!error <the last batch \(11 of 11\) would have n = 2> cka_compare (m, [], ids, "BatchSize", 4, "Workers", 2, "Progress", false)
 
 %!test
+%! ## intervals, p-values and measures (issue 19) from local workers: those
+%! ## of a single process (the bootstrap resamples the per-batch values in
+%! ## single-run order; batch k draws the same permutations anywhere)
+%! o = {"BatchSize", 4, "DropLast", true, "Progress", false, "Pooling", "mean", ...
+%!      "Bootstrap", 100, "Permutations", 49, "Measure", "rsa"};
+%! one = cka_compare (m, g, ids, o{:});
+%! R = cka_compare (m, g, ids, o{:}, "Workers", 2);
+%! assert (R.ci_low, one.ci_low, 1e-12);
+%! assert (R.ci_high, one.ci_high, 1e-12);
+%! assert (R.p_value, one.p_value);
+%! assert (R.rsa, one.rsa, 1e-12);
+%! assert (R.n_bootstrap, 100);
+
+%!test
 %! ## local workers (parcellfun): the single-process matrix, with the
 %! ## models sent or loaded by path; threads per worker
 %! R = cka_compare (m, g, ids, "BatchSize", 4, "DropLast", true, "Workers", 2,

@@ -183,8 +183,8 @@ endfunction
 ## What every shard of this run must state (cka_shard_mismatch).
 function X = expected_shard (run)
   X = struct ("provenance", run.provenance, "layers1", {run.layers1}, "layers2", {run.layers2},
-              "config", run.cfg, "model1_name", run.name1, "model2_name", run.name2,
-              "shard", struct ("batches", run.batches));
+              "config", run.cfg, "stats", run.stats, "model1_name", run.name1,
+              "model2_name", run.name2, "shard", struct ("batches", run.batches));
 endfunction
 
 ## The number of shards, and the shards a "Resume" file already holds.
@@ -260,7 +260,10 @@ function job = job_spec (run, opts, given, E, N)
                  "Model2Name", run.name2, "BatchSize", P.batch_size, ...
                  "AttentionMask", run.mask, "IgnoreMask", P.ignore_mask, ...
                  "Data2", run.data2, "Pooling", run.pooling, "DropLast", P.drop_last, ...
-                 "Config", run.cfg};
+                 "Config", run.cfg, "Estimator", run.stats.estimator, ...
+                 "Measure", run.stats.measures, "Bootstrap", run.stats.bootstrap, ...
+                 "Permutations", run.stats.permutations, "CILevel", run.stats.ci_level, ...
+                 "Seed", run.stats.seed, "SVCCAVariance", run.stats.svcca_variance};
 endfunction
 
 ## One wave of shards on the engine; a cell of __cka_shard_job__ outputs.

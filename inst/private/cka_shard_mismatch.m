@@ -37,9 +37,20 @@ function d = cka_shard_mismatch (A, B)
     d = "the layers differ";
   elseif (! isequal (A.config, B.config))
     d = "the CKA options differ";
+  elseif (! isequal (stats_of (A), stats_of (B)))
+    d = "the Estimator, Measure, Bootstrap, Permutations, CILevel, Seed or SVCCAVariance options differ";
   elseif (A.shard.batches != B.shard.batches)
     d = sprintf ("the data has %d batches, not %d", A.shard.batches, B.shard.batches);
   elseif (! (strcmp (A.model1_name, B.model1_name) && strcmp (A.model2_name, B.model2_name)))
     d = "the model names differ";
+  endif
+endfunction
+
+## A shard of an earlier version has no stats: the default options.
+function st = stats_of (A)
+  if (isfield (A, "stats"))
+    st = A.stats;
+  else
+    st = cka_stats_options ("cka_merge", cka_stats_options ("defaults"), A.config);
   endif
 endfunction
