@@ -896,10 +896,7 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   endfor
   ## the extra sums (issue 19): a checkpoint of an earlier version has none
   ## and the default options
-  if (! isfield (C, "stats"))
-    C.stats = cka_stats_options ("cka_compare", cka_stats_options ("defaults"), C.config);
-  endif
-  if (! isequal (C.stats, S0.stats))
+  if (! isequal (cka_stats_fields ("options", C), S0.stats))
     mismatch ("the Estimator, Measure, Bootstrap, Permutations, CILevel, Seed or SVCCAVariance options differ");
   endif
   for f = {"batch_hsic", "perm_hsic_xy", "fsums", "rsa_sums"}

@@ -127,10 +127,11 @@ function S = cka_merge (varargin)
   endif
 endfunction
 
-## The extra sums of two accumulators with the same options: per-batch
-## values follow each other, permutation, feature-space and RSA sums add.
-function S = add_stats (S, A, label)
-  if (isfield (S, "batch_hsic"))
+## The extra sums of two accumulators (or shards) with the same options:
+## permutation, feature-space and RSA sums add; per-batch values follow
+## each other (shards: merged with the sums, in single-run order).
+function S = add_stats (S, A, label, per_batch = true)
+  if (per_batch && isfield (S, "batch_hsic"))
     S.batch_hsic = [S.batch_hsic, A.batch_hsic];
   endif
   if (isfield (S, "perm_hsic_xy"))
@@ -278,7 +279,7 @@ function S = merge_shards (args, labels, incomplete)
   for k = order(2:end)
     A = args{k};
     S = add_sums (S, A);
-    S = add_shard_stats (S, A, labels{k});
+    S = add_stats (S, A, labels{k}, false);
     S.n_dropped += A.n_dropped;
     S.timing.batches += A.timing.batches;
     elapsed(end+1) = A.timing.elapsed;
@@ -310,9 +311,8 @@ function S = merge_shards (args, labels, incomplete)
               "batch_sizes", S.batch_sizes, "n_dropped", S.n_dropped,
               "timing", S.timing, "provenance", S.provenance,
               "scale_out", struct ("mode", "shards", "shards", N, "where", ""));
-  if (isfield (S, "stats")
-      && ! isequal (S.stats, cka_stats_options ("cka_merge", cka_stats_options ("defaults"),
-                                                S.config)))
+  if (! isequal (cka_stats_fields ("options", S),
+                cka_stats_options ("cka_merge", cka_stats_options ("defaults"), S.config)))
     ## intervals from the per-batch values in single-run order: the same
     ## resamples as one process; p-values and measures from the added sums
     for [v, f] = cka_stats_fields ("result", S, "cka_merge")
@@ -320,27 +320,6 @@ function S = merge_shards (args, labels, incomplete)
     endfor
   endif
   S = R;
-endfunction
-
-## A shard's extra sums (issue 19): permutation, feature-space and RSA sums
-## add; its per-batch values are batch_hsic, merged with the sums.
-function S = add_shard_stats (S, A, label)
-  for f = {"perm_hsic_xy", "rsa_sums"}
-    if (isfield (S, f{1}))
-      if (strcmp (f{1}, "rsa_sums"))
-        S.rsa_sums = cka_rsa_sums ("merge", S.rsa_sums, A.rsa_sums);
-      else
-        S.perm_hsic_xy += A.perm_hsic_xy;
-      endif
-    endif
-  endfor
-  if (isfield (S, "fsums"))
-    try
-      S.fsums = cka_fsums ("merge", S.fsums, A.fsums);
-    catch e
-      error ("cka:input:mergeMismatch", "cka_merge: %s: %s", label, e.message);
-    end_try_catch
-  endif
 endfunction
 
 %!test

@@ -37,7 +37,7 @@ function d = cka_shard_mismatch (A, B)
     d = "the layers differ";
   elseif (! isequal (A.config, B.config))
     d = "the CKA options differ";
-  elseif (! isequal (stats_of (A), stats_of (B)))
+  elseif (! isequal (cka_stats_fields ("options", A), cka_stats_fields ("options", B)))
     d = "the Estimator, Measure, Bootstrap, Permutations, CILevel, Seed or SVCCAVariance options differ";
   elseif (A.shard.batches != B.shard.batches)
     d = sprintf ("the data has %d batches, not %d", A.shard.batches, B.shard.batches);
@@ -46,11 +46,3 @@ function d = cka_shard_mismatch (A, B)
   endif
 endfunction
 
-## A shard of an earlier version has no stats: the default options.
-function st = stats_of (A)
-  if (isfield (A, "stats"))
-    st = A.stats;
-  else
-    st = cka_stats_options ("cka_merge", cka_stats_options ("defaults"), A.config);
-  endif
-endfunction

@@ -5,6 +5,7 @@
 ## @deftypefn  {} {@var{S} =} cka_stats_fields ("init", @var{S}, @var{stats})
 ## @deftypefnx {} {@var{S} =} cka_stats_fields ("add", @var{S}, @var{batch}, @var{feats1}, @var{feats2}, @var{what})
 ## @deftypefnx {} {@var{E} =} cka_stats_fields ("result", @var{S}, @var{fname})
+## @deftypefnx {} {@var{stats} =} cka_stats_fields ("options", @var{S})
 ## The state and results beyond the minibatch CKA sums, in one place.
 ##
 ## "init" stores @var{stats} (from @code{cka_stats_options}) in the
@@ -18,6 +19,8 @@
 ## @code{ci_low}, @code{ci_high}, @code{ci_level}, @code{n_bootstrap},
 ## @code{p_value}, @code{n_permutations} and one L1-by-L2 matrix per extra
 ## measure (@code{procrustes}, @code{svcca}, @code{pwcca}, @code{rsa}).
+## "options" returns @var{S}'s options, the defaults for a struct written
+## before they existed.
 ## @end deftypefn
 
 function out = cka_stats_fields (verb, S, varargin)
@@ -30,6 +33,8 @@ function out = cka_stats_fields (verb, S, varargin)
       out = result (S, varargin{:});
     case "needs_features"
       out = needs_features (stats_of (S));
+    case "options"
+      out = stats_of (S);
     otherwise
       error ("cka:internal:badVerb", "cka_stats_fields: unknown verb %s", verb);
   endswitch
