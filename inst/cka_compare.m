@@ -215,7 +215,11 @@
 ## within a batch, which sample of one side goes with which sample of the
 ## other does not matter (the samples are exchangeable, e.g.@: independent
 ## draws).  It is a test of any association, not of a CKA level; with many
-## layer pairs, correct for multiple testing.
+## layer pairs, correct for multiple testing.  Cost per batch: @var{P}
+## times @var{L1} x @var{L2} x @math{n^2} multiply-adds for @math{n}
+## samples, small next to the forward when the samples are sequences
+## (@math{n} = BatchSize), large with @qcode{"tokens"} pooling (@math{n} =
+## the tokens of a batch).
 ## @item @qcode{"Seed"} (default 0)
 ## Seeds the bootstrap and the permutations: batch @var{k}'s permutations
 ## depend only on the seed and @var{k}, so runs are reproducible.
@@ -564,10 +568,39 @@ function R = cka_compare (model1, model2, data, varargin)
               "batch_sizes", S.batch_sizes, "n_dropped", S.checkpoint.dropped_samples,
               "timing", struct ("elapsed", toc (t_start), "batches", t_batches));
   if (extra)
+    ## the intervals, p-values and measures: seconds for many layers (one
+    ## eigendecomposition per layer and an SVD per pair), so say so
+    t_stats = tic ();
+    if (opts.Progress)
+      printf ("cka_compare: %s of %d x %d layer pairs ...\n", stats_label (stats),
+              numel (layers1), numel (layers2));
+    endif
     for [v, f] = cka_stats_fields ("result", S, "cka_compare")
       R.(f) = v;
     endfor
+    R.timing.stats = toc (t_stats);
+    R.timing.elapsed = toc (t_start);
+    if (opts.Progress)
+      printf ("cka_compare: done in %.1f s\n", R.timing.stats);
+    endif
   endif
+endfunction
+
+## What the run computes beyond minibatch CKA, in words.
+function s = stats_label (st)
+  parts = {};
+  if (strcmp (st.estimator, "full"))
+    parts{end+1} = "full-data CKA";
+  endif
+  if (st.bootstrap > 0)
+    parts{end+1} = sprintf ("%g%% intervals from %d bootstrap resamples", 100 * st.ci_level,
+                            st.bootstrap);
+  endif
+  if (st.permutations > 0)
+    parts{end+1} = sprintf ("p-values of %d permutations", st.permutations);
+  endif
+  parts = [parts, upper(st.measures(2:end))];
+  s = strjoin (parts, ", ");
 endfunction
 
 ## ---- checkpoints ---------------------------------------------------------

@@ -112,9 +112,7 @@ function S = cka_merge (varargin)
   if (isfield (S, "cka"))
     S.cka = cka_matrix (S);
   endif
-  derived = intersect (fieldnames (S), {"ci_low", "ci_high", "ci_level", "n_bootstrap", ...
-                                       "p_value", "n_permutations", "procrustes", "svcca", ...
-                                       "pwcca", "rsa", "estimator"});
+  derived = cka_stats_fields ("derived", S);
   if (numel (args) > 1 && ! isempty (derived))
     ## a result keeps its intervals, p-values and measures, not the sums
     ## they come from: they cannot be combined

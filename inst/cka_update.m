@@ -72,6 +72,16 @@ function [S, batch] = cka_update (S, feats1, feats2)
   S = cka_acc_add (S, hxy, hxx, hyy, n);
   if (isfield (S, "cka"))
     S.cka = cka_matrix (S);  # a cka_compare result stays consistent
+    ## ... and loses what it cannot update: a result keeps its intervals,
+    ## p-values and measures, not the sums they come from
+    stale = cka_stats_fields ("derived", S);
+    if (! isempty (stale) && ! isfield (S, "stats"))
+      S = rmfield (S, stale);
+      warning ("cka:update:statsDropped",
+               ["cka_update: the result's %s cannot be updated with a new batch (it keeps " ...
+                "no per-batch values or feature-space sums) and are removed; use " ...
+                "cka_accumulator with the same options to keep them"], strjoin (stale', ", "));
+    endif
   endif
   if (nargout > 1)
     batch = struct ("hsic_xy", hxy, "hsic_xx", hxx, "hsic_yy", hyy, "n", n);

@@ -124,6 +124,13 @@
 %! [~, id] = lastwarn ();
 %! assert (id, "cka:merge:statsDropped");
 %! assert (! any (isfield (M, {"ci_low", "ci_high", "n_bootstrap"})));
+%! ## so does a new batch added to a result
+%! lastwarn ("");
+%! U = cka_update (R, feats{1, 1}, feats{1, 2});
+%! [~, id] = lastwarn ();
+%! assert (id, "cka:update:statsDropped");
+%! assert (! any (isfield (U, {"ci_low", "ci_high", "n_bootstrap"})));
+%! assert (U.n_batches, R.n_batches + 1);
 %! ## accumulators keep them: per-batch values of both
 %! o = {"Bootstrap", 100};
 %! A = by_hand (feats(1:3, :), L1, L2, o{:});
@@ -188,6 +195,35 @@
 %! fail ("cka_compare (m, g, ids, o{:}, \"Checkpoint\", fullfile (d, \"c.json\"))",
 %!       "JSON Checkpoint");
 %!error <feature-space sums .*70000 x 70000 features> cka_update (cka_accumulator (1, "Estimator", "full"), {zeros(4, 7e4)}, {zeros(4, 7e4)})
+
+%!test
+%! ## feature-space sums: batches wait in a pending buffer until 512 rows
+%! ## are flushed into the sums at once; flushed + pending rows, a save and
+%! ## load in between and a merge all give the one-batch values
+%! randn ("state", 11);
+%! X = randn (1400, 6) + 50;  Y = X(:, 1:4) * randn (4, 5) + randn (1400, 5);
+%! o = {"Estimator", "full", "Measure", {"procrustes", "svcca", "pwcca"}};
+%! A = cka_accumulator (1, 1, o{:});
+%! for b = 1:7
+%!   A = cka_update (A, {X((b-1)*100 + (1:100), :)}, {Y((b-1)*100 + (1:100), :)});
+%! endfor
+%! assert (numel (A.fsums.pending_x), 1);     # 600 flushed, 100 pending
+%! f = fullfile (d, "pending.mat");
+%! cka_save (A, f);
+%! A = cka_load (f);
+%! B = cka_accumulator (1, 1, o{:});
+%! for b = 8:14
+%!   B = cka_update (B, {X((b-1)*100 + (1:100), :) + 3}, {Y((b-1)*100 + (1:100), :)});
+%! endfor
+%! X(701:end, :) += 3;
+%! M = cka_merge (A, B);
+%! assert (cka_matrix (M), cka (X - 50, Y), 1e-8);    # (Gram matrices of X + 50 lose digits)
+%! assert (cka_matrix (M, "procrustes"), cka (X, Y, "Measure", "procrustes"), 1e-8);
+%! assert (cka_matrix (M, "svcca"), cka (X, Y, "Measure", "svcca"), 1e-8);
+%! assert (cka_matrix (M, "pwcca"), cka (X, Y, "Measure", "pwcca"), 1e-8);
+%! ## a crafted pending buffer is refused
+%! A.fsums.pending_x{1} = A.fsums.pending_x{1}(:, 1:2);
+%! fail ("cka_matrix (A)", "fsums must hold");
 
 %!test
 %! if (isfolder (d))

@@ -6,6 +6,7 @@
 ## @deftypefnx {} {@var{S} =} cka_stats_fields ("add", @var{S}, @var{batch}, @var{feats1}, @var{feats2}, @var{what})
 ## @deftypefnx {} {@var{E} =} cka_stats_fields ("result", @var{S}, @var{fname})
 ## @deftypefnx {} {@var{stats} =} cka_stats_fields ("options", @var{S})
+## @deftypefnx {} {@var{names} =} cka_stats_fields ("derived", @var{S})
 ## The state and results beyond the minibatch CKA sums, in one place.
 ##
 ## "init" stores @var{stats} (from @code{cka_stats_options}) in the
@@ -20,7 +21,8 @@
 ## @code{p_value}, @code{n_permutations} and one L1-by-L2 matrix per extra
 ## measure (@code{procrustes}, @code{svcca}, @code{pwcca}, @code{rsa}).
 ## "options" returns @var{S}'s options, the defaults for a struct written
-## before they existed.
+## before they existed; "derived" the names of @var{S}'s fields that
+## "result" computes (a result keeps them, not the sums behind them).
 ## @end deftypefn
 
 function out = cka_stats_fields (verb, S, varargin)
@@ -35,6 +37,11 @@ function out = cka_stats_fields (verb, S, varargin)
       out = needs_features (stats_of (S));
     case "options"
       out = stats_of (S);
+    case "derived"
+      ## the result fields that come from sums a result does not keep
+      out = intersect (fieldnames (S), {"ci_low", "ci_high", "ci_level", "n_bootstrap", ...
+                                        "p_value", "n_permutations", "procrustes", "svcca", ...
+                                        "pwcca", "rsa", "estimator"});
     otherwise
       error ("cka:internal:badVerb", "cka_stats_fields: unknown verb %s", verb);
   endswitch
@@ -120,11 +127,14 @@ function E = result (S, fname = "cka_matrix")
     E.p_value = (1 + exceed) / (1 + st.permutations);
     E.n_permutations = st.permutations;
   endif
-  for m = st.measures(2:end)
-    if (strcmp (m{1}, "rsa"))
-      E.rsa = cka_rsa_sums ("value", S.rsa_sums);
-    else
-      E.(m{1}) = cka_fsums ("value", S.fsums, m{1}, S.config, st);
-    endif
-  endfor
+  if (ismember ("rsa", st.measures))
+    E.rsa = cka_rsa_sums ("value", S.rsa_sums);
+  endif
+  fm = intersect (st.measures, {"procrustes", "svcca", "pwcca"}, "stable");
+  if (! isempty (fm))
+    ## one eigendecomposition per layer serves all of them
+    for [v, f] = cka_fsums ("values", S.fsums, fm, S.config, st)
+      E.(f) = v;
+    endfor
+  endif
 endfunction

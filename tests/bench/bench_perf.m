@@ -6,7 +6,7 @@
 ## warm-up, with the spread (min .. max).  Prints the table and writes it as
 ## CSV and JSON to CKA_BENCH_OUT (default tests/build/bench under the build
 ## tree).  Run by tests/bench/run_bench.sh, or by hand from the build tree:
-##   octave-cli --eval "addpath ('src', 'inst'); run ('tests/bench/bench_perf.m')"
+##   octave-cli --eval "addpath ('src', 'inst', 'tests/util'); run ('tests/bench/bench_perf.m')"
 ## Not part of the pass/fail suite.  The machine should be otherwise idle:
 ## the ratios to the sgemm peak (measured in the same run) are the steadier
 ## figures on a shared machine.
@@ -17,26 +17,6 @@ function r = add_row (r, section, name, unit, v, target, met, note)
   v = v(:)';
   row = {section, name, unit, median(v), min(v), max(v), numel(v), target, met, note};
   r(end+1, :) = row;
-endfunction
-
-function kb = vm_hwm_kb ()
-  t = fileread ("/proc/self/status");
-  kb = sscanf (regexp (t, 'VmHWM:\s*(\d+)', "tokens", "once"){1}, "%d");
-endfunction
-
-## sgemm GFLOP/s of Octave's single(A)*single(B), n x n, each of k runs,
-## after about a second of warm-up products (the first ones after a pause
-## run at a fraction of the speed while the cores and BLAS threads wake up).
-function g = sgemm_rate (n, k)
-  A = single (randn (n));  B = single (randn (n));
-  t0 = tic ();
-  while (toc (t0) < 1)
-    C = A * B;
-  endwhile
-  g = zeros (1, k);
-  for r = 1:k
-    t0 = tic ();  C = A * B;  g(r) = 2 * n^3 / toc (t0) / 1e9;
-  endfor
 endfunction
 
 function s = ifelse_str (c, s)
@@ -70,7 +50,7 @@ t_all = tic ();
 
 ## ---- (a) sgemm / dgemm peak: Octave's own products, 2048 x 2048 -------------
 n = 2048;
-sgemm = sgemm_rate (n, 5);
+sgemm = bench_sgemm_rate (n, 5);
 R = add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", sgemm, "", "", "");
 A = randn (n);  B = randn (n);
 A = double (A);  B = double (B);
@@ -107,7 +87,7 @@ for k = 1:rows (cases)
   ## the peak again right before and right after: the ratio compares like
   ## with like on a shared machine whose speed drifts (the best of the six
   ## runs: a conservative ratio)
-  pk = sgemm_rate (2048, 3);
+  pk = bench_sgemm_rate (2048, 3);
   t = zeros (1, nrep);  ew = zeros (1, nrep);  flop = 0;
   for r = 1:nrep
     __tfm_forward__ ("profile", true);
@@ -119,7 +99,7 @@ for k = 1:rows (cases)
     flop = p(4);
   endfor
   gf = flop ./ t / 1e9;
-  pk = [pk, sgemm_rate(2048, 3)];
+  pk = [pk, bench_sgemm_rate(2048, 3)];
   R = add_row (R, "peak", ["sgemm 2048 around " label], "GFLOP/s", pk, "", "", "");
   pk = max (pk);
   big = k >= 4;
@@ -196,42 +176,6 @@ for pool = {"flatten", "mean"}
                ifelse_str (strcmp (pool{1}, "flatten"), "<= 0.05"),
                ifelse_str (strcmp (pool{1}, "flatten"), tf (median (share) <= 0.05)), "");
 endfor
-
-## ---- (c2) the price of uncertainty and of the other measures (issue 19) -----
-## The same comparison over 4 batches, plain and with 1000 bootstrap
-## resamples + 1000 permutations (target: <= 10% more), and with every
-## other measure and the full-data estimator (mean pooling: their
-## feature-space sums are 768 x 768 per pair).  Runs alternate so that a
-## drift of the machine's speed hits both alike.
-nb4 = 4;
-ids4 = mod ((0:nb4*Bt-1)' * 7919 + (0:T-1) * 104729, 30522);
-variants = {"plain flatten", {"Pooling", "flatten"};
-            "Bootstrap 1000 + Permutations 1000, flatten",
-            {"Pooling", "flatten", "Bootstrap", 1000, "Permutations", 1000};
-            "plain mean", {"Pooling", "mean"};
-            "Estimator full + procrustes, svcca, pwcca, rsa, mean",
-            {"Pooling", "mean", "Estimator", "full",
-             "Measure", {"procrustes", "svcca", "pwcca", "rsa"}}};
-tv = zeros (rows (variants), max (3, reps - 2));
-for r = 1:columns (tv)
-  for v = 1:rows (variants)
-    t0 = tic ();
-    res = cka_compare (bert, gpt2, ids4, "Layers1", L1, "Layers2", L2, "BatchSize", Bt,
-                       "Progress", false, variants{v, 2}{:});
-    tv(v, r) = toc (t0);
-  endfor
-endfor
-lbl = sprintf ("cka_compare BERT-base vs GPT-2-small, 13x13 blocks, %d batches of %dx%d", nb4,
-               Bt, T);
-for v = 1:rows (variants)
-  R = add_row (R, "stats", sprintf ("%s: %s", lbl, variants{v, 1}), "s", tv(v, :), "", "", "");
-endfor
-over = tv(2, :) ./ tv(1, :) - 1;
-R = add_row (R, "stats", "overhead of Bootstrap 1000 + Permutations 1000 (flatten)", "fraction",
-             over, "<= 0.10", tf (median (over) <= 0.10), "");
-over = tv(4, :) ./ tv(3, :) - 1;
-R = add_row (R, "stats", "overhead of Estimator full + 4 measures (mean)", "fraction", over, "",
-             "", "feature-space sums: 13x13 pairs of 768x768");
 
 ## ---- (d) tfm_load of a ~440 MB float32 checkpoint ---------------------------
 clear gpt2;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# `make bench`: the benchmark tables (tests/bench/bench_perf.m, and
+# `make bench`: the benchmark tables (tests/bench/bench_perf.m, bench_stats.m
+# (the cost of intervals, p-values and other measures), and
 # bench_scaleout.m: local workers against one process), written as
 # CSV + JSON to $CKA_BENCH_OUT (default $BUILDDIR/tests/build/bench).  With
 # CKA_BENCH_ALL=1 also every other tests/bench/bench_*.m (older, more
@@ -16,7 +17,7 @@ rc=0
 for f in "$SRCDIR"/tests/bench/bench_*.m; do
   [ -e "$f" ] || continue
   case "$(basename "$f")" in
-    bench_perf.m|bench_scaleout.m) ;;
+    bench_perf.m|bench_scaleout.m|bench_stats.m) ;;
     *) [ "${CKA_BENCH_ALL:-0}" = 1 ] || continue ;;
   esac
   echo "== $(basename "$f")"
