@@ -558,6 +558,9 @@ function R = cka_compare (model1, model2, data, varargin)
                       struct ("elapsed", toc (t_start), "batches", t_batches));
     return;
   endif
+  if (isfield (S, "fsums"))
+    S.fsums = cka_fsums ("flush", S.fsums);   # once, for every measure below
+  endif
   R = struct ("kind", "cka_result", "cka", cka_matrix (S),
               "layers1", {S.layers1}, "layers2", {S.layers2},
               "requested_layers1", {req1}, "requested_layers2", {req2},

@@ -299,6 +299,9 @@ function S = merge_shards (args, labels, incomplete)
     error ("cka:input:tooFewSamples",
            "cka_merge: every batch was dropped as too small for the estimator");
   endif
+  if (isfield (S, "fsums"))
+    S.fsums = cka_fsums ("flush", S.fsums);   # once, for every measure below
+  endif
   R = struct ("kind", "cka_result", "cka", cka_matrix (S),
               "layers1", {S.layers1}, "layers2", {S.layers2},
               "requested_layers1", {S.layers1}, "requested_layers2", {S.layers2},

@@ -8,6 +8,7 @@
 ## @deftypefnx {} {@var{M} =} cka_fsums ("value", @var{F}, @var{measure}, @var{cfg}, @var{stats})
 ## @deftypefnx {} {@var{V} =} cka_fsums ("values", @var{F}, @var{measures}, @var{cfg}, @var{stats})
 ## @deftypefnx {} {@var{tf} =} cka_fsums ("valid", @var{F}, @var{L1}, @var{L2})
+## @deftypefnx {} {@var{F} =} cka_fsums ("flush", @var{F})
 ## Feature-space sums of a stream of mini-batches: everything the exact
 ## full-data linear CKA, the Procrustes distance, SVCCA and PWCCA need, summed
 ## over all the samples seen, whatever the batches.
@@ -55,6 +56,8 @@ function out = cka_fsums (verb, varargin)
       out = values (flush (varargin{1}), varargin{2:end});
     case "valid"
       out = valid (varargin{:});
+    case "flush"
+      out = flush (varargin{1});
     otherwise
       error ("cka:internal:badVerb", "cka_fsums: unknown verb %s", verb);
   endswitch
@@ -312,7 +315,9 @@ function V = values (F, measures, cfg, stats)
   for j = 1:L2
     for i = 1:L1
       bx = ax(i)+1:ax(i+1);  by = ay(j)+1:ay(j+1);
-      Cxy = F.C(bx, by) - F.x.s(bx) * F.y.s(by)' / N;
+      ## the cross-covariance in the two ranges' eigenbases, once per pair:
+      ## every measure below is a function of it
+      K = ex(i).V' * (F.C(bx, by) - F.x.s(bx) * F.y.s(by)' / N) * ey(j).V;
       for m = rest
         switch (m{1})
           case "procrustes"
@@ -322,12 +327,12 @@ function V = values (F, measures, cfg, stats)
             else
               ## ||Cxy||_* = ||Vx' Cxy Vy||_* (orthonormal bases of its row
               ## and column spaces)
-              v = max (2 - 2 * sum (svd (ex(i).V' * Cxy * ey(j).V)) / (nx * ny), 0);
+              v = max (2 - 2 * sum (svd (K)) / (nx * ny), 0);
             endif
           case {"svcca", "pwcca"}
             keep = cka_ifelse (strcmp (m{1}, "svcca"), stats.svcca_variance, 1);
-            [v, few_ij] = cca_value (m{1}, whitening (ex(i), keep), whitening (ey(j), keep),
-                                     Cxy, ex(i), N);
+            [v, few_ij] = cca_value (m{1}, K, kept (ex(i), keep), kept (ey(j), keep), ex(i),
+                                     ey(j), N);
             if (few_ij)
               few = m{1};
             endif
@@ -359,15 +364,25 @@ function M = cka_full (F, Sx, Sy, cfg)
   Lx = blocksum (F.x.d);  Ly = blocksum (F.y.d);           # L x sum d
   if (cfg.unbiased)
     ## ||C_ij||^2, s_x' C_ij s_y, a_ij' s_x and b_ji' s_y of every pair
-    CC = Lx * (F.C .^ 2) * Ly';
+    CC = zeros (numel (F.x.d), numel (F.y.d));
+    for j = 1:numel (F.y.d)
+      for i = 1:numel (F.x.d)
+        CC(i,j) = sumsq (F.C(ax(i)+1:ax(i+1), ay(j)+1:ay(j+1))(:));
+      endfor
+    endfor
     sCs = Sx' * F.C * Sy;
     as = Sx' * F.a;
     bs = (Sy' * F.b)';
     hxy = unbiased (CC - F.w, F.x.q, F.y.q, full (sCs) - bs - full (as) + F.w,
                     Lx * F.x.s .^ 2, Ly * F.y.s .^ 2, N, cfg.epsilon);
   else
-    sxy = F.C - F.x.s * F.y.s' / N;
-    hxy = Lx * (sxy .^ 2) * Ly' / (N - 1) ^ 2;
+    hxy = zeros (numel (F.x.d), numel (F.y.d));
+    for j = 1:numel (F.y.d)
+      for i = 1:numel (F.x.d)
+        bx = ax(i)+1:ax(i+1);  by = ay(j)+1:ay(j+1);
+        hxy(i,j) = sumsq ((F.C(bx, by) - F.x.s(bx) * F.y.s(by)' / N)(:)) / (N - 1) ^ 2;
+      endfor
+    endfor
   endif
   hx = self_hsic (F.x, ax, N, cfg);
   hy = self_hsic (F.y, ay, N, cfg);
@@ -412,38 +427,40 @@ function e = eig_desc (cov)
   e = struct ("V", V(:, o(1:k)), "lam", lam(1:k));
 endfunction
 
-## The whitening map of a covariance: W with W' cov W = I on the top
-## directions that hold the share `keep` of the variance (all directions
-## of non-negligible variance for keep = 1).
-function W = whitening (e, keep)
+## How many of the leading directions hold the share `keep` of the
+## variance (all directions of non-negligible variance for keep = 1).
+function k = kept (e, keep)
   k = numel (e.lam);
   if (keep < 1 && k > 0)
     share = cumsum (e.lam) / sum (e.lam);
     k = find (share >= keep - 1e-12, 1);
   endif
-  W = e.V(:, 1:k) ./ sqrt (e.lam(1:k))';
 endfunction
 
 ## SVCCA: the mean canonical correlation of the kept directions (Raghu et
 ## al. 2017).  PWCCA: their mean weighted by how much of X each canonical
 ## variate h_i = X a_i accounts for, alpha_i = sum_j |<h_i, x_j>| over the
 ## neurons x_j of X (Morcos et al. 2018); <h_i, x_j> = (cov_x a_i)_j.
-function [v, few] = cca_value (measure, wx, wy, Cxy, ex, N)
-  k = min (columns (wx), columns (wy));
-  few = columns (wx) + columns (wy) >= N;
+## The canonical correlations are the singular values of Wx' Cxy Wy with the
+## whitening maps W = V diag(lam)^(-1/2) of the kept directions, i.e. of
+## the leading kx x ky block of K = Vx' Cxy Vy scaled by 1/sqrt(lam).
+function [v, few] = cca_value (measure, K, kx, ky, ex, ey, N)
+  k = min (kx, ky);
+  few = kx + ky >= N;
   if (k == 0)
     v = NaN;
     return;
   endif
+  M = K(1:kx, 1:ky) ./ sqrt (ex.lam(1:kx)) ./ sqrt (ey.lam(1:ky))';
   if (strcmp (measure, "svcca"))
-    rho = min (max (svd (wx' * Cxy * wy)(1:k), 0), 1);
+    rho = min (max (svd (M)(1:k), 0), 1);
     v = mean (rho);
   else
-    [U, S] = svd (wx' * Cxy * wy, "econ");
+    [U, S] = svd (M, "econ");
     rho = min (max (diag (S)(1:k), 0), 1);
-    A = wx * U(:, 1:k);                 # canonical weights of X: A' cov_x A = I
-    ## cov_x A = V diag(lam) V' A, without forming the d x d covariance
-    alpha = sum (abs (ex.V * (ex.lam .* (ex.V' * A))), 1)';
+    ## canonical weights of X: A = Wx U, A' cov_x A = I; cov_x A = V diag(lam)
+    ## V' A = V (sqrt(lam) .* U) without forming the d x d covariance
+    alpha = sum (abs (ex.V(:, 1:kx) * (sqrt (ex.lam(1:kx)) .* U(:, 1:k))), 1)';
     v = (alpha' * rho) / sum (alpha);
   endif
 endfunction
