@@ -29,17 +29,7 @@ function s = tf (b)
   s = {"MISSED", "met"}{1 + logical (b)};
 endfunction
 
-reps = str2double (getenv ("CKA_BENCH_REPS"));
-if (isnan (reps))
-  reps = 5;
-endif
-outdir = getenv ("CKA_BENCH_OUT");
-if (isempty (outdir))
-  outdir = fullfile (pwd (), "tests", "build", "bench");
-endif
-if (! isfolder (outdir))
-  mkdir (outdir);
-endif
+[reps, outdir] = bench_setup (5);
 here = fileparts (mfilename ("fullpath"));
 octave = getenv ("OCTAVE");                 # for the fresh-process measurements
 if (isempty (octave))

@@ -45,14 +45,7 @@ function r = child (octave, envs, script)
   r = cellfun (@(t) jsondecode (t{1}), tok);
 endfunction
 
-outdir = getenv ("CKA_BENCH_OUT");
-if (isempty (outdir))
-  ## the tree's tests/build/bench (run () changes into this script's folder)
-  outdir = fullfile (fileparts (fileparts (mfilename ("fullpath"))), "build", "bench");
-endif
-if (! isfolder (outdir))
-  mkdir (outdir);
-endif
+[~, outdir] = bench_setup (1);
 octave = getenv ("OCTAVE");
 if (isempty (octave))
   octave = "octave-cli";

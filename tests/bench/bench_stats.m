@@ -14,17 +14,7 @@
 
 1;
 
-reps = str2double (getenv ("CKA_BENCH_REPS"));
-if (isnan (reps))
-  reps = 3;
-endif
-outdir = getenv ("CKA_BENCH_OUT");
-if (isempty (outdir))
-  outdir = fullfile (pwd (), "tests", "build", "bench");
-endif
-if (! isfolder (outdir))
-  mkdir (outdir);
-endif
+[reps, outdir] = bench_setup (3);
 t_all = tic ();
 peak = bench_sgemm_rate (2048, 5);
 
