@@ -80,7 +80,8 @@
 ## rounded to single.
 ##
 ## @var{model} is a struct with fields @code{arch}, @code{config},
-## @code{names}, @code{weights}, @code{name} (see @code{tfm_load}).
+## @code{names}, @code{weights}, @code{name}, @code{source} (empty: made, not
+## loaded; see @code{tfm_load}).
 ##
 ## @example
 ## @group
@@ -199,7 +200,7 @@ function model = tfm_create (arch, varargin)
     name = sprintf ("%s (random, seed %d)", arch, seed);
   endif
   model = struct ("arch", arch, "config", cfg, "names", {names},
-                  "weights", {weights}, "name", name);
+                  "weights", {weights}, "name", name, "source", "");
 endfunction
 
 ## DistilBERT's create_sinusoidal_embeddings, in double then rounded.

@@ -43,8 +43,10 @@
 ## @qcode{"mistral"}: a name of the registry), @code{config} (Hugging Face
 ## field names, defaults filled), @code{names} (state_dict names of the
 ## bare model in state_dict order), @code{weights} (@code{single} arrays in
-## PyTorch shapes, 1-D tensors as columns) and @code{name} (the directory's
-## name).
+## PyTorch shapes, 1-D tensors as columns), @code{name} (the directory's
+## name) and @code{source} (the absolute path it was read from).  Shown
+## without a semicolon it is a short summary; @code{fdisp (stdout, model)}
+## prints every field.
 ##
 ## Options:
 ## @table @asis
@@ -200,6 +202,7 @@ function model = tfm_load (path, varargin)
   model.names = expected(:);
   model.weights = weights;
   model.name = name;
+  model.source = make_absolute_filename (path);
 endfunction
 
 function [files, index, dir, name] = locate (path)

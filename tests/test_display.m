@@ -28,6 +28,8 @@
 %! out = evalc ("disp (L)");
 %! assert (! isempty (strfind (out, "llama model \"stories260K\": 260,032 parameters")), out);
 %! assert (! isempty (strfind (out, "num_key_value_heads 4")), out);
+%! assert (! isempty (strfind (out, ["from " L.source])), out);
+%! assert (L.source, make_absolute_filename (d));
 
 %!test
 %! ## the tokenizer: type, vocabulary size, special tokens, source file

@@ -56,6 +56,9 @@ function txt = model_summary (s, name)
   if (! isempty (parts))
     txt = [txt wrap("  config: ", parts)];
   endif
+  if (isfield (s, "source") && ischar (s.source) && ! isempty (s.source))
+    txt = [txt sprintf("  from %s\n", s.source)];
+  endif
   [~, big] = sort (n, "descend");
   top = big(1:min (3, end));
   shown = cellfun (@(k, a) sprintf ("%s %s", k, size_str (a)), f(top), w(top),
