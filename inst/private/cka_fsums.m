@@ -288,11 +288,8 @@ function V = values (F, measures, cfg, stats)
   L1 = numel (F.x.d);  L2 = numel (F.y.d);
   N = F.n;
   V = struct ();
-  ## block-diagonal forms (sum d x L) of the sums s, for the pair terms of
-  ## all pairs at once
-  Sx = blockdiag (F.x.s, F.x.d);  Sy = blockdiag (F.y.s, F.y.d);
   if (any (strcmp (measures, "cka")))
-    V.cka = cka_full (F, Sx, Sy, cfg);
+    V.cka = cka_full (F, cfg);
   endif
   rest = measures(! strcmp (measures, "cka"));
   if (isempty (rest))
@@ -304,10 +301,8 @@ function V = values (F, measures, cfg, stats)
   ## every cross-covariance lives, so that the SVDs below are of size
   ## rank x rank (at most N - 1) instead of d1 x d2
   ax = [0; cumsum(F.x.d)];  ay = [0; cumsum(F.y.d)];
-  ex = arrayfun (@(k) eig_desc (F.x.G{k} - F.x.s(ax(k)+1:ax(k+1)) * F.x.s(ax(k)+1:ax(k+1))' / N),
-                 1:L1);
-  ey = arrayfun (@(k) eig_desc (F.y.G{k} - F.y.s(ay(k)+1:ay(k+1)) * F.y.s(ay(k)+1:ay(k+1))' / N),
-                 1:L2);
+  ex = arrayfun (@(k) eig_desc (covariance (F.x, ax, k, N)), 1:L1);
+  ey = arrayfun (@(k) eig_desc (covariance (F.y, ay, k, N)), 1:L2);
   for m = rest
     V.(m{1}) = zeros (L1, L2);
   endfor
@@ -349,6 +344,12 @@ function V = values (F, measures, cfg, stats)
   endif
 endfunction
 
+## The centred covariance (a sum, not divided by N) of layer k of side S.
+function C = covariance (S, at, k, N)
+  s = S.s(at(k)+1:at(k+1));
+  C = S.G{k} - s * s' / N;
+endfunction
+
 ## v (sum d x 1) as the sparse block-diagonal sum d x L matrix whose column
 ## k holds block k of v.
 function M = blockdiag (v, d)
@@ -358,8 +359,11 @@ endfunction
 
 ## Exact full-data CKA of every pair: the unbiased (or biased) HSIC of all
 ## N samples from the sums, all pairs at once.
-function M = cka_full (F, Sx, Sy, cfg)
+function M = cka_full (F, cfg)
   N = F.n;
+  ## block-diagonal forms (sum d x L) of the sums s, for the pair terms of
+  ## all pairs at once
+  Sx = blockdiag (F.x.s, F.x.d);  Sy = blockdiag (F.y.s, F.y.d);
   ax = [0; cumsum(F.x.d)];  ay = [0; cumsum(F.y.d)];
   Lx = blocksum (F.x.d);  Ly = blocksum (F.y.d);           # L x sum d
   if (cfg.unbiased)
