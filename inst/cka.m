@@ -174,10 +174,7 @@ function [c, p] = cka (X, varargin)
     endif
     return;
   endif
-  perm = [];
-  if (stats.permutations > 0)
-    perm = struct ("permutations", stats.permutations, "seed", stats.seed);
-  endif
+  perm = cka_stats_options ("perm", stats);
   if (same)
     [hxy, hxx, ~, ~, hperm] = __cka_update__ ({X}, [], iopts, {"X"}, {}, perm, 1);
     hxx = hxy;  hyy = hxy;
@@ -185,7 +182,7 @@ function [c, p] = cka (X, varargin)
     [hxy, hxx, hyy, ~, hperm] = __cka_update__ ({X}, {Y}, iopts, {"X"}, {"Y"}, perm, 1);
   endif
   if (stats.permutations > 0)
-    p = (1 + sum (hperm(:) >= hxy - 1e-12 * abs (hxy))) / (1 + stats.permutations);
+    p = cka_stats_fields ("p_value", hperm, hxy);
   endif
   ## sqrt (max (hxx * hyy, 0)) without forming the product (it overflows
   ## for very large activations); a negative product is clamped to 0

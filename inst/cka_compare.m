@@ -360,10 +360,9 @@ function R = cka_compare (model1, model2, data, varargin)
 
   shard = shard_option (opts.Shard);
   parallel = ! (isempty (opts.Workers) && isempty (opts.Cluster));
-  extra = ! isequal (stats, cka_stats_options ("cka_compare",
-                                               cka_stats_options ("defaults"), cfg));
-  if (extra && (strcmp (stats.estimator, "full")
-                || any (ismember (stats.measures, {"procrustes", "svcca", "pwcca"}))))
+  extra = ! cka_stats_options ("is_default", stats, cfg);
+  [fsums, features] = cka_stats_options ("needs", stats);
+  if (fsums)
     for f = {"Checkpoint", "Resume"}
       if (cka_is_json (opts.(f{1})))
         error ("cka:input:badOption",
@@ -442,7 +441,6 @@ function R = cka_compare (model1, model2, data, varargin)
   S = cka_accumulator (layers1, layers2, "Config", cfg, "Model1Name", name1,
                        "Model2Name", name2);
   S = cka_stats_fields ("init", S, stats);
-  features = cka_stats_fields ("needs_features", S);
   fingerprint = ! isempty (ckpt) || ! isempty (opts.Resume) || ! isempty (shard);
   S.checkpoint = checkpoint_header (model1, model2, same_model, has_data2, bs, pooling,
                                     opts, fingerprint);

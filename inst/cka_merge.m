@@ -312,8 +312,7 @@ function S = merge_shards (args, labels, incomplete)
               "batch_sizes", S.batch_sizes, "n_dropped", S.n_dropped,
               "timing", S.timing, "provenance", S.provenance,
               "scale_out", struct ("mode", "shards", "shards", N, "where", ""));
-  if (! isequal (cka_stats_fields ("options", S),
-                cka_stats_options ("cka_merge", cka_stats_options ("defaults"), S.config)))
+  if (! cka_stats_options ("is_default", cka_stats_fields ("options", S), S.config))
     ## intervals from the per-batch values in single-run order: the same
     ## resamples as one process; p-values and measures from the added sums
     for [v, f] = cka_stats_fields ("result", S, "cka_merge")

@@ -54,8 +54,8 @@ function [S, batch] = cka_update (S, feats1, feats2)
                                            "Sigma", false, "Unbiased", false,
                                            "Epsilon", false, "Dtype", false));
   perm = [];
-  if (isfield (S, "stats") && S.stats.permutations > 0)
-    perm = struct ("permutations", S.stats.permutations, "seed", S.stats.seed);
+  if (isfield (S, "stats"))
+    perm = cka_stats_options ("perm", S.stats);
   endif
   k = S.n_batches + 1;                 # the stream of this batch's permutations
   if (isempty (feats2))

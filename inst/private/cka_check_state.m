@@ -258,8 +258,7 @@ function S = check_stats (S, L1, L2, from_file, bad)
     endif
     S.rsa_sums = r;
   endif
-  if (strcmp (st.estimator, "full")
-      || any (ismember (st.measures, {"procrustes", "svcca", "pwcca"})))
+  if (cka_stats_options ("needs", st))
     if (! (isfield (S, "fsums") && cka_fsums ("valid", S.fsums, L1, L2)))
       bad ("field fsums must hold the feature-space sums of %dx%d layers", L1, L2);
     endif

@@ -7,6 +7,7 @@
 ## @deftypefnx {} {@var{E} =} cka_stats_fields ("result", @var{S}, @var{fname})
 ## @deftypefnx {} {@var{stats} =} cka_stats_fields ("options", @var{S})
 ## @deftypefnx {} {@var{names} =} cka_stats_fields ("derived", @var{S})
+## @deftypefnx {} {@var{p} =} cka_stats_fields ("p_value", @var{perm}, @var{hxy})
 ## The state and results beyond the minibatch CKA sums, in one place.
 ##
 ## "init" stores @var{stats} (from @code{cka_stats_options}) in the
@@ -22,7 +23,8 @@
 ## measure (@code{procrustes}, @code{svcca}, @code{pwcca}, @code{rsa}).
 ## "options" returns @var{S}'s options, the defaults for a struct written
 ## before they existed; "derived" the names of @var{S}'s fields that
-## "result" computes (a result keeps them, not the sums behind them).
+## "result" computes (a result keeps them, not the sums behind them);
+## "p_value" the permutation p-values from permuted and observed HSIC sums.
 ## @end deftypefn
 
 function out = cka_stats_fields (verb, S, varargin)
@@ -33,8 +35,8 @@ function out = cka_stats_fields (verb, S, varargin)
       out = add (S, varargin{:});
     case "result"
       out = result (S, varargin{:});
-    case "needs_features"
-      out = needs_features (stats_of (S));
+    case "p_value"
+      out = p_value (S, varargin{:});
     case "options"
       out = stats_of (S);
     case "derived"
@@ -55,14 +57,14 @@ function st = stats_of (S)
   endif
 endfunction
 
-function tf = needs_features (st)
-  tf = strcmp (st.estimator, "full") ...
-       || any (ismember (st.measures, {"procrustes", "svcca", "pwcca", "rsa"}));
-endfunction
-
-function tf = needs_fsums (st)
-  tf = strcmp (st.estimator, "full") ...
-       || any (ismember (st.measures, {"procrustes", "svcca", "pwcca"}));
+## p = (1 + #{permuted >= observed}) / (1 + P) of every pair: perm holds
+## the permuted HSIC sums (L1 x L2 x P), hxy the observed ones.  The CKA
+## denominators of the permuted values are the observed ones, so the HSIC
+## sums compare; the slack of 1e-12 counts a permutation that reproduces
+## the observed pairing up to rounding as at least as high.
+function p = p_value (perm, hxy)
+  exceed = sum (perm >= hxy - 1e-12 * abs (hxy), 3);
+  p = (1 + exceed) / (1 + size (perm, 3));
 endfunction
 
 function S = init (S, st)
@@ -77,7 +79,7 @@ function S = init (S, st)
                                L1, L2, st.permutations));
     S.perm_hsic_xy = zeros (L1, L2, st.permutations);
   endif
-  if (needs_fsums (st))
+  if (cka_stats_options ("needs", st))
     S.fsums = cka_fsums ("init", L1, L2);
   endif
   if (ismember ("rsa", st.measures))
@@ -121,10 +123,7 @@ function E = result (S, fname = "cka_matrix")
     E.n_bootstrap = st.bootstrap;
   endif
   if (st.permutations > 0)
-    ## p = (1 + #{permuted >= observed}) / (1 + P): the denominators of the
-    ## permuted CKA values are the observed ones, so the HSIC sums compare
-    exceed = sum (S.perm_hsic_xy >= S.hsic_xy - 1e-12 * abs (S.hsic_xy), 3);
-    E.p_value = (1 + exceed) / (1 + st.permutations);
+    E.p_value = p_value (S.perm_hsic_xy, S.hsic_xy);
     E.n_permutations = st.permutations;
   endif
   if (ismember ("rsa", st.measures))

@@ -4,6 +4,9 @@
 ## -*- texinfo -*-
 ## @deftypefn {} {@var{defaults} =} cka_stats_options ("defaults")
 ## @deftypefnx {} {@var{stats} =} cka_stats_options (@var{fname}, @var{opts}, @var{cfg})
+## @deftypefnx {} {@var{tf} =} cka_stats_options ("is_default", @var{stats}, @var{cfg})
+## @deftypefnx {} {[@var{fsums}, @var{features}] =} cka_stats_options ("needs", @var{stats})
+## @deftypefnx {} {@var{perm} =} cka_stats_options ("perm", @var{stats})
 ## The options of the measures, the estimator, the bootstrap and the
 ## permutation test, shared by @code{cka}, @code{cka_accumulator} and
 ## @code{cka_compare}: their defaults (Name/Value names), and the validated
@@ -12,15 +15,38 @@
 ## @code{bootstrap}, @code{permutations} (counts, 0 = none),
 ## @code{ci_level}, @code{seed}, @code{svcca_variance}.  @var{cfg} is the
 ## resolved @code{cka_config}: the full estimator needs the linear kernel.
+##
+## "is_default": whether @var{stats} asks for nothing beyond minibatch CKA.
+## "needs": whether they need the feature-space sums (the full estimator,
+## Procrustes, SVCCA, PWCCA) and whether they need the pooled features at
+## all (those, or RSA).  "perm": the permutation test's options for the
+## MEX gateways, a struct @{permutations, seed@}, or @code{[]} without a
+## test.  This is the one place that knows what each option requires.
 ## @end deftypefn
 
-function stats = cka_stats_options (fname, opts, cfg)
-  if (strcmp (fname, "defaults"))
-    stats = struct ("Measure", "cka", "Estimator", "minibatch", "Bootstrap", 0,
-                    "Permutations", 0, "CILevel", 0.95, "Seed", 0,
-                    "SVCCAVariance", 0.99);
-    return;
-  endif
+function [stats, features] = cka_stats_options (fname, opts, cfg)
+  switch (fname)
+    case "defaults"
+      stats = struct ("Measure", "cka", "Estimator", "minibatch", "Bootstrap", 0,
+                      "Permutations", 0, "CILevel", 0.95, "Seed", 0,
+                      "SVCCAVariance", 0.99);
+      return;
+    case "is_default"
+      stats = isequal (opts, cka_stats_options ("cka", cka_stats_options ("defaults"), cfg));
+      return;
+    case "needs"
+      st = opts;
+      stats = strcmp (st.estimator, "full") ...
+              || any (ismember (st.measures, {"procrustes", "svcca", "pwcca"}));
+      features = stats || ismember ("rsa", st.measures);
+      return;
+    case "perm"
+      stats = [];
+      if (opts.permutations > 0)
+        stats = struct ("permutations", opts.permutations, "seed", opts.seed);
+      endif
+      return;
+  endswitch
   known = {"cka", "procrustes", "svcca", "pwcca", "rsa"};
   m = opts.Measure;
   if (ischar (m) && (isrow (m) || isempty (m)))
