@@ -86,14 +86,14 @@ function S = cka_merge (varargin)
              A.model1_name, A.model2_name, S.model1_name, S.model2_name);
     endif
     same_config (A, S, labels{k});
-    if (isfield (A, "stats") || isfield (S, "stats"))
-      if (! (isfield (A, "stats") && isfield (S, "stats") && isequal (A.stats, S.stats)))
-        error ("cka:input:mergeMismatch",
-               "cka_merge: %s has other Estimator, Measure, Bootstrap or Permutations options than the first argument",
-               labels{k});
-      endif
-      S = add_stats (S, A, labels{k});
+    ## (an accumulator of an earlier version has no stats: the defaults,
+    ## as cka_shard_mismatch compares shards)
+    if (! isequal (cka_stats_fields ("options", A), cka_stats_fields ("options", S)))
+      error ("cka:input:mergeMismatch",
+             "cka_merge: %s has other Estimator, Measure, Bootstrap or Permutations options than the first argument",
+             labels{k});
     endif
+    S = add_stats (S, A, labels{k});
     S = add_sums (S, A);
     if (isfield (S, "timing") && isfield (A, "timing"))
       for f = fieldnames (S.timing)'

@@ -138,6 +138,12 @@
 %! S = by_hand (feats, L1, L2, o{:});
 %! MS = cka_merge (A, B);
 %! assert (MS.batch_hsic, S.batch_hsic, 1e-12);
+%! ## an accumulator of an earlier version (no stats) merges with one of the
+%! ## default options, not with one of other options
+%! old = rmfield (by_hand (feats(1:3, :), L1, L2), "stats");
+%! new = by_hand (feats(4:6, :), L1, L2);
+%! assert (cka_merge (old, new).n_batches, 6);
+%! fail ("cka_merge (old, B)", "other Estimator");
 %! assert (cka_matrix (MS, "stats").ci_low, cka_matrix (S, "stats").ci_low, 1e-12);
 
 %!test
