@@ -735,10 +735,8 @@ function R = shard_result (S, shard, name1, name2, same_model, pooling, timing)
   ## the options and extra sums of issue 19 (the per-batch values for the
   ## bootstrap are batch_hsic already)
   R.stats = S.stats;
-  for f = {"perm_hsic_xy", "fsums", "rsa_sums"}
-    if (isfield (S, f{1}))
-      R.(f{1}) = S.(f{1});
-    endif
+  for f = setdiff (intersect (cka_stats_fields ("sums"), fieldnames (S)), {"batch_hsic"})(:)'
+    R.(f{1}) = S.(f{1});
   endfor
 endfunction
 
@@ -933,10 +931,8 @@ function [S, src1, src2] = resume_state (file, S0, src1, src2, has_data2, nmin)
   if (! isequal (cka_stats_fields ("options", C), S0.stats))
     mismatch ("the Estimator, Measure, Bootstrap, Permutations, CILevel, Seed or SVCCAVariance options differ");
   endif
-  for f = {"batch_hsic", "perm_hsic_xy", "fsums", "rsa_sums"}
-    if (isfield (S0, f{1}))
-      S.(f{1}) = C.(f{1});
-    endif
+  for f = intersect (cka_stats_fields ("sums"), fieldnames (S0))(:)'
+    S.(f{1}) = C.(f{1});
   endfor
   ## a shard's per-batch values (JSON keeps no shapes: reshape by the counts)
   t = H.terms;

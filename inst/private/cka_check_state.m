@@ -201,7 +201,8 @@ function S = check_stats (S, L1, L2, from_file, bad)
     bad ("field estimator must be \"minibatch\" or \"full\"");
   endif
   if (! isfield (S, "stats"))
-    extra = intersect (fieldnames (S), {"perm_hsic_xy", "fsums", "rsa_sums"});
+    ## (batch_hsic belongs to shards too)
+    extra = setdiff (intersect (fieldnames (S), cka_stats_fields ("sums")), {"batch_hsic"});
     if (! isempty (extra))
       bad ("field %s needs the field stats", extra{1});
     endif

@@ -8,6 +8,7 @@
 ## @deftypefnx {} {@var{stats} =} cka_stats_fields ("options", @var{S})
 ## @deftypefnx {} {@var{names} =} cka_stats_fields ("derived", @var{S})
 ## @deftypefnx {} {@var{p} =} cka_stats_fields ("p_value", @var{perm}, @var{hxy})
+## @deftypefnx {} {@var{names} =} cka_stats_fields ("sums")
 ## The state and results beyond the minibatch CKA sums, in one place.
 ##
 ## "init" stores @var{stats} (from @code{cka_stats_options}) in the
@@ -24,7 +25,8 @@
 ## "options" returns @var{S}'s options, the defaults for a struct written
 ## before they existed; "derived" the names of @var{S}'s fields that
 ## "result" computes (a result keeps them, not the sums behind them);
-## "p_value" the permutation p-values from permuted and observed HSIC sums.
+## "p_value" the permutation p-values from permuted and observed HSIC sums;
+## "sums" the names of the extra sums "init" may add.
 ## @end deftypefn
 
 function out = cka_stats_fields (verb, S, varargin)
@@ -37,6 +39,10 @@ function out = cka_stats_fields (verb, S, varargin)
       out = result (S, varargin{:});
     case "p_value"
       out = p_value (S, varargin{:});
+    case "sums"
+      ## the extra sums "init" may add, which checkpoints, shards and
+      ## merges carry along
+      out = {"batch_hsic", "perm_hsic_xy", "fsums", "rsa_sums"};
     case "options"
       out = stats_of (S);
     case "derived"
