@@ -22,17 +22,14 @@
 
 function display (s)
   name = inputname (1, false);
-  txt = cka_struct_summary (s, name);
+  label = name;                 # what the header (and the hints) call it
+  if (isempty (label))
+    label = "ans";
+  endif
+  txt = cka_struct_summary (s, label);
   if (isempty (txt))
     builtin ("display", s, name);
   else
-    printf ("%s =\n\n%s\n", cka_ifelse_name (name), txt);
-  endif
-endfunction
-
-function n = cka_ifelse_name (name)
-  n = name;
-  if (isempty (n))
-    n = "ans";
+    printf ("%s =\n\n%s\n", label, txt);
   endif
 endfunction
