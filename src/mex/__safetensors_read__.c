@@ -1,4 +1,5 @@
-/* T = __safetensors_read__(file, file_size, header_len, names, dtypes, shapes, offsets, want)
+/* T = __safetensors_read__(file, file_size, header_len, names, dtypes, shapes, offsets, want
+ *                          [, keep16])
  * Internal gateway of the safetensors readers.  names, dtypes: cellstr of
  * the header entries (jsondecode'd in the .m layer); shapes: cell of double
  * vectors; offsets: n x 2 double (data_offsets).  Every entry is validated
@@ -6,7 +7,9 @@
  * touched.  want: 1-based indices of the tensors to decode; T is a cell of
  * single arrays in their PyTorch shapes (1-D as [n 1], 0-D as 1 x 1),
  * converted from F32/F16/BF16/F64 and transposed into Octave's layout from
- * one read-only mapping of the file.  With want empty, only validates.
+ * one read-only mapping of the file.  With keep16 true, F16/BF16 matrices
+ * (2-D tensors) come back as uint16 arrays of their 16-bit numbers
+ * (transposed, bits unchanged) instead.  With want empty, only validates.
  * The outputs are allocated here, largest first, while worker threads
  * already decode the ones allocated (st_decode_queue.h); the mapping and
  * the workers are released by cleanup handlers on every exit path. */
@@ -31,6 +34,12 @@ static void abort_queue(st_decode_queue **q)
     *q = NULL;
 }
 
+/* 1 if tensor x comes back as 16-bit numbers. */
+static int is16(const st_entry *x, int keep16)
+{
+    return keep16 && x->ndim == 2 && (x->dtype == ST_F16 || x->dtype == ST_BF16);
+}
+
 /* Larger tensors first: the workers start on them while the rest are
  * allocated, and the last tasks to finish are short. */
 typedef struct sized {
@@ -46,8 +55,9 @@ static int larger_first(const void *a, const void *b)
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
-    if (nrhs != 8)
-        mexErrMsgIdAndTxt("cka:input:nargs", "__safetensors_read__: expected 8 arguments, got %d", nrhs);
+    if (nrhs != 8 && nrhs != 9)
+        mexErrMsgIdAndTxt("cka:input:nargs", "__safetensors_read__: expected 8 or 9 arguments, got %d", nrhs);
+    const int keep16 = nrhs == 9 && mexutil_get_scalar(prhs[8], "KEEP16") != 0.0;
     if (!mxIsChar(prhs[0]) || !mxIsCell(prhs[3]) || !mxIsCell(prhs[4]) || !mxIsCell(prhs[5]))
         mexErrMsgIdAndTxt("cka:input:type", "__safetensors_read__: bad argument types");
     char *file = stmex_string(prhs[0]);
@@ -118,7 +128,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     }
     uint64_t out_bytes = 0;
     for (size_t w = 0; w < nwant; w++)
-        out_bytes += order[w].numel * sizeof(float);
+        out_bytes += order[w].numel * (is16(&e[idx[w]], keep16) ? 2 : sizeof(float));
     if (st_check_memory(out_bytes, file, &err) != 0)
         mexutil_raise(&err);
     if (nwant > 0) {
@@ -131,6 +141,7 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
         for (size_t t = 0; t < nwant; t++) {
             task[t].entry = &e[idx[order[t].w]];
             task[t].src = m.data + 8 + hlen + task[t].entry->begin;
+            task[t].keep16 = is16(task[t].entry, keep16);
         }
         int nthreads = fsize > ((uint64_t)1 << 24) ? omp_get_max_threads() : 1;
         st_decode_queue *q __attribute__((cleanup(abort_queue))) = st_queue_start(task, nwant, nthreads);
@@ -146,15 +157,15 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
                 dims[0] = 1, dims[1] = 1, nd = 2;
             else if (nd == 1)
                 dims[1] = 1, nd = 2;
-            mxArray *a = mexutil_new_single(nd, dims);
+            mxArray *a = mexutil_new_zeros(nd, dims, task[t].keep16 ? "uint16" : "single");
             if (a == NULL) {
                 abort_queue(&q);
                 mexErrMsgIdAndTxt("cka:safetensors:noMemory",
                                   "%s: cannot allocate %.1f MB for tensor \"%s\"", file,
-                                  (double)st_numel(x) * 4 / 1e6, x->name);
+                                  (double)st_numel(x) * (task[t].keep16 ? 2 : 4) / 1e6, x->name);
             }
             mxSetCell(plhs[0], order[t].w, a);
-            st_queue_publish(q, t, (float *)mxGetData(a));
+            st_queue_publish(q, t, mxGetData(a));
         }
         st_queue_finish(q);
         q = NULL;

@@ -5,10 +5,11 @@
  * The model struct (design.md, "Data model"): fields arch (a name of the
  * registry, model/registry.h), config (HF field names, defaults filled by tfm_config),
  * names (cellstr of state_dict names), weights (cell of single arrays in
- * PyTorch shapes; 1-D tensors [n 1] or [1 n]).  mexmodel_bind checks that
- * every parameter the architecture needs is present, single, real, full and
- * of the right size, and points the tfm_model at the data in place (no
- * copy).  Extra names (e.g. heads) are ignored.  A model without its
+ * PyTorch shapes; 1-D tensors [n 1] or [1 n]; a matrix may instead be a
+ * uint16 array of the 16-bit numbers named by model.dtype, "bfloat16" or
+ * "float16").  mexmodel_bind checks that every parameter the architecture
+ * needs is present, single (or such uint16), real, full and of the right
+ * size, and points the tfm_model at the data in place (no copy).  Extra names (e.g. heads) are ignored.  A model without its
  * optional tensors (BERT's pooler.*) is accepted (no pooler hooks then).
  *
  * All memory comes from mxMalloc / mxArrayToString, so it is reclaimed if
@@ -259,6 +260,30 @@ static inline int mexmodel_config(const mxArray *model, tfm_config *cfg, cka_err
     return tfm_config_check(cfg, err);
 }
 
+/* How the uint16 matrices of a model store their numbers: model.dtype
+ * "bfloat16" or "float16" (tfm_load, tfm_create, tfm_cast set it). */
+static inline int mexmodel_half_dtype(const mxArray *model, tfm_dtype *dtype, const char *name,
+                                      cka_error *err)
+{
+    const mxArray *f = mexmodel_field(model, "dtype");
+    char buf[16] = "";
+    if (f != NULL && mxIsChar(f) && mxGetString(f, buf, sizeof buf) == 0) {
+        if (strcmp(buf, "bfloat16") == 0) {
+            *dtype = TFM_BF16;
+            return 0;
+        }
+        if (strcmp(buf, "float16") == 0) {
+            *dtype = TFM_F16;
+            return 0;
+        }
+    }
+    return cka_error_set(err, "cka:input:badWeight",
+                         "weight \"%s\" is uint16, so model.dtype must say how it stores "
+                         "numbers: \"bfloat16\" or \"float16\" (got %s%s%s)",
+                         name, buf[0] ? "\"" : "", buf[0] ? buf : "no dtype",
+                         buf[0] ? "\"" : "");
+}
+
 /* Bind model (struct) to m: config + a pointer to every parameter's data. */
 static inline int mexmodel_bind(const mxArray *model, tfm_model *m, cka_error *err)
 {
@@ -276,6 +301,7 @@ static inline int mexmodel_bind(const mxArray *model, tfm_model *m, cka_error *e
     const int np = tfm_param_count(&cfg);
     tfm_param *p = mxCalloc((size_t)np, sizeof *p);
     tfm_param_list(m, p);
+    tfm_dtype dtype = TFM_F32;   /* of the uint16 matrices, read at the first */
     for (int k = 0; k < np; k++) {
         int found;
         mwIndex idx = mexmodel_name_index(names, p[k].name, &found);
@@ -284,10 +310,15 @@ static inline int mexmodel_bind(const mxArray *model, tfm_model *m, cka_error *e
                                  "the %s model has no weight \"%s\" in model.names",
                                  tfm_arch_name(cfg.arch), p[k].name);
         const mxArray *w = mxGetCell(weights, idx);
-        if (w == NULL || !mxIsSingle(w) || mxIsComplex(w) || mxIsSparse(w))
+        const int half = w != NULL && mxIsUint16(w) && p[k].ndim == 2;
+        if (w == NULL || !(mxIsSingle(w) || half) || mxIsComplex(w) || mxIsSparse(w))
             return cka_error_set(err, "cka:input:badWeight",
-                                 "weight \"%s\" must be a real full single array (got %s)",
-                                 p[k].name, w ? mxGetClassName(w) : "nothing");
+                                 "weight \"%s\" must be a real full single array%s (got %s)",
+                                 p[k].name,
+                                 p[k].ndim == 2 ? " (or uint16 holding bfloat16/float16)" : "",
+                                 w ? mxGetClassName(w) : "nothing");
+        if (half && dtype == TFM_F32 && mexmodel_half_dtype(model, &dtype, p[k].name, err))
+            return -1;
         const mwSize nd = mxGetNumberOfDimensions(w);
         const mwSize *dims = mxGetDimensions(w);
         int ok;
@@ -312,7 +343,7 @@ static inline int mexmodel_bind(const mxArray *model, tfm_model *m, cka_error *e
                                  "weight \"%s\" has size %s, expected %s (PyTorch shape)",
                                  p[k].name, got, want);
         }
-        *p[k].slot = (const float *)mxGetData(w);
+        tfm_param_bind(&p[k], mxGetData(w), half ? dtype : TFM_F32);
     }
     mxFree(p);
     return 0;

@@ -112,7 +112,8 @@ static inline void *mexutil_malloc_big(size_t count, size_t size, const char *wh
     return mxMalloc(count * size > 0 ? count * size : 1);
 }
 
-/* A new single array of nd dims, owned by Octave, created by zeros(): the
+/* A new array of nd dims and class cls ("single", "uint16"), owned by
+ * Octave, created by zeros(): the
  * C MEX API of Octave 7 copies an mxCreate*Array result element by element
  * when it is returned (a second pass over freshly faulted memory, which
  * doubled the time of loading checkpoints and of returning activations),
@@ -120,21 +121,26 @@ static inline void *mexutil_malloc_big(size_t count, size_t size, const char *wh
  * is.  The array is new and unshared, so writing into it is safe.  NULL
  * when zeros fails: the call is trapped, so no error unwinds through the
  * caller (running threads, a forward pass in progress). */
-static inline mxArray *mexutil_new_single(mwSize nd, const mwSize *dims)
+static inline mxArray *mexutil_new_zeros(mwSize nd, const mwSize *dims, const char *cls)
 {
     mxArray *in[2], *out[1] = {NULL};
     in[0] = mxCreateDoubleMatrix(1, nd, mxREAL);
     double *d = mxGetPr(in[0]);
     for (mwSize k = 0; k < nd; k++)
         d[k] = (double)dims[k];
-    in[1] = mxCreateString("single");
+    in[1] = mxCreateString(cls);
     mxArray *failed = mexCallMATLABWithTrap(1, out, 2, in, "zeros");
     mxDestroyArray(in[0]);
     mxDestroyArray(in[1]);
-    if (failed != NULL || out[0] == NULL || !mxIsSingle(out[0]) ||
+    if (failed != NULL || out[0] == NULL || strcmp(mxGetClassName(out[0]), cls) != 0 ||
         (mxGetNumberOfElements(out[0]) > 0 && mxGetData(out[0]) == NULL))
         return NULL;
     return out[0];
+}
+
+static inline mxArray *mexutil_new_single(mwSize nd, const mwSize *dims)
+{
+    return mexutil_new_zeros(nd, dims, "single");
 }
 
 /* A real, non-sparse double array, else an error naming the argument. */

@@ -57,7 +57,7 @@ static void make(dec_model *dm, const tfm_config *cfg, uint64_t seed)
         if (dm->params[k].ndim == 1 && strstr(dm->params[k].name, ".weight"))
             for (size_t j = 0; j < n; j++)
                 dm->data[k][j] += 1.0f;
-        *dm->params[k].slot = dm->data[k];
+        tfm_param_bind(&dm->params[k], dm->data[k], TFM_F32);
     }
 }
 
@@ -192,7 +192,7 @@ static void test_family_identities(void)
     for (int j = 0; j < l.np; j++)
         for (int k = 0; k < q.np; k++)
             if (strcmp(l.params[j].name, q.params[k].name) == 0)
-                *l.params[j].slot = q.data[k];
+                tfm_param_bind(&l.params[j], q.data[k], TFM_F32);
     float *hq = last_state(&q), *hl = last_state(&l);
     CHECK(memcmp(hq, hl, (size_t)(B * T * 16) * sizeof(float)) == 0, "qwen2 zero bias = llama");
     /* Mistral: a window of T keys or more is no window; a short one is not */

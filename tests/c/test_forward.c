@@ -51,7 +51,7 @@ static void make_model(test_model *tm, tfm_arch arch, uint64_t seed)
         if (tm->params[k].ndim == 1 && strstr(tm->params[k].name, ".weight"))
             for (size_t j = 0; j < n; j++)
                 tm->data[k][j] += 1.0f;          /* LayerNorm gains around 1 */
-        *tm->params[k].slot = tm->data[k];
+        tfm_param_bind(&tm->params[k], tm->data[k], TFM_F32);
     }
 }
 
@@ -84,9 +84,10 @@ static void ref_free(ref_store *rs)
 }
 
 /* Linear: PyTorch W [out, in], element (o, i) at W[o + out*i]. */
-static void ref_linear(double *y, const double *x, int n, int in, int out, const float *W,
+static void ref_linear(double *y, const double *x, int n, int in, int out, tfm_weight Wt,
                        const float *b)
 {
+    const float *W = Wt.data;   /* the test models are float32 */
     for (int r = 0; r < n; r++)
         for (int o = 0; o < out; o++) {
             double s = b[o];
@@ -97,9 +98,10 @@ static void ref_linear(double *y, const double *x, int n, int in, int out, const
 }
 
 /* Conv1D: PyTorch W [in, out], element (i, o) at W[i + in*o]. */
-static void ref_conv1d(double *y, const double *x, int n, int in, int out, const float *W,
+static void ref_conv1d(double *y, const double *x, int n, int in, int out, tfm_weight Wt,
                        const float *b)
 {
+    const float *W = Wt.data;
     for (int r = 0; r < n; r++)
         for (int o = 0; o < out; o++) {
             double s = b[o];
@@ -110,9 +112,9 @@ static void ref_conv1d(double *y, const double *x, int n, int in, int out, const
 }
 
 /* Embedding row v of a [num, dim] table: element (v, j) at E[v + num*j]. */
-static double ref_emb(const float *E, int num, int v, int j)
+static double ref_emb(tfm_weight E, int num, int v, int j)
 {
-    return E[v + num * j];
+    return ((const float *)E.data)[v + num * j];
 }
 
 static void ref_layernorm(double *y, const double *x, int n, int h, const float *g,
@@ -553,8 +555,8 @@ static void test_early_stop_and_errors(void)
     tfm_hook_request rq_bad = {1, &bad_mod};
     CHECK(tfm_forward(&tm.m, &bt, &rq_bad, compare_sink, &c, &err) == -1
           && strcmp(err.id, "cka:input:containerHook") == 0, "id %s", err.id);
-    const float *saved = tm.m.layers[1].fc2.w;
-    tm.m.layers[1].fc2.w = NULL;
+    const tfm_weight saved = tm.m.layers[1].fc2.w;
+    tm.m.layers[1].fc2.w.data = NULL;
     CHECK(tfm_forward(&tm.m, &bt, &req, compare_sink, &c, &err) == -1
           && strcmp(err.id, "cka:input:missingWeight") == 0
           && strstr(err.msg, "encoder.layer.1.output.dense.weight") != NULL, "%s", err.msg);

@@ -1,7 +1,12 @@
 /* Kernels of ops.c: the vectorised erf of the exact GELU against erf in
- * double, and the GELU activation against PyTorch's float formula. */
+ * double, the GELU activation against PyTorch's float formula, and products
+ * with 16-bit weights against the float32 product of the widened weights. */
 #include "check.h"
 #include "model/ops.h"
+#include "common/cka_half.h"
+#include "io/safetensors.h"
+
+#include <omp.h>
 
 #include <float.h>
 #include <math.h>
@@ -227,9 +232,91 @@ static void test_threads_set(void)
     CHECK(omp2 == omp0, "restored %d", omp2);
 }
 
+/* ops_linear with a bf16/f16 W gives the float32 product of the widened
+ * W (up to sgemm's summation order), for both layouts, with and without the threads' split (by rows and by
+ * columns), with a bias or not, and with output widths that leave a partial
+ * panel (in = 70000: panels of 16 columns). */
+static void test_linear_16bit(void)
+{
+    const struct { int64_t N, in, out; } shapes[] = {
+        {3, 40, 24}, {300, 96, 200}, {8, 512, 700}, {130, 70000, 37}};
+    const tfm_dtype types[] = {TFM_BF16, TFM_F16};
+    for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+        const int64_t N = shapes[si].N, in = shapes[si].in, out = shapes[si].out;
+        float *x = malloc((size_t)(N * in) * sizeof *x);
+        float *b = malloc((size_t)out * sizeof *b);
+        float *wf = malloc((size_t)(in * out) * sizeof *wf);
+        uint16_t *wh = malloc((size_t)(in * out) * sizeof *wh);
+        float *y16 = malloc((size_t)(N * out) * sizeof *y16);
+        float *y32 = malloc((size_t)(N * out) * sizeof *y32);
+        for (int64_t k = 0; k < N * in; k++)
+            x[k] = (float)sin(0.37 * (double)k) * 2.0f;
+        for (int64_t k = 0; k < out; k++)
+            b[k] = (float)cos(0.11 * (double)k);
+        for (size_t ti = 0; ti < 2; ti++)
+            for (int layout = 0; layout < 2; layout++)
+                for (int split = 0; split < 2; split++) {
+                    for (int64_t k = 0; k < in * out; k++) {
+                        const float v = (float)sin(1.3 * (double)k + (double)si) * 0.05f;
+                        wh[k] = types[ti] == TFM_BF16 ? st_f32_to_bf16(v) : st_f32_to_f16(v);
+                        wf[k] = types[ti] == TFM_BF16 ? cka_bf16_to_f32(wh[k])
+                                                      : cka_f16_to_f32(wh[k]);
+                    }
+                    const int blas = split ? ops_threads_begin() : 0;
+                    CHECK(ops_panels_begin(in) == 0, "panels");
+                    const float *bias = split ? b : NULL;
+                    ops_linear(y16, x, in, N, in, out, (tfm_weight){wh, types[ti]},
+                               (ops_wlayout)layout, bias);
+                    ops_linear(y32, x, in, N, in, out, (tfm_weight){wf, TFM_F32},
+                               (ops_wlayout)layout, bias);
+                    ops_panels_end();
+                    if (split)
+                        ops_threads_end(blas);
+                    double worst = 0.0, scale = 1.0;
+                    for (int64_t k = 0; k < N * out; k++) {
+                        if (fabs(y32[k]) > scale)
+                            scale = fabs(y32[k]);
+                        if (fabs(y16[k] - y32[k]) > worst)
+                            worst = fabs(y16[k] - y32[k]);
+                    }
+                    /* sgemm may sum a column in another order for another
+                     * panel width (edge kernels): float32 rounding that
+                     * grows like sqrt(in). */
+                    const double tol = 1e-6 * scale * (in > 512 ? sqrt((double)in / 512.0) : 1.0);
+                    CHECK(worst <= tol, "N %lld in %lld out %lld type %d layout %d "
+                          "split %d: off by %g (scale %g)", (long long)N, (long long)in,
+                          (long long)out, (int)types[ti], layout, split, worst, scale);
+                }
+        free(x), free(b), free(wf), free(wh), free(y16), free(y32);
+    }
+}
+
+/* Embedding lookups read 16-bit tables exactly. */
+static void test_embed_16bit(void)
+{
+    enum { NUM = 7, DIM = 5 };
+    uint16_t th[NUM * DIM];
+    float tf[NUM * DIM];
+    for (int k = 0; k < NUM * DIM; k++) {
+        th[k] = st_f32_to_f16((float)k * 0.25f - 3.0f);
+        tf[k] = cka_f16_to_f32(th[k]);
+    }
+    const int64_t ids[3] = {6, 0, 3};
+    float a[3 * DIM], c[3 * DIM];
+    ops_embed(a, (tfm_weight){th, TFM_F16}, NUM, DIM, ids, 3);
+    ops_embed(c, (tfm_weight){tf, TFM_F32}, NUM, DIM, ids, 3);
+    CHECK(memcmp(a, c, sizeof a) == 0, "embed f16");
+    ops_positions_add(a, (tfm_weight){th, TFM_F16}, NUM, DIM, 1, 3);
+    ops_positions_add(c, (tfm_weight){tf, TFM_F32}, NUM, DIM, 1, 3);
+    CHECK(memcmp(a, c, sizeof a) == 0, "positions f16");
+    CHECK(ops_weight_at((tfm_weight){th, TFM_F16}, 9) == tf[9], "weight_at");
+}
+
 int main(void)
 {
     RUN(test_threads_set);
+    RUN(test_linear_16bit);
+    RUN(test_embed_16bit);
     RUN(test_to_colmajor);
     RUN(test_gelu_new_matches_formula);
     RUN(test_exp_floats);

@@ -1,6 +1,7 @@
 /* Validated safetensors reader / writer (see safetensors.h and spec §10). */
 #define _GNU_SOURCE
 #include "io/safetensors.h"
+#include "common/cka_half.h"
 #include "common/mem_check.h"
 #include "io/file_guard.h"
 
@@ -399,28 +400,14 @@ static inline uint32_t f2u(float f)
     return u;
 }
 
-static inline float u2f(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
-
 float st_bf16_to_f32(uint16_t b)
 {
-    return u2f((uint32_t)b << 16);
+    return cka_bf16_to_f32(b);
 }
 
 float st_f16_to_f32(uint16_t h)
 {
-    uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1F, m = h & 0x3FF;
-    if (e == 0) {
-        float v = ldexpf((float)m, -24); /* zero or subnormal, exact */
-        return s ? -v : v;
-    }
-    if (e == 31)
-        return u2f(s | 0x7F800000u | (m << 13));
-    return u2f(s | ((e + 112) << 23) | (m << 13));
+    return cka_f16_to_f32(h);
 }
 
 uint16_t st_f32_to_bf16(float f)
@@ -629,6 +616,36 @@ DEFINE_DECODE(f32, 4, load_f32, LOAD4_F32)
 DEFINE_DECODE(f16, 2, load_f16, LOAD4_f16)
 DEFINE_DECODE(bf16, 2, load_bf16, LOAD4_bf16)
 DEFINE_DECODE(f64, 8, load_f64, LOAD4_f64)
+
+static inline uint16_t load_u16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+void st_transpose16(const unsigned char *src, const uint64_t *shape, size_t ndim,
+                    uint16_t *dst)
+{
+    uint64_t sh[ST_MAX_DIMS];
+    const int k = squeeze(shape, ndim, sh);
+    if (k < 0)
+        return;
+    const size_t nd = (size_t)k;
+    if (nd == 2) {   /* blocks of BLK x BLK, so both sides stay in cache */
+        const uint64_t R = sh[0], C = sh[1];
+        for (uint64_t i0 = 0; i0 < R; i0 += BLK)
+            for (uint64_t j0 = 0; j0 < C; j0 += BLK) {
+                const uint64_t i1 = i0 + BLK < R ? i0 + BLK : R, j1 = j0 + BLK < C ? j0 + BLK : C;
+                for (uint64_t i = i0; i < i1; i++)
+                    for (uint64_t j = j0; j < j1; j++)
+                        dst[i + R * j] = load_u16(src + 2 * (i * C + j));
+            }
+        return;
+    }
+    nd_walk w;
+    nd_begin(&w, sh, nd);
+    for (uint64_t q = 0; q < w.n; q++, nd_next(&w, sh, nd))
+        dst[w.off] = load_u16(src + 2 * q);
+}
 
 void st_decode(const unsigned char *src, int dtype, const uint64_t *shape, size_t ndim,
                float *dst)

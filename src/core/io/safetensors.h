@@ -101,6 +101,11 @@ int st_file_size(const char *path, uint64_t *size, cka_error *err);
 void st_decode(const unsigned char *src, int dtype, const uint64_t *shape, size_t ndim,
                float *dst);
 
+/* The same for a 2-byte dtype (F16, BF16) kept as its 16-bit numbers:
+ * row-major src -> column-major dst, bits unchanged. */
+void st_transpose16(const unsigned char *src, const uint64_t *shape, size_t ndim,
+                    uint16_t *dst);
+
 /* The opposite: column-major float dst layout -> row-major bytes of dtype
  * F32, F16 or BF16 (round to nearest even; NaN -> quiet NaN). */
 void st_encode(const float *src, const uint64_t *shape, size_t ndim, int dtype,

@@ -28,7 +28,10 @@ static void run_tasks(st_decode_queue *q)
             break;
         const st_decode_task *t = &q->tasks[q->next++];
         pthread_mutex_unlock(&q->mu);
-        st_decode(t->src, t->entry->dtype, t->entry->shape, t->entry->ndim, t->dst);
+        if (t->keep16)
+            st_transpose16(t->src, t->entry->shape, t->entry->ndim, t->dst);
+        else
+            st_decode(t->src, t->entry->dtype, t->entry->shape, t->entry->ndim, t->dst);
         pthread_mutex_lock(&q->mu);
     }
     pthread_mutex_unlock(&q->mu);
@@ -70,7 +73,7 @@ st_decode_queue *st_queue_start(st_decode_task *tasks, size_t n, int nthreads)
     return q;
 }
 
-void st_queue_publish(st_decode_queue *q, size_t k, float *dst)
+void st_queue_publish(st_decode_queue *q, size_t k, void *dst)
 {
     pthread_mutex_lock(&q->mu);
     q->tasks[k].dst = dst;

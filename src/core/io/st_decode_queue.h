@@ -24,7 +24,8 @@
 typedef struct st_decode_task {
     const unsigned char *src; /* the tensor's row-major bytes in the mapped file */
     const st_entry *entry;    /* its dtype (F32, F16, BF16 or F64) and shape */
-    float *dst;               /* set by st_queue_publish */
+    int keep16;               /* F16/BF16 kept as 16-bit numbers (st_transpose16) */
+    void *dst;                /* float (uint16_t with keep16); set by st_queue_publish */
 } st_decode_task;
 
 typedef struct st_decode_queue st_decode_queue;
@@ -34,7 +35,7 @@ typedef struct st_decode_queue st_decode_queue;
 st_decode_queue *st_queue_start(st_decode_task *tasks, size_t n, int nthreads);
 
 /* Task k gets its output buffer; k must be 0, 1, 2, ... in order. */
-void st_queue_publish(st_decode_queue *q, size_t k, float *dst);
+void st_queue_publish(st_decode_queue *q, size_t k, void *dst);
 
 /* The caller decodes alongside the workers until every task is done, then
  * joins them and frees the queue.  Every task must have been published. */

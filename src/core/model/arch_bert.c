@@ -28,15 +28,15 @@ int bert_param_count(const tfm_config *cfg)
 void bert_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t H = m->cfg.hidden, I = m->cfg.inner;
-    tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, H, "embeddings.word_embeddings.weight");
+    tfm_param_matrix(p++, &m->word_emb, m->cfg.vocab_size, H, "embeddings.word_embeddings.weight");
     if (m->cfg.pad_id >= 0 && m->cfg.pad_id < m->cfg.vocab_size)
         p[-1].zero_row = m->cfg.pad_id;            /* Embedding(padding_idx = pad) */
-    tfm_param_set(p++, &m->pos_emb, 2, m->cfg.max_positions, H,
+    tfm_param_matrix(p++, &m->pos_emb, m->cfg.max_positions, H,
                   "embeddings.position_embeddings.weight");
-    tfm_param_set(p++, &m->type_emb, 2, m->cfg.type_vocab, H,
+    tfm_param_matrix(p++, &m->type_emb, m->cfg.type_vocab, H,
                   "embeddings.token_type_embeddings.weight");
-    tfm_param_set(p++, &m->emb_ln.w, 1, H, 1, "embeddings.LayerNorm.weight");
-    tfm_param_set(p++, &m->emb_ln.b, 1, H, 1, "embeddings.LayerNorm.bias");
+    tfm_param_vector(p++, &m->emb_ln.w, H, "embeddings.LayerNorm.weight");
+    tfm_param_vector(p++, &m->emb_ln.b, H, "embeddings.LayerNorm.bias");
     static const char *const mod[8] = {
         "attention.self.query", "attention.self.key", "attention.self.value",
         "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense",
@@ -44,8 +44,8 @@ void bert_param_list(tfm_model *m, tfm_param *p)
     for (int i = 0; i < (int)m->cfg.n_layers; i++)
         p = tfm_encoder_block_params(p, &m->layers[i], "encoder.layer.", i, H, I, mod);
     if (m->cfg.has_pooler) {
-        tfm_param_set(p++, &m->pooler.w, 2, H, H, "pooler.dense.weight");
-        tfm_param_set(p++, &m->pooler.b, 1, H, 1, "pooler.dense.bias");
+        tfm_param_matrix(p++, &m->pooler.w, H, H, "pooler.dense.weight");
+        tfm_param_vector(p++, &m->pooler.b, H, "pooler.dense.bias");
         p[-1].optional = p[-2].optional = 1;
     }
 }

@@ -8,17 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
-void tfm_param_set(tfm_param *p, const float **slot, int ndim, int64_t s0, int64_t s1,
-                   const char *fmt, ...)
+/* Name, shape and init rule of p; the caller sets its slot. */
+static void param_fill(tfm_param *p, int ndim, int64_t s0, int64_t s1, const char *fmt,
+                       va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
+    memset(p, 0, sizeof *p);
     vsnprintf(p->name, sizeof p->name, fmt, ap);
-    va_end(ap);
     p->ndim = ndim;
     p->shape[0] = s0;
     p->shape[1] = ndim > 1 ? s1 : 1;
-    p->slot = slot;
     /* Hugging Face _init_weights: Linear / Conv1D / Embedding weights
      * normal, biases zero, LayerNorm weight one and bias zero. */
     const size_t n = strlen(p->name);
@@ -29,6 +27,24 @@ void tfm_param_set(tfm_param *p, const float **slot, int ndim, int64_t s0, int64
     p->optional = 0;
 }
 
+void tfm_param_matrix(tfm_param *p, tfm_weight *w, int64_t s0, int64_t s1, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    param_fill(p, 2, s0, s1, fmt, ap);
+    va_end(ap);
+    p->matrix = w;
+}
+
+void tfm_param_vector(tfm_param *p, const float **slot, int64_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    param_fill(p, 1, n, 1, fmt, ap);
+    va_end(ap);
+    p->slot = slot;
+}
+
 tfm_param *tfm_encoder_block_params(tfm_param *p, tfm_layer *l, const char *prefix, int i,
                                     int64_t H, int64_t I, const char *const mod[8])
 {
@@ -36,10 +52,12 @@ tfm_param *tfm_encoder_block_params(tfm_param *p, tfm_layer *l, const char *pref
     tfm_norm *norm[] = {NULL, NULL, NULL, NULL, &l->ln1, NULL, NULL, &l->ln2};
     const int64_t out[] = {H, H, H, H, H, I, H, H}, in[] = {H, H, H, H, 0, H, I, 0};
     for (int k = 0; k < 8; k++) {
-        const float **w = lin[k] ? &lin[k]->w : &norm[k]->w;
-        const float **b = lin[k] ? &lin[k]->b : &norm[k]->b;
-        tfm_param_set(p++, w, lin[k] ? 2 : 1, out[k], in[k], "%s%d.%s.weight", prefix, i, mod[k]);
-        tfm_param_set(p++, b, 1, out[k], 1, "%s%d.%s.bias", prefix, i, mod[k]);
+        if (lin[k] != NULL)
+            tfm_param_matrix(p++, &lin[k]->w, out[k], in[k], "%s%d.%s.weight", prefix, i, mod[k]);
+        else
+            tfm_param_vector(p++, &norm[k]->w, out[k], "%s%d.%s.weight", prefix, i, mod[k]);
+        tfm_param_vector(p++, lin[k] != NULL ? &lin[k]->b : &norm[k]->b, out[k], "%s%d.%s.bias",
+                         prefix, i, mod[k]);
     }
     return p;
 }

@@ -27,15 +27,15 @@ static int distilbert_param_count(const tfm_config *cfg)
 static void distilbert_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t D = m->cfg.hidden, I = m->cfg.inner;
-    tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, D, "embeddings.word_embeddings.weight");
+    tfm_param_matrix(p++, &m->word_emb, m->cfg.vocab_size, D, "embeddings.word_embeddings.weight");
     if (m->cfg.pad_id >= 0 && m->cfg.pad_id < m->cfg.vocab_size)
         p[-1].zero_row = m->cfg.pad_id;            /* Embedding(padding_idx = pad) */
-    tfm_param_set(p++, &m->pos_emb, 2, m->cfg.max_positions, D,
+    tfm_param_matrix(p++, &m->pos_emb, m->cfg.max_positions, D,
                   "embeddings.position_embeddings.weight");
     if (m->cfg.sinusoidal_pos)
         p[-1].init = TFM_INIT_SINUSOIDAL;
-    tfm_param_set(p++, &m->emb_ln.w, 1, D, 1, "embeddings.LayerNorm.weight");
-    tfm_param_set(p++, &m->emb_ln.b, 1, D, 1, "embeddings.LayerNorm.bias");
+    tfm_param_vector(p++, &m->emb_ln.w, D, "embeddings.LayerNorm.weight");
+    tfm_param_vector(p++, &m->emb_ln.b, D, "embeddings.LayerNorm.bias");
     static const char *const mod[8] = {
         "attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin",
         "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"};

@@ -29,27 +29,27 @@ static int gpt2_param_count(const tfm_config *cfg)
 static void gpt2_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t E = m->cfg.hidden, I = m->cfg.inner;
-    tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, E, "wte.weight");
-    tfm_param_set(p++, &m->pos_emb, 2, m->cfg.max_positions, E, "wpe.weight");
+    tfm_param_matrix(p++, &m->word_emb, m->cfg.vocab_size, E, "wte.weight");
+    tfm_param_matrix(p++, &m->pos_emb, m->cfg.max_positions, E, "wpe.weight");
     for (int i = 0; i < (int)m->cfg.n_layers; i++) {
         tfm_layer *l = &m->layers[i];
-        tfm_param_set(p++, &l->ln1.w, 1, E, 1, "h.%d.ln_1.weight", i);
-        tfm_param_set(p++, &l->ln1.b, 1, E, 1, "h.%d.ln_1.bias", i);
-        tfm_param_set(p++, &l->qkv.w, 2, E, 3 * E, "h.%d.attn.c_attn.weight", i);
-        tfm_param_set(p++, &l->qkv.b, 1, 3 * E, 1, "h.%d.attn.c_attn.bias", i);
-        tfm_param_set(p++, &l->o.w, 2, E, E, "h.%d.attn.c_proj.weight", i);
+        tfm_param_vector(p++, &l->ln1.w, E, "h.%d.ln_1.weight", i);
+        tfm_param_vector(p++, &l->ln1.b, E, "h.%d.ln_1.bias", i);
+        tfm_param_matrix(p++, &l->qkv.w, E, 3 * E, "h.%d.attn.c_attn.weight", i);
+        tfm_param_vector(p++, &l->qkv.b, 3 * E, "h.%d.attn.c_attn.bias", i);
+        tfm_param_matrix(p++, &l->o.w, E, E, "h.%d.attn.c_proj.weight", i);
         p[-1].std_div = 2.0 * (double)m->cfg.n_layers;    /* r / sqrt(2 n_layer) */
-        tfm_param_set(p++, &l->o.b, 1, E, 1, "h.%d.attn.c_proj.bias", i);
-        tfm_param_set(p++, &l->ln2.w, 1, E, 1, "h.%d.ln_2.weight", i);
-        tfm_param_set(p++, &l->ln2.b, 1, E, 1, "h.%d.ln_2.bias", i);
-        tfm_param_set(p++, &l->fc1.w, 2, E, I, "h.%d.mlp.c_fc.weight", i);
-        tfm_param_set(p++, &l->fc1.b, 1, I, 1, "h.%d.mlp.c_fc.bias", i);
-        tfm_param_set(p++, &l->fc2.w, 2, I, E, "h.%d.mlp.c_proj.weight", i);
+        tfm_param_vector(p++, &l->o.b, E, "h.%d.attn.c_proj.bias", i);
+        tfm_param_vector(p++, &l->ln2.w, E, "h.%d.ln_2.weight", i);
+        tfm_param_vector(p++, &l->ln2.b, E, "h.%d.ln_2.bias", i);
+        tfm_param_matrix(p++, &l->fc1.w, E, I, "h.%d.mlp.c_fc.weight", i);
+        tfm_param_vector(p++, &l->fc1.b, I, "h.%d.mlp.c_fc.bias", i);
+        tfm_param_matrix(p++, &l->fc2.w, I, E, "h.%d.mlp.c_proj.weight", i);
         p[-1].std_div = 2.0 * (double)m->cfg.n_layers;
-        tfm_param_set(p++, &l->fc2.b, 1, E, 1, "h.%d.mlp.c_proj.bias", i);
+        tfm_param_vector(p++, &l->fc2.b, E, "h.%d.mlp.c_proj.bias", i);
     }
-    tfm_param_set(p++, &m->final_ln.w, 1, E, 1, "ln_f.weight");
-    tfm_param_set(p++, &m->final_ln.b, 1, E, 1, "ln_f.bias");
+    tfm_param_vector(p++, &m->final_ln.w, E, "ln_f.weight");
+    tfm_param_vector(p++, &m->final_ln.b, E, "ln_f.bias");
 }
 
 static inline int layer_mod(int l, int j)

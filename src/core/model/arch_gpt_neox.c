@@ -65,26 +65,26 @@ static int neox_param_count(const tfm_config *cfg)
 static void neox_param_list(tfm_model *m, tfm_param *p)
 {
     const int64_t H = m->cfg.hidden, I = m->cfg.inner;
-    tfm_param_set(p++, &m->word_emb, 2, m->cfg.vocab_size, H, "embed_in.weight");
+    tfm_param_matrix(p++, &m->word_emb, m->cfg.vocab_size, H, "embed_in.weight");
     for (int i = 0; i < (int)m->cfg.n_layers; i++) {
         tfm_layer *l = &m->layers[i];
-        tfm_param_set(p++, &l->ln1.w, 1, H, 1, "layers.%d.input_layernorm.weight", i);
-        tfm_param_set(p++, &l->ln1.b, 1, H, 1, "layers.%d.input_layernorm.bias", i);
-        tfm_param_set(p++, &l->ln2.w, 1, H, 1, "layers.%d.post_attention_layernorm.weight", i);
-        tfm_param_set(p++, &l->ln2.b, 1, H, 1, "layers.%d.post_attention_layernorm.bias", i);
-        tfm_param_set(p++, &l->qkv.w, 2, 3 * H, H, "layers.%d.attention.query_key_value.weight", i);
+        tfm_param_vector(p++, &l->ln1.w, H, "layers.%d.input_layernorm.weight", i);
+        tfm_param_vector(p++, &l->ln1.b, H, "layers.%d.input_layernorm.bias", i);
+        tfm_param_vector(p++, &l->ln2.w, H, "layers.%d.post_attention_layernorm.weight", i);
+        tfm_param_vector(p++, &l->ln2.b, H, "layers.%d.post_attention_layernorm.bias", i);
+        tfm_param_matrix(p++, &l->qkv.w, 3 * H, H, "layers.%d.attention.query_key_value.weight", i);
         if (m->cfg.attn_bias)
-            tfm_param_set(p++, &l->qkv.b, 1, 3 * H, 1, "layers.%d.attention.query_key_value.bias", i);
-        tfm_param_set(p++, &l->o.w, 2, H, H, "layers.%d.attention.dense.weight", i);
+            tfm_param_vector(p++, &l->qkv.b, 3 * H, "layers.%d.attention.query_key_value.bias", i);
+        tfm_param_matrix(p++, &l->o.w, H, H, "layers.%d.attention.dense.weight", i);
         if (m->cfg.attn_bias)
-            tfm_param_set(p++, &l->o.b, 1, H, 1, "layers.%d.attention.dense.bias", i);
-        tfm_param_set(p++, &l->fc1.w, 2, I, H, "layers.%d.mlp.dense_h_to_4h.weight", i);
-        tfm_param_set(p++, &l->fc1.b, 1, I, 1, "layers.%d.mlp.dense_h_to_4h.bias", i);
-        tfm_param_set(p++, &l->fc2.w, 2, H, I, "layers.%d.mlp.dense_4h_to_h.weight", i);
-        tfm_param_set(p++, &l->fc2.b, 1, H, 1, "layers.%d.mlp.dense_4h_to_h.bias", i);
+            tfm_param_vector(p++, &l->o.b, H, "layers.%d.attention.dense.bias", i);
+        tfm_param_matrix(p++, &l->fc1.w, I, H, "layers.%d.mlp.dense_h_to_4h.weight", i);
+        tfm_param_vector(p++, &l->fc1.b, I, "layers.%d.mlp.dense_h_to_4h.bias", i);
+        tfm_param_matrix(p++, &l->fc2.w, H, I, "layers.%d.mlp.dense_4h_to_h.weight", i);
+        tfm_param_vector(p++, &l->fc2.b, H, "layers.%d.mlp.dense_4h_to_h.bias", i);
     }
-    tfm_param_set(p++, &m->final_ln.w, 1, H, 1, "final_layer_norm.weight");
-    tfm_param_set(p++, &m->final_ln.b, 1, H, 1, "final_layer_norm.bias");
+    tfm_param_vector(p++, &m->final_ln.w, H, "final_layer_norm.weight");
+    tfm_param_vector(p++, &m->final_ln.b, H, "final_layer_norm.bias");
 }
 
 static inline int layer_mod(int l, int j)

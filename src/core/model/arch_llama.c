@@ -39,7 +39,7 @@ void llama_family_param_list(tfm_model *m, tfm_param *p, int qkv_bias, int o_bia
     const tfm_config *c = &m->cfg;
     const int64_t H = c->hidden, I = c->inner, d = tfm_head_dim(c);
     const int64_t nq = c->n_heads * d, nkv = tfm_kv_heads(c) * d;
-    tfm_param_set(p++, &m->word_emb, 2, c->vocab_size, H, "embed_tokens.weight");
+    tfm_param_matrix(p++, &m->word_emb, c->vocab_size, H, "embed_tokens.weight");
     if (c->pad_id >= 0 && c->pad_id < c->vocab_size)
         p[-1].zero_row = c->pad_id;               /* Embedding(padding_idx = pad) */
     for (int i = 0; i < (int)c->n_layers; i++) {
@@ -48,26 +48,26 @@ void llama_family_param_list(tfm_model *m, tfm_param *p, int qkv_bias, int o_bia
         static const char *const pname[] = {"q", "k", "v", "o"};
         const int64_t out[] = {nq, nkv, nkv, H}, in[] = {H, H, H, nq};
         for (int j = 0; j < 4; j++) {
-            tfm_param_set(p++, &proj[j]->w, 2, out[j], in[j], "layers.%d.self_attn.%s_proj.weight",
+            tfm_param_matrix(p++, &proj[j]->w, out[j], in[j], "layers.%d.self_attn.%s_proj.weight",
                           i, pname[j]);
             if (j < 3 ? qkv_bias : o_bias)
-                tfm_param_set(p++, &proj[j]->b, 1, out[j], 1, "layers.%d.self_attn.%s_proj.bias",
+                tfm_param_vector(p++, &proj[j]->b, out[j], "layers.%d.self_attn.%s_proj.bias",
                               i, pname[j]);
         }
         tfm_linear *mlp[] = {&l->gate, &l->fc1, &l->fc2};
         static const char *const mname[] = {"gate", "up", "down"};
         const int64_t mout[] = {I, I, H}, min[] = {H, H, I};
         for (int j = 0; j < 3; j++) {
-            tfm_param_set(p++, &mlp[j]->w, 2, mout[j], min[j], "layers.%d.mlp.%s_proj.weight", i,
+            tfm_param_matrix(p++, &mlp[j]->w, mout[j], min[j], "layers.%d.mlp.%s_proj.weight", i,
                           mname[j]);
             if (c->mlp_bias)
-                tfm_param_set(p++, &mlp[j]->b, 1, mout[j], 1, "layers.%d.mlp.%s_proj.bias", i,
+                tfm_param_vector(p++, &mlp[j]->b, mout[j], "layers.%d.mlp.%s_proj.bias", i,
                               mname[j]);
         }
-        tfm_param_set(p++, &l->ln1.w, 1, H, 1, "layers.%d.input_layernorm.weight", i);
-        tfm_param_set(p++, &l->ln2.w, 1, H, 1, "layers.%d.post_attention_layernorm.weight", i);
+        tfm_param_vector(p++, &l->ln1.w, H, "layers.%d.input_layernorm.weight", i);
+        tfm_param_vector(p++, &l->ln2.w, H, "layers.%d.post_attention_layernorm.weight", i);
     }
-    tfm_param_set(p++, &m->final_ln.w, 1, H, 1, "norm.weight");
+    tfm_param_vector(p++, &m->final_ln.w, H, "norm.weight");
 }
 
 int llama_family_check(const tfm_config *cfg, cka_error *err)

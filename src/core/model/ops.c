@@ -1,9 +1,12 @@
 /* Kernels shared by the transformer forward passes; see ops.h. */
 #include "model/ops.h"
+#include "common/cka_half.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <omp.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -97,99 +100,208 @@ static void share(int64_t n, int64_t blk, int id, int nt, int64_t *r0, int64_t *
     *r1 = b1 * blk < n ? b1 * blk : n;
 }
 
-static void linear_block(float *y, const float *x, int64_t ldx, int64_t N, int64_t in,
-                         int64_t out, int64_t ldy, const float *W, ops_wlayout layout,
-                         const float *b)
+float ops_weight_at(tfm_weight w, int64_t i)
+{
+    switch (w.dtype) {
+    case TFM_BF16: return cka_bf16_to_f32(((const uint16_t *)w.data)[i]);
+    case TFM_F16:  return cka_f16_to_f32(((const uint16_t *)w.data)[i]);
+    case TFM_F32:  break;
+    }
+    return ((const float *)w.data)[i];
+}
+
+/* ---- widening panels of 16-bit weights ----------------------------------
+ * One panel per OpenMP thread, kept between forwards (growing when a wider
+ * model needs it): fresh pages cost more to fault in than a panel costs to
+ * fill.  ops_panels_begin reserves them and holds a lock until
+ * ops_panels_end, so concurrent forwards of 16-bit models take turns. */
+
+#define OPS_MAX_PANELS 256
+static float *ops_panel[OPS_MAX_PANELS];
+static size_t ops_panel_cap;      /* floats in each of the first ops_panel_n panels */
+static int ops_panel_n;
+static pthread_mutex_t ops_panel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Output columns in one panel of a weight with `in` rows: about 4 MB of
+ * floats (a few panels stay in the last-level cache while sgemm streams
+ * them), a multiple of 16, at least 16. */
+static int64_t panel_cols(int64_t in)
+{
+    const int64_t c = ((int64_t)OPS_PANEL_FLOATS / (in > 0 ? in : 1)) / 16 * 16;
+    return c > 16 ? c : 16;
+}
+
+int ops_panels_begin(int64_t max_in)
+{
+    pthread_mutex_lock(&ops_panel_lock);
+    int nt = omp_get_max_threads();
+    if (nt > OPS_MAX_PANELS)
+        nt = OPS_MAX_PANELS;
+    const size_t need = (size_t)(panel_cols(max_in) * max_in);
+    if (need > ops_panel_cap) {
+        for (int k = 0; k < ops_panel_n; k++) {
+            free(ops_panel[k]);
+            ops_panel[k] = NULL;
+        }
+        ops_panel_n = 0;
+        ops_panel_cap = need;
+    }
+    for (; ops_panel_n < nt; ops_panel_n++) {
+        void *p = NULL;
+        if (posix_memalign(&p, 64, ops_panel_cap * sizeof(float)) != 0) {
+            pthread_mutex_unlock(&ops_panel_lock);
+            return -1;
+        }
+        ops_panel[ops_panel_n] = p;
+    }
+    return 0;
+}
+
+void ops_panels_end(void)
+{
+    pthread_mutex_unlock(&ops_panel_lock);
+}
+
+/* n 16-bit numbers to float32 (exact). */
+static void widen(float *dst, const uint16_t *src, int64_t n, tfm_dtype dt)
+{
+    if (dt == TFM_BF16)
+        for (int64_t k = 0; k < n; k++)
+            dst[k] = cka_bf16_to_f32(src[k]);
+    else
+        for (int64_t k = 0; k < n; k++)
+            dst[k] = cka_f16_to_f32(src[k]);
+}
+
+/* y[:, 0:nc] (row stride ldy) += x . Wf, Wf a float32 panel of nc output
+ * columns: LINEAR [in, ldw] row-major, CONV1D [nc, ldw] row-major. */
+static void gemm_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int64_t N, int64_t in,
+                      int64_t nc, const float *Wf, int64_t ldw, ops_wlayout layout, float beta)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, layout == OPS_W_LINEAR ? CblasNoTrans : CblasTrans,
+                (int)N, (int)nc, (int)in, 1.0f, x, (int)ldx, Wf, (int)ldw, beta, y, (int)ldy);
+}
+
+/* Output columns [c0, c1) of y = b + x . W (y rows of stride ldy, W with
+ * `out` columns in all); `panel` is the calling thread's panel (16-bit W). */
+static void linear_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int64_t N,
+                        int64_t in, int64_t out, tfm_weight W, ops_wlayout layout, int64_t c0,
+                        int64_t c1, const float *b, float *panel)
 {
     /* PyTorch computes addmm(bias, x, W): preload the bias, then beta = 1. */
     float beta = 0.0f;
     if (b != NULL) {
         for (int64_t n = 0; n < N; n++)
-            memcpy(y + n * ldy, b, (size_t)out * sizeof *y);
+            memcpy(y + n * ldy + c0, b + c0, (size_t)(c1 - c0) * sizeof *y);
         beta = 1.0f;
     }
-    if (N == 0 || out == 0)
+    if (N == 0 || c1 <= c0)
         return;
-    if (layout == OPS_W_LINEAR)   /* W in memory: row-major [in, ldW = full out] */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)N, (int)out, (int)in,
-                    1.0f, x, (int)ldx, W, (int)ldy, beta, y, (int)ldy);
-    else                          /* W in memory: row-major [out, in] */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)N, (int)out, (int)in,
-                    1.0f, x, (int)ldx, W, (int)in, beta, y, (int)ldy);
+    if (W.dtype == TFM_F32) {
+        const float *w = W.data;
+        if (layout == OPS_W_LINEAR)   /* W in memory: row-major [in, out] */
+            gemm_cols(y + c0, ldy, x, ldx, N, in, c1 - c0, w + c0, out, layout, beta);
+        else                          /* W in memory: row-major [out, in] */
+            gemm_cols(y + c0, ldy, x, ldx, N, in, c1 - c0, w + c0 * in, in, layout, beta);
+        return;
+    }
+    const uint16_t *w16 = W.data;
+    const int64_t step = panel_cols(in);
+    for (int64_t j = c0; j < c1; j += step) {
+        const int64_t nc = j + step < c1 ? step : c1 - j;
+        if (layout == OPS_W_LINEAR) {   /* rows of in, columns j .. j+nc */
+            for (int64_t i = 0; i < in; i++)
+                widen(panel + i * nc, w16 + i * out + j, nc, W.dtype);
+        } else {                        /* nc contiguous rows of in */
+            widen(panel, w16 + j * in, nc * in, W.dtype);
+        }
+        gemm_cols(y + j, ldy, x, ldx, N, in, nc, panel, layout == OPS_W_LINEAR ? nc : in,
+                  layout, beta);
+    }
 }
 
 void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
-                const float *W, ops_wlayout layout, const float *b)
+                tfm_weight W, ops_wlayout layout, const float *b)
 {
     const double flop = 2.0 * (double)N * (double)out * (double)in;
+    const int wide = W.dtype != TFM_F32;
     PROF_BEGIN();
     if (!ops_split || flop < OPS_GEMM_SPLIT_MIN) {
-        linear_block(y, x, ldx, N, in, out, out, W, layout, b);
+        linear_cols(y, out, x, ldx, N, in, out, W, layout, 0, out, b, ops_panel[0]);
     } else {
         /* One single-threaded sgemm per thread on its share of the rows
-         * (or, for few rows, of the output columns). */
+         * or of the output columns: columns for few rows, and always for a
+         * 16-bit weight (each thread then widens only its own columns). */
         #pragma omp parallel
         {
             const int id = omp_get_thread_num(), nt = omp_get_num_threads();
             int64_t a0, a1;
-            const double t0 = ops_prof_on && id == 0 ? ops_now() : 0.0;
-            if (N >= 32 * (int64_t)nt) {
+            if (N >= 32 * (int64_t)nt && !(wide && out >= 64 * (int64_t)nt)) {
                 share(N, 16, id, nt, &a0, &a1);
-                linear_block(y + a0 * out, x + a0 * ldx, ldx, a1 - a0, in, out, out, W, layout,
-                             b);
+                linear_cols(y + a0 * out, out, x + a0 * ldx, ldx, a1 - a0, in, out, W, layout,
+                            0, out, b, ops_panel[id]);
             } else {
                 share(out, 64, id, nt, &a0, &a1);
-                linear_block(y + a0, x, ldx, N, in, a1 - a0, out,
-                             layout == OPS_W_LINEAR ? W + a0 : W + a0 * in, layout,
-                             b != NULL ? b + a0 : NULL);
+                linear_cols(y, out, x, ldx, N, in, out, W, layout, a0, a1, b, ops_panel[id]);
             }
-            (void)t0;
         }
     }
     PROF_END(flop);
 }
 
-void ops_embed(float *out, const float *table, int64_t num, int64_t dim,
+/* The embedding loops below read entry (v, j) of a [num, dim] table at
+ * v + num*j: float32 directly, 16-bit tables through ops_weight_at. */
+
+void ops_embed(float *out, tfm_weight table, int64_t num, int64_t dim,
                const int64_t *ids, int64_t N)
 {
     #pragma omp parallel for if (N * dim > OPS_PAR_MIN)
     for (int64_t n = 0; n < N; n++) {
-        const float *col = table + ids[n];
         float *o = out + n * dim;
-        for (int64_t j = 0; j < dim; j++)
-            o[j] = col[j * num];
+        if (table.dtype == TFM_F32) {
+            const float *col = (const float *)table.data + ids[n];
+            for (int64_t j = 0; j < dim; j++)
+                o[j] = col[j * num];
+        } else {
+            for (int64_t j = 0; j < dim; j++)
+                o[j] = ops_weight_at(table, ids[n] + j * num);
+        }
     }
 }
 
-void ops_embed_add(float *y, const float *table, int64_t num, int64_t dim,
+void ops_embed_add(float *y, tfm_weight table, int64_t num, int64_t dim,
                    const int64_t *ids, int64_t N)
 {
     #pragma omp parallel for if (N * dim > OPS_PAR_MIN)
     for (int64_t n = 0; n < N; n++) {
-        const float *col = table + ids[n];
         float *o = y + n * dim;
-        for (int64_t j = 0; j < dim; j++)
-            o[j] += col[j * num];
+        if (table.dtype == TFM_F32) {
+            const float *col = (const float *)table.data + ids[n];
+            for (int64_t j = 0; j < dim; j++)
+                o[j] += col[j * num];
+        } else {
+            for (int64_t j = 0; j < dim; j++)
+                o[j] += ops_weight_at(table, ids[n] + j * num);
+        }
     }
 }
 
-void ops_positions_add(float *y, const float *table, int64_t num, int64_t dim,
+void ops_positions_add(float *y, tfm_weight table, int64_t num, int64_t dim,
                        int64_t B, int64_t T)
 {
     #pragma omp parallel for if (B * T * dim > OPS_PAR_MIN)
     for (int64_t n = 0; n < B * T; n++) {
-        const float *col = table + n % T;
         float *o = y + n * dim;
         for (int64_t j = 0; j < dim; j++)
-            o[j] += col[j * num];
+            o[j] += ops_weight_at(table, n % T + j * num);
     }
 }
 
-void ops_positions(float *out, const float *table, int64_t num, int64_t dim, int64_t T)
+void ops_positions(float *out, tfm_weight table, int64_t num, int64_t dim, int64_t T)
 {
     for (int64_t t = 0; t < T; t++)
         for (int64_t j = 0; j < dim; j++)
-            out[t * dim + j] = table[t + j * num];
+            out[t * dim + j] = ops_weight_at(table, t + j * num);
 }
 
 void ops_to_colmajor(float *dst, const float *src, const int64_t *shape, int ndim)

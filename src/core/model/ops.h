@@ -65,23 +65,57 @@ typedef enum ops_wlayout {
     OPS_W_CONV1D   /* GPT-2 Conv1D, PyTorch [in, out]: memory row-major [out, in] */
 } ops_wlayout;
 
+/* How a weight matrix's numbers are stored: float32, or the 16-bit types of
+ * bf16/f16 checkpoints, kept 2 bytes per weight and widened (exactly) to
+ * float32 in panels as the products need them. */
+typedef enum tfm_dtype { TFM_F32 = 0, TFM_BF16, TFM_F16 } tfm_dtype;
+
+/* A weight matrix or embedding table: its data and storage type. */
+typedef struct tfm_weight {
+    const void *data;
+    tfm_dtype dtype;
+} tfm_weight;
+
+/* Element i of a weight as float32. */
+float ops_weight_at(tfm_weight w, int64_t i);
+
+/* Floats in one thread's widening panel of a 16-bit weight (4 MB). */
+#define OPS_PANEL_FLOATS (1 << 20)
+
+/* Reserve one widening panel per OpenMP thread for weights with up to
+ * max_in input rows, and hold the panels (a lock) until ops_panels_end:
+ * every ops_linear with a 16-bit weight must run between the two.  The
+ * panels stay allocated for the next forward.  0, or -1 (nothing held) if
+ * memory ran out. */
+int ops_panels_begin(int64_t max_in);
+void ops_panels_end(void);
+
+/* Bytes per stored number of a dtype. */
+static inline int tfm_dtype_size(tfm_dtype dt)
+{
+    return dt == TFM_F32 ? 4 : 2;
+}
+
 /* y[n, :] = b + x[n, :] . W  for n < N; x rows have stride ldx (>= in),
- * y is [N, out] contiguous.  b may be NULL. */
+ * y is [N, out] contiguous.  b may be NULL.  A 16-bit W is widened to
+ * float32 a panel of output columns at a time (each OpenMP thread widens
+ * only its own columns) and multiplied with float32 accumulation: the
+ * float32 product of the widened matrix, up to sgemm's summation order. */
 void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
-                const float *W, ops_wlayout layout, const float *b);
+                tfm_weight W, ops_wlayout layout, const float *b);
 
 /* out[n, :] = table[ids[n], :] for n < N, table PyTorch [num, dim] kept in
  * column-major memory (entry (v, j) at v + num*j). */
-void ops_embed(float *out, const float *table, int64_t num, int64_t dim,
+void ops_embed(float *out, tfm_weight table, int64_t num, int64_t dim,
                const int64_t *ids, int64_t N);
 /* y[n, :] += table[ids[n], :] (same table layout). */
-void ops_embed_add(float *y, const float *table, int64_t num, int64_t dim,
+void ops_embed_add(float *y, tfm_weight table, int64_t num, int64_t dim,
                    const int64_t *ids, int64_t N);
 /* y[b, t, :] += table[t, :] for every b < B, t < T (position rows 0..T-1). */
-void ops_positions_add(float *y, const float *table, int64_t num, int64_t dim,
+void ops_positions_add(float *y, tfm_weight table, int64_t num, int64_t dim,
                        int64_t B, int64_t T);
 /* out[t, :] = table[t, :], t < T: the [1, T, dim] tensor a position hook sees. */
-void ops_positions(float *out, const float *table, int64_t num, int64_t dim, int64_t T);
+void ops_positions(float *out, tfm_weight table, int64_t num, int64_t dim, int64_t T);
 
 /* dst (column-major, Octave's layout) = src (row-major, PyTorch's) for a
  * tensor of the given shape (ndim <= 8): dst(i0, ..., ik) =

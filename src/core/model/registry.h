@@ -171,10 +171,12 @@ double tfm_field_default_number(const tfm_field *f);
 
 /* ---- helpers shared by the architecture files (arch_common.c) ---------- */
 
-/* Fill one parameter entry (name from a printf format); init NORMAL for
- * ndim 2, ONES for a 1-D ".weight", ZEROS otherwise. */
-void tfm_param_set(tfm_param *p, const float **slot, int ndim, int64_t s0, int64_t s1,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Fill one parameter entry (name from a printf format): a weight matrix
+ * (init NORMAL) or a 1-D tensor (init ONES for a ".weight", else ZEROS). */
+void tfm_param_matrix(tfm_param *p, tfm_weight *w, int64_t s0, int64_t s1, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void tfm_param_vector(tfm_param *p, const float **slot, int64_t n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The 16 parameters of a post-LN encoder block (BERT, DistilBERT) in
  * state_dict order: weight and bias of the modules mod[0..7] = query, key,

@@ -212,6 +212,19 @@ int tfm_param_count(const tfm_config *cfg)
     return cfg->arch->param_count(cfg);
 }
 
+int tfm_param_bind(const tfm_param *p, const void *data, tfm_dtype dtype)
+{
+    if (p->matrix != NULL) {
+        p->matrix->data = data;
+        p->matrix->dtype = dtype;
+        return 0;
+    }
+    if (dtype != TFM_F32)
+        return -1;
+    *p->slot = data;
+    return 0;
+}
+
 void tfm_param_list(tfm_model *m, tfm_param *out)
 {
     m->cfg.arch->param_list(m, out);
@@ -229,8 +242,11 @@ size_t tfm_workspace_size(const tfm_config *cfg, int64_t B, int64_t T)
 
 /* ---- forward ------------------------------------------------------------ */
 
-static int check_weights(const tfm_model *m, cka_error *err)
+/* Every parameter bound; *wide_dim = the largest dimension of a 16-bit
+ * weight matrix (0: none), what the widening panels must hold. */
+static int check_weights(const tfm_model *m, int64_t *wide_dim, cka_error *err)
 {
+    *wide_dim = 0;
     if (m->layers == NULL)
         return cka_error_set(err, "cka:input:missingWeight", "the model has no layer storage");
     int n = tfm_param_count(&m->cfg);
@@ -240,10 +256,16 @@ static int check_weights(const tfm_model *m, cka_error *err)
     tfm_model copy = *m;
     tfm_param_list(&copy, p);
     int rc = 0;
-    for (int k = 0; k < n && rc == 0; k++)
-        if (*p[k].slot == NULL)
+    for (int k = 0; k < n && rc == 0; k++) {
+        const tfm_weight *w = p[k].matrix;
+        if (w != NULL ? w->data == NULL : *p[k].slot == NULL)
             rc = cka_error_set(err, "cka:input:missingWeight",
                                "the model has no data for weight \"%s\"", p[k].name);
+        else if (w != NULL && w->dtype != TFM_F32)
+            for (int d = 0; d < 2; d++)
+                if (p[k].shape[d] > *wide_dim)
+                    *wide_dim = p[k].shape[d];
+    }
     free(p);
     return rc;
 }
@@ -293,7 +315,9 @@ int tfm_batch_check(const tfm_config *cfg, const tfm_batch *bt, cka_error *err)
 int tfm_forward_ws(const tfm_model *m, const tfm_batch *bt, const tfm_hook_request *req,
                    tfm_hook_fn fn, void *ctx, void *workspace, cka_error *err)
 {
-    if (tfm_config_check(&m->cfg, err) || check_weights(m, err) || tfm_batch_check(&m->cfg, bt, err))
+    int64_t wide_dim = 0;
+    if (tfm_config_check(&m->cfg, err) || check_weights(m, &wide_dim, err)
+        || tfm_batch_check(&m->cfg, bt, err))
         return -1;
     if (req == NULL || req->n == 0)
         return 0;
@@ -308,10 +332,15 @@ int tfm_forward_ws(const tfm_model *m, const tfm_batch *bt, const tfm_hook_reque
     tfm_hooks hk;
     if (tfm_hooks_init(&hk, &m->cfg, req, fn, ctx, (unsigned char *)(ws + nf), err))
         return -1;
+    if (wide_dim > 0 && ops_panels_begin(wide_dim) != 0)
+        return cka_error_set(err, "cka:memory:outOfMemory",
+                             "out of memory reserving the panels that widen 16-bit weights");
     const double t0 = ops_prof_on ? ops_now() : 0.0;
     const int blas_threads = ops_threads_begin();
     const int rc = m->cfg.arch->forward(m, bt, &hk, ws);
     ops_threads_end(blas_threads);
+    if (wide_dim > 0)
+        ops_panels_end();
     if (ops_prof_on) {
         ops_prof.total += ops_now() - t0;
         ops_prof.forwards++;

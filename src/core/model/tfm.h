@@ -6,9 +6,12 @@
  * hands the output of any requested module ("hook", a PyTorch
  * named_modules() name of the bare model) to a callback.
  *
- * Weights are BOUND, never copied: a tfm_model holds `const float *`
- * pointers into arrays that the caller owns (in the MEX gateways: the
- * single arrays of the Octave model struct).  Each parameter keeps its
+ * Weights are BOUND, never copied: a tfm_model holds pointers into arrays
+ * that the caller owns (in the MEX gateways: the arrays of the Octave model
+ * struct).  Weight matrices and embedding tables may be float32 or stay in
+ * a checkpoint's 16-bit type (bf16, f16: tfm_weight, model/ops.h), widened
+ * exactly to float32 panel by panel inside the products; biases and norm
+ * vectors are float32.  Each parameter keeps its
  * PyTorch shape in column-major memory, i.e. it is the row-major transpose:
  *   - nn.Linear weight, PyTorch [out, in]  -> in memory row-major [in, out]
  *   - GPT-2 Conv1D weight, PyTorch [in, out] -> in memory row-major [out, in]
@@ -37,7 +40,7 @@
  *     tfm_model m;
  *     tfm_model_init(&m, &cfg, layers);              // layers: cfg.n_layers slots
  *     n = tfm_param_count(&cfg);  tfm_param_list(&m, slots);
- *     for each k: *slots[k].slot = pointer to data of slots[k].name
+ *     for each k: tfm_param_bind(&slots[k], data of slots[k].name, its dtype)
  *     tfm_module_find(&cfg, "encoder.layer.3", &idx, &err);
  *     tfm_forward(&m, &batch, &req, my_sink, my_ctx, &err);
  */
@@ -136,7 +139,9 @@ const char *tfm_arch_name(tfm_arch arch);
 
 /* ---- the model: a view over caller-owned weights ------------------------ */
 
-typedef struct tfm_linear { const float *w, *b; } tfm_linear;
+/* Weight matrices and embedding tables are tfm_weight (float32 or 16-bit,
+ * model/ops.h); biases and norm vectors are float32. */
+typedef struct tfm_linear { tfm_weight w; const float *b; } tfm_linear;
 typedef struct tfm_norm   { const float *w, *b; } tfm_norm;
 
 /* One block.  BERT: q k v o = query key value attention.output.dense,
@@ -157,9 +162,9 @@ typedef struct tfm_layer {
 
 typedef struct tfm_model {
     tfm_config cfg;
-    const float *word_emb;  /* [V, H]  (wte) */
-    const float *pos_emb;   /* [P, H]  (wpe) */
-    const float *type_emb;  /* [type_vocab, H], BERT only */
+    tfm_weight word_emb;    /* [V, H]  (wte) */
+    tfm_weight pos_emb;     /* [P, H]  (wpe) */
+    tfm_weight type_emb;    /* [type_vocab, H], BERT only */
     tfm_norm emb_ln;        /* BERT, DistilBERT embeddings.LayerNorm */
     tfm_norm final_ln;      /* GPT-2 ln_f, NeoX final_layer_norm, Llama norm */
     tfm_linear pooler;      /* BERT pooler.dense (if cfg.has_pooler) */
@@ -179,17 +184,24 @@ typedef enum tfm_init {
 } tfm_init;
 
 /* One parameter of the bare model: its state_dict name, PyTorch shape, the
- * pointer slot of the model that must receive its data and its init rule. */
+ * slot of the model that must receive its data (tfm_param_bind) and its
+ * init rule. */
 typedef struct tfm_param {
     char name[96];
     int ndim;               /* 1 or 2 */
     int64_t shape[2];       /* PyTorch shape */
-    const float **slot;     /* where the data pointer goes */
+    tfm_weight *matrix;     /* 2-D: the weight that receives data and dtype */
+    const float **slot;     /* 1-D (float32 only): where the data pointer goes */
     tfm_init init;
     double std_div;         /* NORMAL: std = initializer_range / sqrt(std_div) (1: none) */
     int64_t zero_row;       /* row set to 0 after init (padding_idx), -1: none */
     int optional;           /* a checkpoint may lack it (BERT pooler) */
 } tfm_param;
+
+/* Point the model at the data of parameter p, stored as dtype: matrices
+ * take any dtype, 1-D tensors only TFM_F32.  0, or -1 for a 16-bit vector
+ * (the caller widens those first). */
+int tfm_param_bind(const tfm_param *p, const void *data, tfm_dtype dtype);
 
 /* Number of parameters (state_dict order = the loader's tfm_param_spec). */
 int tfm_param_count(const tfm_config *cfg);
