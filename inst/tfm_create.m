@@ -57,8 +57,12 @@
 ## Mistral's @code{sliding_window} (every layer; @code{[]} for none)
 ## @end itemize
 ##
-## Two more options: @qcode{"Seed"} (default 0), a non-negative integer
-## below 2^53, and @qcode{"Name"}, the display name.
+## Three more options: @qcode{"Seed"} (default 0), a non-negative integer
+## below 2^53, @qcode{"Name"}, the display name, and @qcode{"DType"}:
+## @qcode{"single"} (default), @qcode{"bfloat16"} or @qcode{"float16"}, the
+## storage of the weight matrices (each drawn in single, then rounded to
+## nearest even, one at a time, so a model of 16-bit matrices never holds
+## its float32 copy; see @code{tfm_cast}).
 ##
 ## The weights are initialised like Hugging Face's @code{_init_weights}:
 ## every Linear / Conv1D weight and every embedding table from
@@ -81,7 +85,7 @@
 ##
 ## @var{model} is a struct with fields @code{arch}, @code{config},
 ## @code{names}, @code{weights}, @code{name}, @code{source} (empty: made, not
-## loaded; see @code{tfm_load}).
+## loaded; see @code{tfm_load}) and @code{dtype}.
 ##
 ## @example
 ## @group
@@ -129,6 +133,7 @@ function model = tfm_create (arch, varargin)
   endif
   seed = 0;
   name = "";
+  dtype = "float32";
   given = start;
   for k = 1:2:numel (varargin)
     opt = varargin{k};
@@ -149,17 +154,29 @@ function model = tfm_create (arch, varargin)
         error ("cka:input:badOption", "tfm_create: Name must be a string");
       endif
       name = val;
+    elseif (strcmp (key, "dtype"))
+      types = {"single", "float32"; "float32", "float32"; "bfloat16", "bfloat16"; ...
+               "bf16", "bfloat16"; "float16", "float16"; "f16", "float16"};
+      j = [];
+      if (ischar (val) && isrow (val))
+        j = find (strcmpi (types(:,1), val), 1);
+      endif
+      if (isempty (j))
+        error ("cka:input:badOption",
+               "tfm_create: DType must be \"single\", \"bfloat16\" or \"float16\"");
+      endif
+      dtype = types{j,2};
     else
       idx = find (strcmp (keys, key), 1);
       if (isempty (idx))
         error ("cka:input:unknownOption",
-               "tfm_create: unknown option '%s' for %s (valid: Seed, Name, %s)",
+               "tfm_create: unknown option '%s' for %s (valid: Seed, Name, DType, %s)",
                opt, arch, strjoin (sort (known)', ", "));
       endif
       given.(known{idx}) = val;
     endif
   endfor
-  cfg = tfm_config (arch, given);
+  cfg = tfm_config (arch, given, merge (strcmp (dtype, "float32"), 4, 2));
   for a = aliases'
     if (isfield (cfg, a{1}))
       cfg = rmfield (cfg, a{1});        # resolved into the canonical field
@@ -194,13 +211,16 @@ function model = tfm_create (arch, varargin)
     if (init.zero_row(k) > 0)
       weights{k}(init.zero_row(k), :) = 0;          # padding_idx row
     endif
+    if (! strcmp (dtype, "float32") && numel (shp) == 2)
+      weights{k} = __tfm_cast__ (weights{k}, dtype);   # matrices: 2 bytes a weight
+    endif
   endfor
 
   if (isempty (name))
     name = sprintf ("%s (random, seed %d)", arch, seed);
   endif
   model = struct ("arch", arch, "config", cfg, "names", {names},
-                  "weights", {weights}, "name", name, "source", "");
+                  "weights", {weights}, "name", name, "source", "", "dtype", dtype);
 endfunction
 
 ## DistilBERT's create_sinusoidal_embeddings, in double then rounded.
@@ -314,5 +334,26 @@ endfunction
 %!error id=cka:input:unknownOption tfm_create ("bert", "n_embd", 32)
 %!error id=cka:input:badOption tfm_create ("bert", "hidden_size")
 %!error id=cka:input:badSeed tfm_create ("bert", "Seed", -1)
+%!error id=cka:input:badOption tfm_create ("bert", "DType", "int8")
+
+## 16-bit matrices: the single model's weights rounded, one tensor at a time;
+## the forward of the bf16 model is the forward of its exact float32 widening
+%!test
+%! opts = {"hidden_size", 64, "num_hidden_layers", 2, "num_attention_heads", 4, ...
+%!         "intermediate_size", 96, "vocab_size", 120, "Seed", 3};
+%! s = tfm_create ("llama", opts{:});
+%! for t = {"bfloat16", "float16"}
+%!   h = tfm_create ("llama", opts{:}, "DType", t{1});
+%!   assert (h.dtype, t{1});
+%!   assert (h.weights, tfm_cast (s, t{1}).weights);
+%!   w = tfm_cast (h, "single");
+%!   ids = mod ((1:48) * 7, 120);
+%!   ids = reshape (ids, 3, 16);
+%!   [~, a16] = tfm_forward (h, ids, "Hooks", {"layers.0.mlp", "layers.1", "norm"});
+%!   [~, a32] = tfm_forward (w, ids, "Hooks", {"layers.0.mlp", "layers.1", "norm"});
+%!   for k = 1:3
+%!     assert (a16{k}, a32{k}, 1e-5 * max (1, max (abs (a32{k}(:)))));
+%!   endfor
+%! endfor
 %!error id=cka:config:badValue tfm_create ("bert", "hidden_size", 30, "num_attention_heads", 4)
 %!error id=cka:config:unknownActivation tfm_create ("gpt2", "activation_function", "gelu_old")

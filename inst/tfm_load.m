@@ -34,8 +34,14 @@
 ## are skipped without being decoded, and every other tensor the bare model
 ## does not use (head weights such as @code{cls.*}, @code{lm_head.*},
 ## @code{embed_out.*}, @code{vocab_*}) is skipped with one warning
-## @code{cka:load:unusedTensors} that lists them.  F32, F16, BF16
-## (and F64) tensors are converted exactly to @code{single} (F64 rounded).
+## @code{cka:load:unusedTensors} that lists them.  F32 (and F64, rounded)
+## tensors become @code{single}.  The weight matrices of an F16 or BF16
+## checkpoint stay in that precision, 2 bytes per weight: @code{uint16}
+## arrays of the 16-bit numbers, with @code{@var{model}.dtype} set to
+## @qcode{"float16"} or @qcode{"bfloat16"} (see @code{tfm_cast}); the
+## forward widens them exactly inside its products, so the model computes
+## what Hugging Face computes from the same checkpoint in float32, with half
+## the memory.  Biases and norm vectors are widened to @code{single}.
 ##
 ## @var{model} is a struct with fields @code{arch} (@qcode{"bert"},
 ## @qcode{"gpt2"}, @qcode{"distilbert"}, @qcode{"roberta"},
@@ -53,6 +59,12 @@
 ## @item @qcode{"Config"}
 ## A config struct (as @code{jsondecode} returns config.json) or the path of
 ## a config.json to use instead of the one beside the weights.
+## @item @qcode{"DType"}
+## @qcode{"auto"} (default: F16/BF16 matrices stay 16-bit, unless a file
+## mixes the two types), @qcode{"single"} (every weight widened to
+## @code{single}, as before version 0.2), @qcode{"bfloat16"} or
+## @qcode{"float16"} (matrices stored in that type, rounded to nearest even
+## when the file holds another: @code{tfm_cast}).
 ## @end table
 ##
 ## Errors: @code{cka:load:noConfig}, @code{cka:load:noWeights},
@@ -82,14 +94,15 @@ function model = tfm_load (path, varargin)
   if (nargin < 1)
     print_usage ();
   endif
-  opts = parse_options ("tfm_load", struct ("Config", []), varargin);
+  opts = parse_options ("tfm_load", struct ("Config", [], "DType", "auto"), varargin);
+  want_type = load_type (opts.DType);
   if (! (ischar (path) && isrow (path)))
     error ("cka:input:type", "tfm_load: PATH must be a directory or file name");
   endif
   [files, index, dir, name] = locate (path);
   given = read_config (opts.Config, dir);
   arch = detect_arch (given, dir);
-  cfg = tfm_config (arch, given);
+  cfg = tfm_config (arch, given, merge (strcmp (want_type, "float32"), 4, 2));
   d = __tfm_arch__ ("describe", arch);
 
   ## headers of every file, validated before any data is read
@@ -191,11 +204,21 @@ function model = tfm_load (path, varargin)
              h.file, h.names{j}, fmt_shape (h.shapes{j}), fmt_shape (shapes{k}), expected{k});
     endif
   endfor
+  ## the matrices' 16-bit type, if they use one (and only one)
+  file_types = cellfun (@(h, j) h.dtypes{j}, hs(src(loc, 1)), num2cell (src(loc, 2)),
+                        "UniformOutput", false);
+  is_matrix = cellfun (@numel, shapes) == 2;
+  half = unique (file_types(is_matrix & ismember (file_types, {"F16", "BF16"})));
+  keep16 = ! strcmp (want_type, "float32") && numel (half) == 1;
+  dtype = "float32";
+  if (keep16)
+    dtype = cka_ifelse (strcmp (half{1}, "BF16"), "bfloat16", "float16");
+  endif
   weights = cell (numel (expected), 1);
   for f = 1:numel (hs)
     sel = find (src(loc, 1) == f);
     if (! isempty (sel))
-      weights(sel) = st_read_tensors (hs{f}, src(loc(sel), 2));
+      weights(sel) = st_read_tensors (hs{f}, src(loc(sel), 2), keep16);
     endif
   endfor
   model = struct ("arch", arch, "config", cfg);
@@ -203,6 +226,24 @@ function model = tfm_load (path, varargin)
   model.weights = weights;
   model.name = name;
   model.source = make_absolute_filename (path);
+  model.dtype = dtype;
+  if (! any (strcmp (want_type, {"auto", dtype})))
+    model = tfm_cast (model, want_type);
+  endif
+endfunction
+
+function t = load_type (s)
+  t = "";
+  if (ischar (s) && isrow (s))
+    t = find (strcmpi (s, {"auto", "single", "float32", "bfloat16", "bf16", "float16", "f16"}), 1);
+    names = {"auto", "float32", "float32", "bfloat16", "bfloat16", "float16", "float16"};
+    t = names(t);
+    t = [t{:}];
+  endif
+  if (isempty (t))
+    error ("cka:input:badOption",
+           "tfm_load: DType must be \"auto\", \"single\", \"bfloat16\" or \"float16\"");
+  endif
 endfunction
 
 function [files, index, dir, name] = locate (path)

@@ -23,8 +23,10 @@
 ## @qcode{"DistilBertModel"}, @dots{})
 ## and @code{torch_dtype}.
 ##
-## @qcode{"Dtype"} is @qcode{"f32"} (default), @qcode{"bf16"} or
-## @qcode{"f16"} (round to nearest even).
+## @qcode{"Dtype"} is @qcode{"f32"}, @qcode{"bf16"} or @qcode{"f16"}
+## (round to nearest even).  The default is the model's own type: a model
+## whose matrices are 16-bit (@code{tfm_cast}, @code{tfm_load} of an F16 or
+## BF16 checkpoint) is written in that type, losslessly; any other in F32.
 ##
 ## The two files are committed as a set: they are written and checked in
 ## a fresh hidden folder beside @var{dir} (@file{.cka-stage-<pid>-<random>}),
@@ -55,7 +57,14 @@ function tfm_save (model, dir, varargin)
   if (nargin < 2)
     print_usage ();
   endif
-  opts = parse_options ("tfm_save", struct ("Dtype", "f32"), varargin);
+  opts = parse_options ("tfm_save", struct ("Dtype", ""), varargin);
+  if (isempty (opts.Dtype))   # a 16-bit model in its own type, else float32
+    opts.Dtype = "f32";
+    if (isstruct (model) && isfield (model, "dtype") && ischar (model.dtype)
+        && any (strcmp (model.dtype, {"bfloat16", "float16"})))
+      opts.Dtype = model.dtype;
+    endif
+  endif
   if (! (ischar (dir) && isrow (dir)))
     error ("cka:input:type", "tfm_save: DIR must be a directory name");
   endif
@@ -101,12 +110,17 @@ function tfm_save (model, dir, varargin)
     if (isscalar (sz))
       sz = [sz 1];
     endif
-    if (! (isfloat (w) && isreal (w) && ! issparse (w) && isequal (size (w), sz)))
+    if (! ((isfloat (w) || isa (w, "uint16")) && isreal (w) && ! issparse (w)
+           && isequal (size (w), sz)))
       error ("cka:save:shapeMismatch",
              "tfm_save: parameter \"%s\" must be a real %s array, got a %s %s",
              names{k}, mat2str (sz), mat2str (size (w)), class (w));
     endif
-    weights{k} = single (w);
+    if (isa (w, "uint16"))
+      weights{k} = tfm_cast (model, names{k});   # exact; written back losslessly
+    else
+      weights{k} = single (w);
+    endif
   endfor
 
   cfg.architectures = {d.hf_class};
@@ -382,9 +396,17 @@ endfunction
 %!   assert (isempty (c.classifier_dropout));
 %!   ## save over the loaded directory, in bf16
 %!   tfm_save (m2, d, "Dtype", "bf16");
-%!   m3 = tfm_load (d);
+%!   m3 = tfm_load (d, "DType", "single");
 %!   assert (m3.weights, m.weights, -2^-8);
 %!   assert (jsondecode (fileread (fullfile (d, "config.json"))).torch_dtype, "bfloat16");
+%!   ## a bf16 model (matrices uint16) saves in bf16 by default, losslessly
+%!   m4 = tfm_load (d);
+%!   assert (m4.dtype, "bfloat16");
+%!   tfm_save (m4, d);
+%!   assert (jsondecode (fileread (fullfile (d, "config.json"))).torch_dtype, "bfloat16");
+%!   m5 = tfm_load (d);
+%!   assert (m5.weights, m4.weights);
+%!   assert (tfm_load (d, "DType", "single").weights, m3.weights);
 %!   assert (numel (glob (fullfile (d, ".*tmp*"))), 0);
 %!   ## a bad model writes nothing
 %!   m.weights{3} = single (1);

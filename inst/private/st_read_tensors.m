@@ -8,7 +8,7 @@
 ## @code{st_header}) into a column cell of single arrays in PyTorch shapes.
 ## @end deftypefn
 
-function T = st_read_tensors (h, idx)
+function T = st_read_tensors (h, idx, keep16 = false)
   T = __safetensors_read__ (h.file, h.file_size, h.header_len, h.names, h.dtypes,
-                            h.shapes, h.offsets, double (idx(:)'));
+                            h.shapes, h.offsets, double (idx(:)'), keep16);
 endfunction

@@ -20,7 +20,7 @@
 ## available (before anything is allocated).
 ## @end deftypefn
 
-function cfg = tfm_config (arch, given)
+function cfg = tfm_config (arch, given, bytes_per_weight = 4)
   if (nargin < 2 || isempty (given))
     given = struct ();
   endif
@@ -69,15 +69,16 @@ function cfg = tfm_config (arch, given)
   for k = find (strcmp (kinds, "nonneg_real"))
     check_nonneg_real (cfg, fields(k).name);
   endfor
-  check_memory (cfg);
+  check_memory (cfg, bytes_per_weight);
   __tfm_arch__ ("check", arch, cfg);     # the core's checks of the descriptor
 endfunction
 
-function check_memory (cfg)
+function check_memory (cfg, bytes_per_weight)
   ## Sizes come from files and users: refuse a model that cannot fit before
-  ## anything proportional to it is built (the weights are single: 4 bytes).
+  ## anything proportional to it is built (single weights: 4 bytes; 2 for a
+  ## model whose matrices may stay 16-bit).
   [~, ~, n_params] = tfm_param_spec (cfg, true, false);
-  cka_check_memory (4 * n_params, "cka:config:tooLarge",
+  cka_check_memory (bytes_per_weight * n_params, "cka:config:tooLarge",
                     sprintf ("tfm_config: the %s config describes %.4g parameters",
                              cfg.model_type, n_params));
 endfunction

@@ -38,6 +38,12 @@ function txt = model_summary (s, name)
   if (isfield (s, "name") && ischar (s.name) && ! isempty (s.name))
     label = sprintf (" \"%s\"", s.name);
   endif
+  ## uint16 arrays hold the 16-bit numbers model.dtype names
+  half = "";
+  if (any (strcmp (cls, "uint16")) && isfield (s, "dtype") && ischar (s.dtype))
+    half = s.dtype;
+    cls(strcmp (cls, "uint16")) = {[s.dtype " (as uint16)"]};
+  endif
   txt = sprintf ("  %s model%s: %s parameters in %d tensors, %s, %s\n", s.arch, label,
                  with_commas (sum (n)), numel (f), strjoin (unique (cls), " + "),
                  human_bytes (bytes));
@@ -69,6 +75,10 @@ function txt = model_summary (s, name)
   txt = [txt wrap("  fields: ", fieldnames (s)')];
   txt = [txt sprintf("  read and edit them as usual, e.g. %s.weights{strcmp(%s.names, \"%s\")}\n",
                      name, name, cka_first (f, "weight"))];
+  if (! isempty (half))
+    txt = [txt sprintf("  %s weights as single: tfm_cast (%s, name); all of them: tfm_cast (%s, \"single\")\n",
+                       half, name, name)];
+  endif
   txt = [txt sprintf("  every field in full: fdisp (stdout, %s)\n", name)];
 endfunction
 
