@@ -17,7 +17,7 @@ rc=0
 for f in "$SRCDIR"/tests/bench/bench_*.m; do
   [ -e "$f" ] || continue
   case "$(basename "$f")" in
-    bench_perf.m|bench_scaleout.m|bench_stats.m) ;;
+    bench_perf.m|bench_scaleout.m|bench_stats.m|bench_bigmodel.m) ;;
     *) [ "${CKA_BENCH_ALL:-0}" = 1 ] || continue ;;
   esac
   echo "== $(basename "$f")"

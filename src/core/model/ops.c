@@ -137,7 +137,9 @@ int ops_panels_begin(int64_t max_in)
     int nt = omp_get_max_threads();
     if (nt > OPS_MAX_PANELS)
         nt = OPS_MAX_PANELS;
-    const size_t need = (size_t)(panel_cols(max_in) * max_in);
+    /* panel_cols(in) * in <= max(OPS_PANEL_FLOATS, 16 * in) for every in */
+    const int64_t in16 = 16 * (max_in > 0 ? max_in : 1);
+    const size_t need = (size_t)(in16 > OPS_PANEL_FLOATS ? in16 : OPS_PANEL_FLOATS);
     if (need > ops_panel_cap) {
         for (int k = 0; k < ops_panel_n; k++) {
             free(ops_panel[k]);
