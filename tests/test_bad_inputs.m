@@ -12,6 +12,8 @@
 ## ---- tfm_create ----
 ## BAD tfm_create | unknown architecture
 %!error id=cka:config:unknownArch tfm_create ("t5")
+## BAD tfm_create | DType that is not a storage type
+%!error id=cka:input:badOption tfm_create ("bert", "DType", "int8")
 ## BAD tfm_create | unknown option (a GPT-2 field for BERT)
 %!error id=cka:input:unknownOption tfm_create ("bert", "n_embd", 32)
 ## BAD tfm_create | option without a value
@@ -78,6 +80,10 @@
 %!error id=cka:input:containerHook tfm_forward (m, ids, "Hooks", {"encoder.layer"})
 ## BAD tfm_forward | unknown option
 %!error id=cka:input:unknownOption tfm_forward (m, ids, "Mask", ones (8, 6))
+## BAD tfm_forward | a uint16 weight matrix without model.dtype naming its 16-bit type
+%!error id=cka:input:badWeight tfm_forward (setfield (m, "weights", [{uint16(m.weights{1})}; m.weights(2:end)]), ids)
+## BAD tfm_forward | a uint16 norm vector (1-D weights are single)
+%!error id=cka:input:badWeight tfm_forward (setfield (setfield (m, "dtype", "bfloat16"), "weights", [m.weights(1:3); {uint16(m.weights{4})}; m.weights(5:end)]), ids)
 ## BAD tfm_forward | NaN weight reaching a hooked output
 %!error id=cka:input:nonFinite cka_compare (setfield (m, "weights", cellfun (@(w) w * NaN, m.weights, "uniformoutput", false)), [], ids, "Progress", false)
 
@@ -136,6 +142,17 @@
 %!error id=cka:load:shapeMismatch tfm_load (fullfile (d, "good"), "Config", setfield (m.config, "intermediate_size", 64))
 ## BAD tfm_load | config.json with 100000 layers over a 2-layer checkpoint (fails at once)
 %!error id=cka:config:badValue tfm_load (fullfile (d, "good"), "Config", setfield (m.config, "num_hidden_layers", 1e5))
+
+## BAD tfm_load | DType that is not a storage type
+%!error id=cka:input:badOption tfm_load (fullfile (d, "good"), "DType", "fp8")
+
+## ---- tfm_cast ----
+## BAD tfm_cast | neither a storage type nor a parameter name
+%!error id=cka:input:badOption tfm_cast (m, "fp8")
+## BAD tfm_cast | not a model
+%!error id=cka:input:badModel tfm_cast (struct ("a", 1), "bf16")
+## BAD tfm_cast | a uint16 weight whose model.dtype is not a 16-bit type
+%!error id=cka:input:badWeight tfm_cast (setfield (m, "weights", [{uint16(m.weights{1})}; m.weights(2:end)]), "single")
 
 ## ---- tfm_save ----
 ## BAD tfm_save | not a model

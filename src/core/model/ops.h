@@ -80,7 +80,7 @@ typedef struct tfm_weight {
 float ops_weight_at(tfm_weight w, int64_t i);
 
 /* Floats in one thread's widening panel of a 16-bit weight (4 MB). */
-#define OPS_PANEL_FLOATS (1 << 20)
+#define OPS_PANEL_FLOATS (1 << 22)
 
 /* Reserve one widening panel per OpenMP thread for weights with up to
  * max_in input rows, and hold the panels (a lock) until ops_panels_end:
