@@ -393,7 +393,7 @@ function [m, perturbed] = perturb_last_layers (m, blocks, noise_std, seed)
   perturbed = {};
   for k = 1:numel (m.names)
     if (any (strncmp (m.names{k}, prefixes, cellfun (@numel, prefixes))))
-      w = m.weights{k};
+      w = tfm_cast (m, m.names{k});        # single, whatever the storage
       m.weights{k} = w + single (noise_std * randn (size (w)));
       perturbed{end+1} = m.names{k};
     endif

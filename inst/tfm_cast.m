@@ -4,7 +4,7 @@
 ## -*- texinfo -*-
 ## @deftypefn  {cka} {@var{model} =} tfm_cast (@var{model}, @var{dtype})
 ## @deftypefnx {cka} {@var{w} =} tfm_cast (@var{model}, @var{name})
-## Store a model's weight matrices as float32, bfloat16 or float16.
+## Store the weight matrices of a CKA model as float32, bfloat16 or float16.
 ##
 ## @var{dtype} is @qcode{"single"} (or @qcode{"float32"}), @qcode{"bfloat16"}
 ## (or @qcode{"bf16"}) or @qcode{"float16"} (or @qcode{"f16"}, @qcode{"half"}).

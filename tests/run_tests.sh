@@ -22,7 +22,7 @@ rm -f "$OUT"/logs/*.log
 passed=0; failed=0; skipped=0
 
 # ---- C unit tests ---------------------------------------------------------
-CFLAGS_TEST="-std=gnu11 -O1 -g -Wall -Wextra -fopenmp"
+CFLAGS_TEST="-std=gnu11 -O1 -g -Wall -Wextra -fopenmp ${ONEDNN_CFLAGS:-}"
 if [ "${SANITIZE:-0}" = 1 ]; then
   CFLAGS_TEST="$CFLAGS_TEST -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -49,7 +49,7 @@ for t in "$SRCDIR"/tests/c/test_*.c; do
   log="$OUT/logs/$name.log"
   # shellcheck disable=SC2086
   if ! $CC $CFLAGS_TEST -I"$SRCDIR/src/core" -I"$GEN" -I"$SRCDIR/tests/c" -o "$bin" "$t" $core_src \
-       $LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS $PROTOBUF_C_LIBS -lz -lm > "$log" 2>&1; then
+       $LAPACK_LIBS $BLAS_LIBS $UTF8PROC_LIBS $PROTOBUF_C_LIBS ${ONEDNN_LIBS:-} -lz -lm > "$log" 2>&1; then
     echo "FAIL $name (does not compile)"; cat "$log"; failed=$((failed + 1)); continue
   fi
   (cd "$SRCDIR/tests" && "$bin") >> "$log" 2>&1

@@ -151,7 +151,7 @@
 %! out = tempname ();
 %! unwind_protect
 %!   tfm_save (m, out, "Dtype", "bf16");
-%!   m3 = tfm_load (out);
+%!   m3 = tfm_load (out, "DType", "single");
 %!   assert (m3.arch, "roberta");
 %!   assert (m3.names, m.names);
 %!   assert (m3.config.max_position_embeddings, 66);

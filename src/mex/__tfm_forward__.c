@@ -12,8 +12,17 @@
  * p = __tfm_forward__("profile", on)  (benchmarks, tests/bench): returns
  * the profile counters [total, gemm, hooks, gemm_flop, forwards] (seconds,
  * flop, count; see tfm_profile in tfm.h) accumulated since the last such
- * call, then resets them and turns them on (on = true) or off. */
+ * call, then resets them and turns them on (on = true) or off.
+ *
+ * name = __tfm_forward__("backend" [, name]): the library of the float32
+ * weight products, "onednn" (a build configured --with-onednn, its
+ * default) or "blas"; with a name, sets it (benchmarks compare the two in
+ * one process) and returns the previous one.
+ *
+ * s = __tfm_forward__("matmul", n, reps) (benchmarks): the best time of
+ * reps float32 n x n x n products through the forward's product kernel. */
 #include "mex_model.h"
+#include "model/ops_dnnl.h"
 
 #include <math.h>
 
@@ -41,9 +50,39 @@ static int sink(void *vctx, int r, const tfm_activation *a, cka_error *err)
     return 0;
 }
 
+/* 1 if a is the string w. */
+static int is_word(const mxArray *a, const char *w)
+{
+    char buf[16];
+    return mxIsChar(a) && mxGetString(a, buf, sizeof buf) == 0 && strcmp(buf, w) == 0;
+}
+
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
+    if (nrhs == 3 && is_word(prhs[0], "matmul")) {
+        const double n = mexutil_get_scalar(prhs[1], "N"), reps = mexutil_get_scalar(prhs[2], "REPS");
+        if (!(n >= 1 && n <= 16384 && n == floor(n) && reps >= 1 && reps <= 1000))
+            mexErrMsgIdAndTxt("cka:input:badOption", "matmul: N in [1, 16384], REPS in [1, 1000]");
+        plhs[0] = mxCreateDoubleScalar(ops_linear_seconds((int64_t)n, (int)reps));
+        return;
+    }
+    if (nrhs >= 1 && is_word(prhs[0], "backend")) {
+        int want = -1;
+        if (nrhs == 2) {
+            if (is_word(prhs[1], "blas"))
+                want = 0;
+            else if (is_word(prhs[1], "onednn") && ops_dnnl_built())
+                want = 1;
+            else
+                mexErrMsgIdAndTxt("cka:input:badOption",
+                                  "backend must be \"blas\"%s", ops_dnnl_built()
+                                  ? " or \"onednn\"" : " (this build has no oneDNN: configure "
+                                  "--with-onednn)");
+        }
+        plhs[0] = mxCreateString(ops_use_onednn(want) ? "onednn" : "blas");
+        return;
+    }
     if (nrhs == 2 && mxIsChar(prhs[0])) {
         tfm_profile p;
         tfm_profile_get(&p);

@@ -53,6 +53,24 @@ R = add_row (R, "peak", "dgemm 2048 (Octave double*double)", "GFLOP/s", 2 * n^3 
              "", "", "");
 clear A B C;
 
+## ---- (a') the forward's own matrix product: n x n x n through ops_linear
+## with each backend of this build (BLAS sgemm; oneDNN matmul when configured
+## --with-onednn), the same threads as a forward
+backend = __tfm_forward__ ("backend");
+backends = {"blas"};
+if (strcmp (backend, "onednn"))
+  backends = {"blas", "onednn"};
+endif
+mm_peak = struct ();
+for b = backends
+  __tfm_forward__ ("backend", b{1});
+  s_ = __tfm_forward__ ("matmul", n, 5);
+  mm_peak.(b{1}) = 2 * n^3 ./ s_ / 1e9;
+  R = add_row (R, "peak", sprintf ("forward's matmul 2048 (%s)", b{1}), "GFLOP/s",
+               mm_peak.(b{1}), "", "", "ops_linear, float32 weights");
+endfor
+__tfm_forward__ ("backend", backend);
+
 ## ---- (b) tfm_forward -------------------------------------------------------
 cases = { ...
   "BERT 256/6/4/512 (notebook)", "bert", {"hidden_size", 256, "num_hidden_layers", 6, ...
@@ -98,11 +116,14 @@ for k = 1:rows (cases)
   R = add_row (R, "forward", [label " GFLOP/s (2mnk of every sgemm)"], "GFLOP/s", gf,
                "", "", sprintf ("%.1f GFLOP per forward", flop / 1e9));
   decoder = any (strcmp (arch, {"llama", "gpt_neox"}));
-  floor_ratio = 0.70 + 0.05 * decoder;       # issue 15: >= 0.75 for the Llama row
+  ## issue 21: >= 0.90 on the BERT-base shape, >= 0.75 at the notebook
+  ## sizes; issue 15: >= 0.75 for the Llama row; else issue 8's 0.70
+  floor_ratio = 0.70 + 0.05 * (decoder || ! big) + 0.20 * strncmp (label, "BERT-base", 9);
   ok = median (gf) / pk >= floor_ratio;
-  R = add_row (R, "forward", [label " / sgemm peak"], "ratio", gf / pk,
-               ifelse_str (big, sprintf (">= %.2f", floor_ratio)), ifelse_str (big, tf (ok)),
-               sprintf ("against the best sgemm run around it, %.1f GFLOP/s", pk));
+  R = add_row (R, "forward", sprintf ("%s / sgemm peak [%s]", label, backend), "ratio", gf / pk,
+               sprintf (">= %.2f", floor_ratio), tf (ok),
+               sprintf ("against the best sgemm run around it, %.1f GFLOP/s; %.2f of the %s matmul peak",
+                        pk, median (gf) / max (mm_peak.(backend)), backend));
   ok = median (ew) <= 0.10;
   what = "LayerNorm, GELU, softmax+masks, residuals, embeddings, bias preload";
   if (decoder)
@@ -137,6 +158,37 @@ for k = 1:rows (cases)
   endif
   clear model;
 endfor
+
+## ---- (b1) the backends compared (a build with oneDNN): the same forwards
+## with BLAS sgemm and with oneDNN matmul, alternating
+if (numel (backends) > 1)
+  bert = models.bert;
+  small = tfm_create ("bert", cases{1, 3}{:}, "Seed", 1);
+  runs = {"BERT-base 16x128", bert, mod((0:15)' * 7919 + (0:127) * 104729, 30522); ...
+          "BERT 256/6/4/512 (notebook) 8x64", small, mod((0:7)' * 7919 + (0:63) * 104729, 1000)};
+  for k = 1:rows (runs)
+    [lbl, mdl, ids_] = runs{k, :};
+    tb = zeros (1, reps);  to = tb;
+    for r = 1:reps
+      for b = backends
+        __tfm_forward__ ("backend", b{1});
+        x = tfm_forward (mdl, ids_);
+        t0 = tic ();  x = tfm_forward (mdl, ids_);  t_ = toc (t0);
+        if (strcmp (b{1}, "blas"))
+          tb(r) = t_;  xb = x;
+        else
+          to(r) = t_;
+          dev = max (abs (x(:) - xb(:))) / max (1, max (abs (xb(:))));
+        endif
+      endfor
+    endfor
+    __tfm_forward__ ("backend", backend);
+    R = add_row (R, "forward", [lbl " time: BLAS / oneDNN"], "ratio", tb ./ to, "", "",
+                 sprintf ("oneDNN %.3f s, BLAS %.3f s; last hidden state differs by %.1e (relative)",
+                          median (to), median (tb), dev));
+  endfor
+  clear small x xb;
+endif
 
 ## ---- (b2) a busy machine (issue 21): the BERT-base forward while another ---
 ## process keeps one core busy.  With half the cores, 2x the idle time is

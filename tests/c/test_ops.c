@@ -3,6 +3,7 @@
  * with 16-bit weights against the float32 product of the widened weights. */
 #include "check.h"
 #include "model/ops.h"
+#include "model/ops_dnnl.h"
 #include "common/cka_half.h"
 #include "io/safetensors.h"
 
@@ -293,6 +294,47 @@ static void test_linear_16bit(void)
     }
 }
 
+/* The oneDNN backend (a build configured --with-onednn) computes the
+ * products sgemm computes, in both layouts, with and without a bias, with
+ * strided rows; a build without it declines every product. */
+static void test_linear_onednn(void)
+{
+    const int64_t N = 37, in = 300, out = 129, ldx = 310;
+    float *x = malloc((size_t)(N * ldx) * sizeof *x), *w = malloc((size_t)(in * out) * sizeof *w);
+    float *b = malloc((size_t)out * sizeof *b);
+    float *yb = malloc((size_t)(N * out) * sizeof *yb), *yd = malloc((size_t)(N * out) * sizeof *yd);
+    for (int64_t k = 0; k < N * ldx; k++)
+        x[k] = (float)sin(0.7 * (double)k);
+    for (int64_t k = 0; k < in * out; k++)
+        w[k] = (float)cos(0.3 * (double)k) * 0.1f;
+    for (int64_t k = 0; k < out; k++)
+        b[k] = (float)k * 0.01f;
+    if (!ops_dnnl_built()) {
+        CHECK(ops_dnnl_linear(yd, x, ldx, N, in, out, w, OPS_W_LINEAR, b) == 0, "stub declines");
+        ops_use_onednn(1);
+        CHECK(ops_use_onednn(-1) == 0, "cannot be turned on without oneDNN");
+    } else {
+        for (int layout = 0; layout < 2; layout++)
+            for (int bias = 0; bias < 2; bias++) {
+                const float *bb = bias ? b : NULL;
+                ops_use_onednn(0);
+                ops_linear(yb, x, ldx, N, in, out, (tfm_weight){w, TFM_F32}, (ops_wlayout)layout, bb);
+                ops_use_onednn(1);
+                CHECK(ops_dnnl_linear(yd, x, ldx, N, in, out, w, (ops_wlayout)layout, bb) == 1,
+                      "oneDNN ran");
+                double worst = 0.0, scale = 1.0;
+                for (int64_t k = 0; k < N * out; k++) {
+                    scale = fmax(scale, fabs(yb[k]));
+                    worst = fmax(worst, fabs(yd[k] - yb[k]));
+                }
+                CHECK(worst <= 1e-6 * scale, "layout %d bias %d: off by %g", layout, bias, worst);
+            }
+        ops_dnnl_release();
+    }
+    CHECK(ops_linear_seconds(64, 2) > 0.0, "timing");
+    free(x), free(w), free(b), free(yb), free(yd);
+}
+
 /* Embedding lookups read 16-bit tables exactly. */
 static void test_embed_16bit(void)
 {
@@ -319,6 +361,7 @@ int main(void)
     RUN(test_threads_set);
     RUN(test_linear_16bit);
     RUN(test_embed_16bit);
+    RUN(test_linear_onednn);
     RUN(test_to_colmajor);
     RUN(test_gelu_new_matches_formula);
     RUN(test_exp_floats);

@@ -1,6 +1,7 @@
 /* Kernels shared by the transformer forward passes; see ops.h. */
 #include "model/ops.h"
 #include "common/cka_half.h"
+#include "model/ops_dnnl.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -222,12 +223,29 @@ static void linear_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int6
     }
 }
 
+/* oneDNN runs the float32 weight products when built with it (-1: not
+ * decided yet, then the build's default). */
+static int ops_onednn = -1;
+
+int ops_use_onednn(int on)
+{
+    const int prev = ops_onednn < 0 ? ops_dnnl_built() : ops_onednn;
+    if (on >= 0)
+        ops_onednn = on && ops_dnnl_built();
+    return prev;
+}
+
 void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
                 tfm_weight W, ops_wlayout layout, const float *b)
 {
     const double flop = 2.0 * (double)N * (double)out * (double)in;
     const int wide = W.dtype != TFM_F32;
     PROF_BEGIN();
+    if (!wide && ops_use_onednn(-1)
+        && ops_dnnl_linear(y, x, ldx, N, in, out, W.data, layout, b)) {
+        PROF_END(flop);
+        return;
+    }
     if (!ops_split || flop < OPS_GEMM_SPLIT_MIN) {
         linear_cols(y, out, x, ldx, N, in, out, W, layout, 0, out, b, ops_panel[0]);
     } else {
@@ -638,4 +656,28 @@ void ops_attention(float *S, float *C, int64_t ldc, const float *Q, int64_t ldq,
         ops_prof.gemm += tg + tp > 0.0 ? wall * tg / (tg + tp) : 0.0;
         ops_prof.gemm_flop += flop;
     }
+}
+
+double ops_linear_seconds(int64_t n, int reps)
+{
+    float *x = malloc((size_t)(n * n) * sizeof *x), *w = malloc((size_t)(n * n) * sizeof *w);
+    float *y = malloc((size_t)(n * n) * sizeof *y);
+    double best = -1.0;
+    if (x != NULL && w != NULL && y != NULL) {
+        for (int64_t k = 0; k < n * n; k++) {
+            x[k] = (float)(k % 7) * 0.25f - 0.75f;
+            w[k] = (float)(k % 5) * 0.125f - 0.25f;
+        }
+        const int blas = ops_threads_begin();
+        for (int r = 0; r <= reps; r++) {   /* r = 0: warm-up (oneDNN's JIT) */
+            const double t0 = ops_now();
+            ops_linear(y, x, n, n, n, n, (tfm_weight){w, TFM_F32}, OPS_W_LINEAR, NULL);
+            const double t = ops_now() - t0;
+            if (r > 0 && (best < 0.0 || t < best))
+                best = t;
+        }
+        ops_threads_end(blas);
+    }
+    free(x), free(w), free(y);
+    return best;
 }

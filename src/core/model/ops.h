@@ -104,6 +104,17 @@ static inline int tfm_dtype_size(tfm_dtype dt)
 void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
                 tfm_weight W, ops_wlayout layout, const float *b);
 
+/* Whether float32 weight products run through oneDNN (1) or BLAS sgemm (0):
+ * on = 0 or 1 sets it (1 only takes effect in a build with oneDNN,
+ * ops_dnnl.h, where it is the default), on = -1 only asks.  Returns the
+ * setting before the call. */
+int ops_use_onednn(int on);
+
+/* Benchmarks: the best time (seconds) of reps n x n x n products through
+ * ops_linear (float32 weights, the forward's threads and backend); -1 if
+ * memory ran out. */
+double ops_linear_seconds(int64_t n, int reps);
+
 /* out[n, :] = table[ids[n], :] for n < N, table PyTorch [num, dim] kept in
  * column-major memory (entry (v, j) at v + num*j). */
 void ops_embed(float *out, tfm_weight table, int64_t num, int64_t dim,
