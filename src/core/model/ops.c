@@ -123,9 +123,8 @@ static size_t ops_panel_cap;      /* floats in each of the first ops_panel_n pan
 static int ops_panel_n;
 static pthread_mutex_t ops_panel_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Output columns in one panel of a weight with `in` rows: about 4 MB of
- * floats (a few panels stay in the last-level cache while sgemm streams
- * them), a multiple of 16, at least 16. */
+/* Output columns in one panel of a weight with `in` rows: about
+ * OPS_PANEL_FLOATS floats, a multiple of 16, at least 16. */
 static int64_t panel_cols(int64_t in)
 {
     const int64_t c = ((int64_t)OPS_PANEL_FLOATS / (in > 0 ? in : 1)) / 16 * 16;
@@ -223,6 +222,40 @@ static void linear_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int6
     }
 }
 
+/* A 16-bit weight through oneDNN: on the calling thread, panel after
+ * panel, each widened by the whole team and multiplied by oneDNN with the
+ * whole team (two threads each calling oneDNN would take turns on its
+ * lock).  1 if oneDNN did every panel, 0 if it declined the first (the
+ * caller runs sgemm). */
+static int linear_onednn_16bit(float *y, const float *x, int64_t ldx, int64_t N, int64_t in,
+                               int64_t out, tfm_weight W, ops_wlayout layout, const float *b)
+{
+    const uint16_t *w16 = W.data;
+    float *panel = ops_panel[0];
+    const int64_t step = panel_cols(in);
+    for (int64_t j = 0; j < out; j += step) {
+        const int64_t nc = j + step < out ? step : out - j;
+        if (layout == OPS_W_LINEAR) {
+            #pragma omp parallel for if (in * nc > OPS_PAR_MIN)
+            for (int64_t i = 0; i < in; i++)
+                widen(panel + i * nc, w16 + i * out + j, nc, W.dtype);
+        } else {
+            #pragma omp parallel for if (in * nc > OPS_PAR_MIN)
+            for (int64_t r = 0; r < nc; r++)
+                widen(panel + r * in, w16 + (j + r) * in, in, W.dtype);
+        }
+        if (!ops_dnnl_linear(y + j, out, x, ldx, N, in, nc, panel, layout,
+                             b != NULL ? b + j : NULL)) {
+            if (j == 0)
+                return 0;
+            /* declined midway (an error): this panel and the rest by sgemm */
+            linear_cols(y, out, x, ldx, N, in, out, W, layout, j, out, b, panel);
+            return 1;
+        }
+    }
+    return 1;
+}
+
 /* oneDNN runs the float32 weight products when built with it (-1: not
  * decided yet, then the build's default). */
 static int ops_onednn = -1;
@@ -241,8 +274,9 @@ void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, in
     const double flop = 2.0 * (double)N * (double)out * (double)in;
     const int wide = W.dtype != TFM_F32;
     PROF_BEGIN();
-    if (!wide && ops_use_onednn(-1)
-        && ops_dnnl_linear(y, x, ldx, N, in, out, W.data, layout, b)) {
+    if (ops_use_onednn(-1)
+        && (wide ? linear_onednn_16bit(y, x, ldx, N, in, out, W, layout, b)
+                 : ops_dnnl_linear(y, out, x, ldx, N, in, out, W.data, layout, b))) {
         PROF_END(flop);
         return;
     }

@@ -8,10 +8,11 @@ int ops_dnnl_built(void)
     return 0;
 }
 
-int ops_dnnl_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
-                    const float *W, ops_wlayout layout, const float *b)
+int ops_dnnl_linear(float *y, int64_t ldy, const float *x, int64_t ldx, int64_t N, int64_t in,
+                    int64_t out, const float *W, ops_wlayout layout, const float *b)
 {
-    (void)y, (void)x, (void)ldx, (void)N, (void)in, (void)out, (void)W, (void)layout, (void)b;
+    (void)y, (void)ldy, (void)x, (void)ldx, (void)N, (void)in, (void)out, (void)W, (void)layout;
+    (void)b;
     return 0;
 }
 
@@ -28,7 +29,7 @@ void ops_dnnl_release(void)
 /* One cached product shape: its primitive (NULL: oneDNN declined it) and
  * the memory descriptors its arguments are wrapped in. */
 typedef struct plan {
-    int64_t N, ldx, in, out;
+    int64_t N, ldx, ldy, in, out;
     int layout, bias;
     dnnl_primitive_t prim;
     dnnl_memory_desc_t src, wei, bia, dst;
@@ -64,7 +65,7 @@ static void plan_build(plan *p)
     const int64_t wrs = p->layout == OPS_W_LINEAR ? p->out : 1;
     const int64_t wcs = p->layout == OPS_W_LINEAR ? 1 : p->in;
     if (!desc(&p->src, p->N, p->in, p->ldx, 1) || !desc(&p->wei, p->in, p->out, wrs, wcs)
-        || !desc(&p->dst, p->N, p->out, p->out, 1) || !desc(&p->bia, 1, p->out, p->out, 1))
+        || !desc(&p->dst, p->N, p->out, p->ldy, 1) || !desc(&p->bia, 1, p->out, p->out, 1))
         return;
     dnnl_matmul_desc_t md;
     if (dnnl_matmul_desc_init(&md, &p->src, &p->wei, p->bias ? &p->bia : NULL, &p->dst)
@@ -78,12 +79,13 @@ static void plan_build(plan *p)
     dnnl_primitive_desc_destroy(pd);
 }
 
-static plan *plan_find(int64_t N, int64_t ldx, int64_t in, int64_t out, int layout, int bias)
+static plan *plan_find(int64_t N, int64_t ldx, int64_t ldy, int64_t in, int64_t out,
+                       int layout, int bias)
 {
     for (int k = 0; k < n_plans; k++) {
         plan *p = &plans[k];
-        if (p->N == N && p->ldx == ldx && p->in == in && p->out == out && p->layout == layout
-            && p->bias == bias)
+        if (p->N == N && p->ldx == ldx && p->ldy == ldy && p->in == in && p->out == out
+            && p->layout == layout && p->bias == bias)
             return p;
     }
     plan *p;
@@ -95,7 +97,8 @@ static plan *plan_find(int64_t N, int64_t ldx, int64_t in, int64_t out, int layo
         if (p->prim != NULL)
             dnnl_primitive_destroy(p->prim);
     }
-    *p = (plan){.N = N, .ldx = ldx, .in = in, .out = out, .layout = layout, .bias = bias};
+    *p = (plan){.N = N, .ldx = ldx, .ldy = ldy, .in = in, .out = out, .layout = layout,
+                .bias = bias};
     plan_build(p);
     return p;
 }
@@ -127,10 +130,10 @@ static int run(const plan *p, float *y, const float *x, const float *W, const fl
     return ok;
 }
 
-int ops_dnnl_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
-                    const float *W, ops_wlayout layout, const float *b)
+int ops_dnnl_linear(float *y, int64_t ldy, const float *x, int64_t ldx, int64_t N, int64_t in,
+                    int64_t out, const float *W, ops_wlayout layout, const float *b)
 {
-    if (N < 1 || in < 1 || out < 1)
+    if (N < 1 || in < 1 || out < 1 || ldy < out)
         return 0;
     pthread_mutex_lock(&lock);
     int done = 0;
@@ -140,7 +143,7 @@ int ops_dnnl_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in
             unusable = 1;
     }
     if (!unusable) {
-        const plan *p = plan_find(N, ldx, in, out, (int)layout, b != NULL);
+        const plan *p = plan_find(N, ldx, ldy, in, out, (int)layout, b != NULL);
         done = p->prim != NULL && run(p, y, x, W, b);
     }
     pthread_mutex_unlock(&lock);

@@ -1,9 +1,10 @@
 /* The forward's weight products through oneDNN's matmul, an optional
  * backend (configure --with-onednn; without it every function here is a
  * stub that declines).  BLAS sgemm stays the default build and the path
- * every test runs; with oneDNN, ops_linear hands float32 weight products to
- * it and falls back to sgemm for anything it declines (16-bit weights,
- * shapes oneDNN has no kernel for, any oneDNN error).
+ * every test runs; with oneDNN, ops_linear hands its products to it (a
+ * 16-bit weight one widened panel at a time) and falls back to sgemm for
+ * anything it declines (shapes oneDNN has no kernel for, any oneDNN
+ * error).
  *
  * Why: on CPUs with AVX-512, oneDNN's JIT matmul ran the forward's shapes
  * at about twice the rate of the sgemm of Debian's OpenBLAS with the kernel
@@ -26,10 +27,11 @@
 /* 1 when the package was built with oneDNN. */
 int ops_dnnl_built(void);
 
-/* y = b + x . W as ops_linear (float32 W); returns 1 if oneDNN did it, 0
- * if it declined (y untouched: the caller runs sgemm). */
-int ops_dnnl_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, int64_t out,
-                    const float *W, ops_wlayout layout, const float *b);
+/* y = b + x . W as ops_linear (float32 W of `out` columns, y rows of
+ * stride ldy >= out); returns 1 if oneDNN did it, 0 if it declined (the
+ * caller runs sgemm). */
+int ops_dnnl_linear(float *y, int64_t ldy, const float *x, int64_t ldx, int64_t N, int64_t in,
+                    int64_t out, const float *W, ops_wlayout layout, const float *b);
 
 /* Release the cached primitives (tests; the process exit does it too). */
 void ops_dnnl_release(void);
