@@ -108,16 +108,5 @@ R = add_row (R, "memory", "Llama 2048/8/16h/4kv/5632 forward 2x256: peak bf16 / 
 ## ---- output -------------------------------------------------------------------
 cpu = strtrim (regexprep (regexp (fileread ("/proc/cpuinfo"), 'model name\s*:\s*([^\n]*)', ...
                                   "tokens", "once"){1}, '\s+', ' '));
-printf ("\n# octave-cka 16-bit weights benchmark: %s, %d CPUs; %.0f s\n", cpu, nproc (), toc (t_all));
-printf ("%-8s %-84s %10s %10s %10s %-9s %-8s %s\n", "section", "case", "median", "min", "max",
-        "target", "status", "note");
-for k = 1:rows (R)
-  printf ("%-8s %-84s %10.4g %10.4g %10.4g %-9s %-8s %s [%s]\n", R{k, 1}, R{k, 2}, R{k, 4},
-          R{k, 5}, R{k, 6}, R{k, 8}, R{k, 9}, R{k, 10}, R{k, 3});
-endfor
-fid = fopen (fullfile (outdir, "bench_bigmodel.csv"), "w");
-fprintf (fid, "section,case,unit,median,min,max,runs,target,status,note\n");
-for k = 1:rows (R)
-  fprintf (fid, "%s,\"%s\",%s,%.6g,%.6g,%.6g,%d,\"%s\",%s,\"%s\"\n", R{k, :});
-endfor
-fclose (fid);
+bench_table (R, sprintf ("# octave-cka 16-bit weights benchmark: %s, %d CPUs; %.0f s", cpu,
+                         nproc (), toc (t_all)), fullfile (outdir, "bench_bigmodel.csv"));

@@ -327,21 +327,9 @@ R = add_row (R, "memory", "cka_compare 13x13 flatten 16x128 (VmHWM growth over t
 cpu = strtrim (regexprep (regexp (fileread ("/proc/cpuinfo"), 'model name\s*:\s*([^\n]*)', ...
                                   "tokens", "once"){1}, '\s+', ' '));
 la = strtrim (fileread ("/proc/loadavg"));
-printf ("\n# octave-cka benchmark: %s, %d CPUs, %s; load average %s; %.0f s\n", cpu,
-        nproc (), strtrim (host), la, toc (t_all));
-printf ("%-8s %-78s %10s %10s %10s %-9s %-12s %s\n", "section", "case", "median", "min", "max",
-        "unit", "target", "");
-for k = 1:rows (R)
-  printf ("%-8s %-78s %10.4g %10.4g %10.4g %-9s %-12s %s %s\n", R{k, 1}, R{k, 2}, R{k, 4},
-          R{k, 5}, R{k, 6}, R{k, 3}, R{k, 8}, R{k, 9}, R{k, 10});
-endfor
 fn = fullfile (outdir, "bench.csv");
-fid = fopen (fn, "w");
-fprintf (fid, "section,case,unit,median,min,max,runs,target,status,note\n");
-for k = 1:rows (R)
-  fprintf (fid, "%s,\"%s\",%s,%.6g,%.6g,%.6g,%d,\"%s\",%s,\"%s\"\n", R{k, :});
-endfor
-fclose (fid);
+bench_table (R, sprintf ("# octave-cka benchmark: %s, %d CPUs, %s; load average %s; %.0f s", cpu,
+                         nproc (), strtrim (host), la, toc (t_all)), fn);
 S = cell2struct (R, {"section", "case", "unit", "median", "min", "max", "runs", "target", ...
                      "status", "note"}, 2);
 J = struct ("machine", struct ("cpu", cpu, "cpus", nproc (), "kernel", strtrim (host),
