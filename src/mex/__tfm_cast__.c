@@ -20,6 +20,16 @@ static int half_type(const mxArray *a, const char *what)
     return strcmp(buf, "bfloat16") == 0;
 }
 
+/* A new array of class cls with the size of a (an error if memory ran out). */
+static mxArray *new_like(const mxArray *a, const char *cls)
+{
+    mxArray *b = mexutil_new_zeros(mxGetNumberOfDimensions(a), mxGetDimensions(a), cls);
+    if (b == NULL)
+        mexErrMsgIdAndTxt("cka:memory:outOfMemory", "out of memory for %zu %s numbers",
+                          mxGetNumberOfElements(a), cls);
+    return b;
+}
+
 void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
 {
     (void)nlhs;
@@ -29,8 +39,6 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     const mxArray *a = prhs[0];
     if (mxIsComplex(a) || mxIsSparse(a))
         mexErrMsgIdAndTxt("cka:input:type", "__tfm_cast__: A must be real and full");
-    const mwSize nd = mxGetNumberOfDimensions(a);
-    const mwSize *dims = mxGetDimensions(a);
     const size_t n = mxGetNumberOfElements(a);
     char to[16] = "";
     if (!mxIsChar(prhs[1]) || mxGetString(prhs[1], to, sizeof to) != 0)
@@ -40,11 +48,8 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
             mexErrMsgIdAndTxt("cka:input:type",
                               "__tfm_cast__: widening takes a uint16 array and its type");
         const int bf = half_type(prhs[2], "FROM");
-        plhs[0] = mexutil_new_zeros(nd, dims, "single");
-        if (plhs[0] == NULL)
-            mexErrMsgIdAndTxt("cka:memory:outOfMemory", "out of memory widening %zu numbers", n);
         const uint16_t *src = mxGetData(a);
-        float *dst = mxGetData(plhs[0]);
+        float *dst = mxGetData(plhs[0] = new_like(a, "single"));
         #pragma omp parallel for if (n > 65536)
         for (size_t k = 0; k < n; k++)
             dst[k] = bf ? cka_bf16_to_f32(src[k]) : cka_f16_to_f32(src[k]);
@@ -53,11 +58,8 @@ void mexFunction(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[])
     const int bf = half_type(prhs[1], "TO");
     if (!mxIsSingle(a))
         mexErrMsgIdAndTxt("cka:input:type", "__tfm_cast__: rounding takes a single array");
-    plhs[0] = mexutil_new_zeros(nd, dims, "uint16");
-    if (plhs[0] == NULL)
-        mexErrMsgIdAndTxt("cka:memory:outOfMemory", "out of memory rounding %zu numbers", n);
     const float *src = mxGetData(a);
-    uint16_t *dst = mxGetData(plhs[0]);
+    uint16_t *dst = mxGetData(plhs[0] = new_like(a, "uint16"));
     #pragma omp parallel for if (n > 65536)
     for (size_t k = 0; k < n; k++)
         dst[k] = bf ? st_f32_to_bf16(src[k]) : st_f32_to_f16(src[k]);
