@@ -175,6 +175,26 @@ static void widen(float *dst, const uint16_t *src, int64_t n, tfm_dtype dt)
             dst[k] = cka_f16_to_f32(src[k]);
 }
 
+/* Output columns j .. j+nc-1 of the 16-bit W (`out` columns in all) as a
+ * float32 panel in W's layout: LINEAR [in, nc], CONV1D [nc, in], row-major.
+ * Spread over the team when called outside a parallel region (the oneDNN
+ * path); inside one (a thread's own columns) each thread widens alone. */
+static void widen_panel(float *panel, tfm_weight W, ops_wlayout layout, int64_t in, int64_t out,
+                        int64_t j, int64_t nc)
+{
+    const uint16_t *w16 = W.data;
+    const int team = !omp_in_parallel() && in * nc > OPS_PAR_MIN;
+    if (layout == OPS_W_LINEAR) {   /* rows of in, columns j .. j+nc */
+        #pragma omp parallel for if (team)
+        for (int64_t i = 0; i < in; i++)
+            widen(panel + i * nc, w16 + i * out + j, nc, W.dtype);
+    } else {                        /* nc contiguous rows of in */
+        #pragma omp parallel for if (team)
+        for (int64_t r = 0; r < nc; r++)
+            widen(panel + r * in, w16 + (j + r) * in, in, W.dtype);
+    }
+}
+
 /* y[:, 0:nc] (row stride ldy) += x . Wf, Wf a float32 panel of nc output
  * columns: LINEAR [in, ldw] row-major, CONV1D [nc, ldw] row-major. */
 static void gemm_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int64_t N, int64_t in,
@@ -207,16 +227,10 @@ static void linear_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int6
             gemm_cols(y + c0, ldy, x, ldx, N, in, c1 - c0, w + c0 * in, in, layout, beta);
         return;
     }
-    const uint16_t *w16 = W.data;
     const int64_t step = panel_cols(in);
     for (int64_t j = c0; j < c1; j += step) {
         const int64_t nc = j + step < c1 ? step : c1 - j;
-        if (layout == OPS_W_LINEAR) {   /* rows of in, columns j .. j+nc */
-            for (int64_t i = 0; i < in; i++)
-                widen(panel + i * nc, w16 + i * out + j, nc, W.dtype);
-        } else {                        /* nc contiguous rows of in */
-            widen(panel, w16 + j * in, nc * in, W.dtype);
-        }
+        widen_panel(panel, W, layout, in, out, j, nc);
         gemm_cols(y + j, ldy, x, ldx, N, in, nc, panel, layout == OPS_W_LINEAR ? nc : in,
                   layout, beta);
     }
@@ -230,20 +244,11 @@ static void linear_cols(float *y, int64_t ldy, const float *x, int64_t ldx, int6
 static int linear_onednn_16bit(float *y, const float *x, int64_t ldx, int64_t N, int64_t in,
                                int64_t out, tfm_weight W, ops_wlayout layout, const float *b)
 {
-    const uint16_t *w16 = W.data;
     float *panel = ops_panel[0];
     const int64_t step = panel_cols(in);
     for (int64_t j = 0; j < out; j += step) {
         const int64_t nc = j + step < out ? step : out - j;
-        if (layout == OPS_W_LINEAR) {
-            #pragma omp parallel for if (in * nc > OPS_PAR_MIN)
-            for (int64_t i = 0; i < in; i++)
-                widen(panel + i * nc, w16 + i * out + j, nc, W.dtype);
-        } else {
-            #pragma omp parallel for if (in * nc > OPS_PAR_MIN)
-            for (int64_t r = 0; r < nc; r++)
-                widen(panel + r * in, w16 + (j + r) * in, in, W.dtype);
-        }
+        widen_panel(panel, W, layout, in, out, j, nc);
         if (!ops_dnnl_linear(y + j, out, x, ldx, N, in, nc, panel, layout,
                              b != NULL ? b + j : NULL)) {
             if (j == 0)
@@ -304,7 +309,7 @@ void ops_linear(float *y, const float *x, int64_t ldx, int64_t N, int64_t in, in
 }
 
 /* The embedding loops below read entry (v, j) of a [num, dim] table at
- * v + num*j: float32 directly, 16-bit tables through ops_weight_at. */
+ * v + num*j through ops_weight_at (any storage type). */
 
 void ops_embed(float *out, tfm_weight table, int64_t num, int64_t dim,
                const int64_t *ids, int64_t N)
@@ -312,14 +317,8 @@ void ops_embed(float *out, tfm_weight table, int64_t num, int64_t dim,
     #pragma omp parallel for if (N * dim > OPS_PAR_MIN)
     for (int64_t n = 0; n < N; n++) {
         float *o = out + n * dim;
-        if (table.dtype == TFM_F32) {
-            const float *col = (const float *)table.data + ids[n];
-            for (int64_t j = 0; j < dim; j++)
-                o[j] = col[j * num];
-        } else {
-            for (int64_t j = 0; j < dim; j++)
-                o[j] = ops_weight_at(table, ids[n] + j * num);
-        }
+        for (int64_t j = 0; j < dim; j++)
+            o[j] = ops_weight_at(table, ids[n] + j * num);
     }
 }
 
@@ -329,14 +328,8 @@ void ops_embed_add(float *y, tfm_weight table, int64_t num, int64_t dim,
     #pragma omp parallel for if (N * dim > OPS_PAR_MIN)
     for (int64_t n = 0; n < N; n++) {
         float *o = y + n * dim;
-        if (table.dtype == TFM_F32) {
-            const float *col = (const float *)table.data + ids[n];
-            for (int64_t j = 0; j < dim; j++)
-                o[j] += col[j * num];
-        } else {
-            for (int64_t j = 0; j < dim; j++)
-                o[j] += ops_weight_at(table, ids[n] + j * num);
-        }
+        for (int64_t j = 0; j < dim; j++)
+            o[j] += ops_weight_at(table, ids[n] + j * num);
     }
 }
 
