@@ -57,7 +57,7 @@ function out = tfm_cast (model, dtype)
   if (! (ischar (dtype) && isrow (dtype)))
     error ("cka:input:badOption", "tfm_cast: DTYPE must be a type name or a parameter name");
   endif
-  to = cast_type (dtype);
+  to = tfm_dtype_name (dtype);
   if (isempty (to))
     k = find (strcmp (model.names, dtype), 1);
     if (isempty (k))
@@ -86,20 +86,6 @@ function out = tfm_cast (model, dtype)
   endfor
   model.dtype = to;
   out = model;
-endfunction
-
-## The canonical name of a type, or "" for something else.
-function to = cast_type (s)
-  switch (lower (s))
-    case {"single", "float32", "f32"}
-      to = "float32";
-    case {"bfloat16", "bf16"}
-      to = "bfloat16";
-    case {"float16", "f16", "half"}
-      to = "float16";
-    otherwise
-      to = "";
-  endswitch
 endfunction
 
 function w = widen (model, w, name)

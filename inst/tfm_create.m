@@ -155,17 +155,11 @@ function model = tfm_create (arch, varargin)
       endif
       name = val;
     elseif (strcmp (key, "dtype"))
-      types = {"single", "float32"; "float32", "float32"; "bfloat16", "bfloat16"; ...
-               "bf16", "bfloat16"; "float16", "float16"; "f16", "float16"};
-      j = [];
-      if (ischar (val) && isrow (val))
-        j = find (strcmpi (types(:,1), val), 1);
-      endif
-      if (isempty (j))
+      dtype = tfm_dtype_name (val);
+      if (isempty (dtype))
         error ("cka:input:badOption",
                "tfm_create: DType must be \"single\", \"bfloat16\" or \"float16\"");
       endif
-      dtype = types{j,2};
     else
       idx = find (strcmp (keys, key), 1);
       if (isempty (idx))

@@ -233,12 +233,9 @@ function model = tfm_load (path, varargin)
 endfunction
 
 function t = load_type (s)
-  t = "";
-  if (ischar (s) && isrow (s))
-    t = find (strcmpi (s, {"auto", "single", "float32", "bfloat16", "bf16", "float16", "f16"}), 1);
-    names = {"auto", "float32", "float32", "bfloat16", "bfloat16", "float16", "float16"};
-    t = names(t);
-    t = [t{:}];
+  t = "auto";
+  if (! (ischar (s) && strcmpi (s, "auto")))
+    t = tfm_dtype_name (s);
   endif
   if (isempty (t))
     error ("cka:input:badOption",

@@ -68,16 +68,11 @@ function tfm_save (model, dir, varargin)
   if (! (ischar (dir) && isrow (dir)))
     error ("cka:input:type", "tfm_save: DIR must be a directory name");
   endif
-  switch (lower (char (opts.Dtype)))
-    case {"f32", "float32", "single"}
-      dtype = "F32"; torch_dtype = "float32";
-    case {"bf16", "bfloat16"}
-      dtype = "BF16"; torch_dtype = "bfloat16";
-    case {"f16", "float16", "half"}
-      dtype = "F16"; torch_dtype = "float16";
-    otherwise
-      error ("cka:input:badOption", "tfm_save: Dtype must be \"f32\", \"bf16\" or \"f16\"");
-  endswitch
+  torch_dtype = tfm_dtype_name (opts.Dtype);
+  if (isempty (torch_dtype))
+    error ("cka:input:badOption", "tfm_save: Dtype must be \"f32\", \"bf16\" or \"f16\"");
+  endif
+  dtype = struct ("float32", "F32", "bfloat16", "BF16", "float16", "F16").(torch_dtype);
   need = {"arch", "config", "names", "weights"};
   if (! (isstruct (model) && isscalar (model) && all (isfield (model, need))))
     error ("cka:save:badModel",
