@@ -12,11 +12,6 @@
 
 1;
 
-function r = add_row (r, section, name, unit, v, target, met, note)
-  v = v(:)';
-  r(end+1, :) = {section, name, unit, median(v), min(v), max(v), numel(v), target, met, note};
-endfunction
-
 function s = tf (b)
   s = {"MISSED", "met"}{1 + logical (b)};
 endfunction
@@ -54,7 +49,7 @@ R = cell (0, 10);
 t_all = tic ();
 
 pk = bench_sgemm_rate (2048, 5);
-R = add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", pk, "", "", "");
+R = bench_add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", pk, "", "", "");
 pk = max (pk);
 
 ## ---- 7B-class layers: bf16 and float32 -------------------------------------
@@ -74,17 +69,17 @@ for dt = {"bfloat16", "single"}
   [wb, h0, h1, fl] = deal (v(1), v(2), v(3), v(4));
   t = v(5:end);
   name = sprintf ("%s, %s weights, B=%d T=%d", label, dt{1}, B, T);
-  R = add_row (R, "big", [name " tokens/s"], "tokens/s", B * T ./ t, "", "", "");
-  R = add_row (R, "big", [name " GFLOP/s"], "GFLOP/s", fl ./ t / 1e9, "", "",
+  R = bench_add_row (R, "big", [name " tokens/s"], "tokens/s", B * T ./ t, "", "", "");
+  R = bench_add_row (R, "big", [name " GFLOP/s"], "GFLOP/s", fl ./ t / 1e9, "", "",
                sprintf ("%.1f GFLOP per forward", fl / 1e9));
-  R = add_row (R, "big", [name " / sgemm peak"], "ratio", fl ./ t / 1e9 / pk, "", "",
+  R = bench_add_row (R, "big", [name " / sgemm peak"], "ratio", fl ./ t / 1e9 / pk, "", "",
                sprintf ("against %.1f GFLOP/s measured above", pk));
-  R = add_row (R, "big", [name " peak RSS / weights"], "ratio", h1 * 1024 / wb, "", "",
+  R = bench_add_row (R, "big", [name " peak RSS / weights"], "ratio", h1 * 1024 / wb, "", "",
                sprintf ("peak %.0f MB (Octave alone %.0f MB), weights %.0f MB", h1 / 1024,
                         h0 / 1024, wb / 2^20));
   times.(dt{1}) = t;
 endfor
-R = add_row (R, "big", [label " bf16 time / float32 time"], "ratio",
+R = bench_add_row (R, "big", [label " bf16 time / float32 time"], "ratio",
              times.bfloat16 ./ median (times.single), "", "",
              "16-bit weights widened panel by panel inside the products (below 1: the fresh panels multiply faster than float32 weights read in place)");
 
@@ -100,7 +95,7 @@ for dt = {"bfloat16", "single"}
   wmb.(dt{1}) = v(1) / 2^20;
 endfor
 ratio = peak.bfloat16 / peak.single;
-R = add_row (R, "memory", "Llama 2048/8/16h/4kv/5632 forward 2x256: peak bf16 / peak float32", "ratio",
+R = bench_add_row (R, "memory", "Llama 2048/8/16h/4kv/5632 forward 2x256: peak bf16 / peak float32", "ratio",
              ratio, "<= 0.55", tf (ratio <= 0.55),
              sprintf ("%.0f MB vs %.0f MB above Octave's own (weights %.0f vs %.0f MB)",
                       peak.bfloat16 / 1024, peak.single / 1024, wmb.bfloat16, wmb.single));

@@ -13,12 +13,6 @@
 
 1;
 
-function r = add_row (r, section, name, unit, v, target, met, note)
-  v = v(:)';
-  row = {section, name, unit, median(v), min(v), max(v), numel(v), target, met, note};
-  r(end+1, :) = row;
-endfunction
-
 function s = ifelse_str (c, s)
   if (! c)
     s = "";
@@ -41,7 +35,7 @@ t_all = tic ();
 ## ---- (a) sgemm / dgemm peak: Octave's own products, 2048 x 2048 -------------
 n = 2048;
 sgemm = bench_sgemm_rate (n, 5);
-R = add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", sgemm, "", "", "");
+R = bench_add_row (R, "peak", "sgemm 2048 (Octave single*single)", "GFLOP/s", sgemm, "", "", "");
 A = randn (n);  B = randn (n);
 A = double (A);  B = double (B);
 C = A * B;
@@ -49,7 +43,7 @@ td = zeros (1, 5);
 for k = 1:5
   t0 = tic ();  C = A * B;  td(k) = toc (t0);
 endfor
-R = add_row (R, "peak", "dgemm 2048 (Octave double*double)", "GFLOP/s", 2 * n^3 ./ td / 1e9,
+R = bench_add_row (R, "peak", "dgemm 2048 (Octave double*double)", "GFLOP/s", 2 * n^3 ./ td / 1e9,
              "", "", "");
 clear A B C;
 
@@ -66,7 +60,7 @@ for b = backends
   __tfm_forward__ ("backend", b{1});
   s_ = __tfm_forward__ ("matmul", n, 5);
   mm_peak.(b{1}) = 2 * n^3 ./ s_ / 1e9;
-  R = add_row (R, "peak", sprintf ("forward's matmul 2048 (%s)", b{1}), "GFLOP/s",
+  R = bench_add_row (R, "peak", sprintf ("forward's matmul 2048 (%s)", b{1}), "GFLOP/s",
                mm_peak.(b{1}), "", "", "ops_linear, float32 weights");
 endfor
 __tfm_forward__ ("backend", backend);
@@ -108,19 +102,19 @@ for k = 1:rows (cases)
   endfor
   gf = flop ./ t / 1e9;
   pk = [pk, bench_sgemm_rate(2048, 3)];
-  R = add_row (R, "peak", ["sgemm 2048 around " label], "GFLOP/s", pk, "", "", "");
+  R = bench_add_row (R, "peak", ["sgemm 2048 around " label], "GFLOP/s", pk, "", "", "");
   pk = max (pk);
   big = k >= 4;
-  R = add_row (R, "forward", [label sprintf(" B=%d T=%d", Bt, T)], "tokens/s", Bt * T ./ t,
+  R = bench_add_row (R, "forward", [label sprintf(" B=%d T=%d", Bt, T)], "tokens/s", Bt * T ./ t,
                "", "", "");
-  R = add_row (R, "forward", [label " GFLOP/s (2mnk of every sgemm)"], "GFLOP/s", gf,
+  R = bench_add_row (R, "forward", [label " GFLOP/s (2mnk of every sgemm)"], "GFLOP/s", gf,
                "", "", sprintf ("%.1f GFLOP per forward", flop / 1e9));
   decoder = any (strcmp (arch, {"llama", "gpt_neox"}));
   ## issue 21: >= 0.90 on the BERT-base shape, >= 0.75 at the notebook
   ## sizes; issue 15: >= 0.75 for the Llama row; else issue 8's 0.70
   floor_ratio = 0.70 + 0.05 * (decoder || ! big) + 0.20 * strncmp (label, "BERT-base", 9);
   ok = median (gf) / pk >= floor_ratio;
-  R = add_row (R, "forward", sprintf ("%s / sgemm peak [%s]", label, backend), "ratio", gf / pk,
+  R = bench_add_row (R, "forward", sprintf ("%s / sgemm peak [%s]", label, backend), "ratio", gf / pk,
                sprintf (">= %.2f", floor_ratio), tf (ok),
                sprintf ("against the best sgemm run around it, %.1f GFLOP/s; %.2f of the %s matmul peak",
                         pk, median (gf) / max (mm_peak.(backend)), backend));
@@ -129,7 +123,7 @@ for k = 1:rows (cases)
   if (decoder)
     what = "RMSNorm, rotary, SiLU x up, softmax+masks, residuals, embeddings";
   endif
-  R = add_row (R, "forward", [label " element-wise share"], "fraction", ew,
+  R = bench_add_row (R, "forward", [label " element-wise share"], "fraction", ew,
                ifelse_str (big, "<= 0.10"), ifelse_str (big, tf (ok)), what);
   if (big)
     ## Hooks: one MEX call per forward whatever their number; what a hook
@@ -148,7 +142,7 @@ for k = 1:rows (cases)
     endfor
     mbh = sum (cellfun (@numel, acts)) * 4 / 1e6;
     clear acts;
-    R = add_row (R, "forward", sprintf ("%s with %d block-output hooks: hook copies' share", label,
+    R = bench_add_row (R, "forward", sprintf ("%s with %d block-output hooks: hook copies' share", label,
                                         numel (hooks)), "fraction", hs, "", "",
                  sprintf ("%.0f MB copied out; %.2f ms per hook", mbh,
                           1e3 * median (hs .* th) / numel (hooks)));
@@ -183,7 +177,7 @@ if (numel (backends) > 1)
       endfor
     endfor
     __tfm_forward__ ("backend", backend);
-    R = add_row (R, "forward", [lbl " time: BLAS / oneDNN"], "ratio", tb ./ to, "", "",
+    R = bench_add_row (R, "forward", [lbl " time: BLAS / oneDNN"], "ratio", tb ./ to, "", "",
                  sprintf ("oneDNN %.3f s, BLAS %.3f s; last hidden state differs by %.1e (relative)",
                           median (to), median (tb), dev));
   endfor
@@ -209,7 +203,7 @@ for r = 1:reps
   end_unwind_protect
 endfor
 clear x;
-R = add_row (R, "forward", "BERT-base 16x128 with one core busy / idle", "ratio", tb ./ ti,
+R = bench_add_row (R, "forward", "BERT-base 16x128 with one core busy / idle", "ratio", tb ./ ti,
              "<= 2.3", tf (median (tb ./ ti) <= 2.3),
              sprintf ("%d cores; 2 = the lost core's share", nproc ()));
 
@@ -232,12 +226,12 @@ for pool = {"flatten", "mean"}
     tf_(r) = s(1);  tg(r) = s(2);  th(r) = s(3);
   endfor
   lbl = sprintf ("cka_compare BERT-base vs GPT-2-small, 13x13 blocks, %s, %dx%d", pool{1}, Bt, T);
-  R = add_row (R, "cka", [lbl " total"], "s", tt, "", "", sprintf ("%d batch(es)", res.n_batches));
-  R = add_row (R, "cka", [lbl " forward"], "s", tf_, "", "", "");
-  R = add_row (R, "cka", [lbl " Gram (pool+Gram+centre)"], "s", tg, "", "", "");
-  R = add_row (R, "cka", [lbl " HSIC"], "s", th, "", "", "");
+  R = bench_add_row (R, "cka", [lbl " total"], "s", tt, "", "", sprintf ("%d batch(es)", res.n_batches));
+  R = bench_add_row (R, "cka", [lbl " forward"], "s", tf_, "", "", "");
+  R = bench_add_row (R, "cka", [lbl " Gram (pool+Gram+centre)"], "s", tg, "", "", "");
+  R = bench_add_row (R, "cka", [lbl " HSIC"], "s", th, "", "", "");
   share = (tg + th) ./ tt;
-  R = add_row (R, "cka", [lbl " (Gram+HSIC) share"], "fraction", share,
+  R = bench_add_row (R, "cka", [lbl " (Gram+HSIC) share"], "fraction", share,
                ifelse_str (strcmp (pool{1}, "flatten"), "<= 0.05"),
                ifelse_str (strcmp (pool{1}, "flatten"), tf (median (share) <= 0.05)), "");
 endfor
@@ -256,7 +250,7 @@ unwind_protect
     clear m;
   endfor
   ok = median (mb ./ tl) >= 1000;
-  R = add_row (R, "load", sprintf ("tfm_load BERT-base F32 %.0f MB, warm cache", mb), "MB/s",
+  R = bench_add_row (R, "load", sprintf ("tfm_load BERT-base F32 %.0f MB, warm cache", mb), "MB/s",
                mb ./ tl, ">= 1000", tf (ok), "");
   ## What a user's first load costs: a fresh octave-cli (MEX files already
   ## loaded by a small checkpoint), whose output pages are all new to the
@@ -277,7 +271,7 @@ unwind_protect
       [~, o] = system ([env{1} cmd]);
       tf1(r) = sscanf (regexp (o, 'FIRST ([\d.]+)', "tokens", "once"){1}, "%f");
     endfor
-    R = add_row (R, "load", sprintf ("tfm_load first load in a fresh process%s",
+    R = bench_add_row (R, "load", sprintf ("tfm_load first load in a fresh process%s",
                                      ifelse_str (! isempty (env{1}), ", glibc.malloc.hugetlb=1")),
                  "MB/s", mb ./ tf1, "", "", "");
   endfor
@@ -314,11 +308,11 @@ m2 = sscanf (regexp (o2, 'MEM ([\d ]+)', "tokens", "once"){1}, "%d");
 wmb = m1(1) / 1024;
 fwd_ws = max (m1(3) - m1(2), m1(4) - m1(2)) / 1024;   # one forward's working set (MB)
 cmp_peak = (m2(3) - m2(2)) / 1024;
-R = add_row (R, "memory", "weights of BERT-base + GPT-2-small (float32)", "MB", wmb, "", "", "");
-R = add_row (R, "memory", "base process with both models (VmHWM)", "MB", m2(2) / 1024, "", "", "");
-R = add_row (R, "memory", "one forward working set 16x128 (VmHWM growth, max of the two)", "MB",
+R = bench_add_row (R, "memory", "weights of BERT-base + GPT-2-small (float32)", "MB", wmb, "", "", "");
+R = bench_add_row (R, "memory", "base process with both models (VmHWM)", "MB", m2(2) / 1024, "", "", "");
+R = bench_add_row (R, "memory", "one forward working set 16x128 (VmHWM growth, max of the two)", "MB",
              fwd_ws, "", "", "");
-R = add_row (R, "memory", "cka_compare 13x13 flatten 16x128 (VmHWM growth over the models)", "MB",
+R = bench_add_row (R, "memory", "cka_compare 13x13 flatten 16x128 (VmHWM growth over the models)", "MB",
              cmp_peak, "<= 1.5 x forward working set", tf (cmp_peak <= 1.5 * fwd_ws),
              sprintf ("%.2f x the forward working set", cmp_peak / fwd_ws));
 
